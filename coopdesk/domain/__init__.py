@@ -1,0 +1,1 @@
+"""Plain-Python rules of CoopDesk: no Qt, no SQL, no file I/O."""

@@ -1,0 +1,125 @@
+"""Provinces and communes as in force since 1 July 2025 (34 provinces, two levels).
+
+Codes were reused across the reform, so every stored code goes with ADDRESS_SCHEME.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+
+from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+
+from coopdesk.domain.errors import Collector
+from coopdesk.domain.text import fold_place, sort_key
+from coopdesk.i18n import _
+
+ADDRESS_SCHEME = f"vn-2025@{version('vietnam-provinces')}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A province or a commune: its official code and name."""
+
+    code: int
+    name: str
+    folded: str
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[Place, ...]:
+    """The 34 provinces and centrally-run cities, in Vietnamese order (by name without 'Tỉnh')."""
+    items = [Place(int(p.code), p.name, fold_place(p.name)) for p in Province.iter_all()]
+    return tuple(sorted(items, key=lambda p: sort_key(_bare(p.name))))
+
+
+@lru_cache(maxsize=64)
+def communes(province_code: int) -> tuple[Place, ...]:
+    """The communes, wards and special zones of one province, in Vietnamese order."""
+    try:
+        code = ProvinceCode(province_code)
+    except ValueError:
+        return ()
+    items = [Place(int(w.code), w.name, fold_place(w.name)) for w in Ward.iter_by_province(code)]
+    return tuple(sorted(items, key=lambda p: sort_key(_bare(p.name))))
+
+
+def _bare(name: str) -> str:
+    for prefix in ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def province_name(code: int | None) -> str:
+    """The province's official name, or '' when the code is unknown."""
+    if code is None:
+        return ""
+    return next((p.name for p in provinces() if p.code == code), "")
+
+
+def commune_name(code: int | None) -> str:
+    """The commune's official name, or '' when the code is unknown."""
+    if code is None:
+        return ""
+    try:
+        return Ward.from_code(WardCode(code)).name
+    except ValueError:
+        return ""
+
+
+def commune_province(code: int) -> int | None:
+    """The province a commune belongs to, or None for an unknown commune."""
+    try:
+        return int(Ward.from_code(WardCode(code)).province_code)
+    except ValueError:
+        return None
+
+
+def find_province(text: str) -> Place | None:
+    """The province named by ``text`` ('dien bien', 'Tỉnh Điện Biên', 'TP. Hồ Chí Minh')."""
+    key = fold_place(text)
+    return next((p for p in provinces() if p.folded == key), None)
+
+
+def find_commune(text: str, province_code: int) -> Place | None:
+    """The commune of that province named by ``text`` ('na tau' -> Xã Nà Tấu)."""
+    key = fold_place(text)
+    return next((c for c in communes(province_code) if c.folded == key), None)
+
+
+def search_communes(text: str, province_code: int | None = None, limit: int = 20) -> list[Place]:
+    """Communes whose name contains the typed words, ignoring diacritics and 'xã'/'phường'."""
+    words = fold_place(text).split()
+    pool = communes(province_code) if province_code else (
+        c for p in provinces() for c in communes(p.code))
+    return [c for c in pool if all(w in c.folded for w in words)][:limit]
+
+
+def resolve(collector: Collector, province_text: str, commune_text: str,
+            province_key: str = "province", commune_key: str = "commune") -> tuple[int | None, int | None]:
+    """Province and commune codes from a form's text (a code or a name), errors into ``collector``."""
+    province = commune = None
+    raw = province_text.strip()
+    if raw:
+        place = (next((p for p in provinces() if p.code == int(raw)), None) if raw.isdigit()
+                 else find_province(raw))
+        if place is None:
+            collector.add(province_key, _("Province: “{text}” is not one of the 34 provinces").format(text=raw))
+        else:
+            province = place.code
+    raw = commune_text.strip()
+    if raw:
+        if province is None:
+            if not collector.has(province_key):
+                collector.add(province_key, _("Province: choose the province of the commune"))
+        else:
+            place = (next((x for x in communes(province) if x.code == int(raw)), None) if raw.isdigit()
+                     else find_commune(raw, province))
+            if place is None:
+                collector.add(commune_key, _("Commune: “{text}” is not a commune of {province}").format(
+                    text=raw, province=province_name(province)))
+            else:
+                commune = place.code
+    return province, commune

@@ -1,0 +1,34 @@
+"""Identifiers with rules of their own: GTIN-13 check digits and Vietnamese tax codes."""
+
+from __future__ import annotations
+
+import re
+
+
+def gtin_check_digit(body: str) -> int:
+    """The GS1 check digit for the digits before it (weights 3,1,3,1… from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def is_valid_gtin13(code: str) -> bool:
+    """13 digits whose last one is the right check digit."""
+    return bool(re.fullmatch(r"\d{13}", code)) and gtin_check_digit(code[:12]) == int(code[12])
+
+
+def gtin14(gtin13: str) -> str:
+    """The 14-digit form used in GS1 Digital Link paths (a leading zero)."""
+    return gtin13.rjust(14, "0")
+
+
+def normalize_tax_code(text: str) -> str | None:
+    """'0101234567' or '0101234567-001' (a branch); None when it is neither.
+
+    Accepts spaces, and 13 digits without the dash, and writes the 10-3 form.
+    """
+    raw = re.sub(r"\s", "", text or "")
+    m = re.fullmatch(r"(\d{10})(?:-?(\d{3}))?", raw)
+    if not m:
+        return None
+    main, branch = m.groups()
+    return f"{main}-{branch}" if branch else main

@@ -1,0 +1,71 @@
+"""Vietnamese phone numbers: old 11-digit prefixes, lost leading zeros, E.164 to store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat
+
+# Retired 11-digit mobile prefixes (2018 conversion); the last 7 digits were kept.
+OLD_MOBILE = {
+    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",
+    "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
+    **{f"016{d}": f"03{d}" for d in "23456789"},
+    "0186": "056", "0188": "058", "0199": "059",
+}
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A valid number: E.164 to store, national form to show."""
+
+    e164: str
+    national: str
+
+
+def _digits(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("0084"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    elif len(digits) in (9, 10) and not digits.startswith("0"):
+        digits = "0" + digits  # Excel dropped the leading zero
+    if len(digits) == 11 and digits[:4] in OLD_MOBILE:
+        digits = OLD_MOBILE[digits[:4]] + digits[4:]
+    return digits
+
+
+def normalize_phone(raw: str) -> Phone | None:
+    """The number in ``raw``, or None when it is not a valid Vietnamese number."""
+    digits = _digits(raw or "")
+    if len(digits) < 8:
+        return None
+    try:
+        number = phonenumbers.parse(digits, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return Phone(
+        phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
+    )
+
+
+def find_phones(text: str) -> list[Phone]:
+    """Every valid number in free text ('0912.345.678 hoặc 0988 111 222')."""
+    found: list[Phone] = []
+    for chunk in re.split(r"[;/,]|\bhoặc\b|\bor\b|\bvà\b", text or ""):
+        phone = normalize_phone(chunk)
+        if phone and phone not in found:
+            found.append(phone)
+    return found
+
+
+def display_phone(e164: str) -> str:
+    """'+84912345678' -> '0912 345 678'."""
+    phone = normalize_phone(e164)
+    return phone.national if phone else e164

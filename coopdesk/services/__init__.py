@@ -1,0 +1,1 @@
+"""Use cases that both the window and the command line call."""

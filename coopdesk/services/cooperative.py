@@ -1,0 +1,37 @@
+"""The cooperative profile and its member households."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from coopdesk.domain import addresses
+from coopdesk.domain.cooperative import Cooperative, CooperativeDraft, validate_cooperative
+from coopdesk.services.catalog import copy_media
+from coopdesk.services.changes import Changes
+from coopdesk.storage import audit
+from coopdesk.storage import cooperative as store
+from coopdesk.storage.database import Database
+
+
+def get_profile(database: Database) -> Cooperative | None:
+    """The profile, or None before the cooperative is set up."""
+    return store.get(database)
+
+
+def save_profile(database: Database, draft: CooperativeDraft) -> tuple[Cooperative, Changes]:
+    """Validate and save the profile; nothing is written when a field is wrong."""
+    coop = validate_cooperative(draft)
+    coop = replace(coop, logo=copy_media(database, coop.logo, "logo"))
+    with database.transaction() as db:
+        store.save(db, coop, addresses.ADDRESS_SCHEME)
+        audit.record(db, "update", "cooperative", 1, {"name": coop.name})
+    return coop, Changes(cooperative=True)
+
+
+def members(database: Database) -> list[dict]:
+    return store.members(database)
+
+
+def is_set_up(database: Database) -> bool:
+    """False on a new, empty file: the window then shows the welcome."""
+    return store.get(database) is not None

@@ -1,0 +1,158 @@
+"""Backups with SQLite's online backup API: never a file copy, which can tear a live WAL file."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from coopdesk.i18n import _
+from coopdesk.storage.database import Database, check_file
+from coopdesk.storage.errors import DatabaseDamaged, StorageError, translate
+
+PREFIX = "coopdesk-"
+_NAME = re.compile(r"coopdesk-(\d{8}-\d{6})(?:-\d+)?\.db$")
+COUNTED_TABLES = ("products", "certifications", "members")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup file: when it was made and what it holds."""
+
+    path: Path
+    made_at: datetime
+    counts: dict[str, int]
+    cooperative: str
+
+
+def _copy(source: sqlite3.Connection, target_path: Path) -> None:
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+
+
+def backup_to(database: Database, folder: Path, now: datetime | None = None) -> Path:
+    """Write a verified backup into ``folder`` and return its path.
+
+    Written under a temporary name, fsynced, checked with integrity_check, then renamed,
+    so a USB stick pulled out halfway never leaves a file that looks like a good backup.
+    """
+    folder = Path(folder)
+    now = now or datetime.now()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageError(_("Cannot create the backup folder {folder}: {detail}").format(
+            folder=folder, detail=e.strerror)) from e
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    final = folder / f"{PREFIX}{stamp}.db"
+    n = 1
+    while final.exists():
+        final = folder / f"{PREFIX}{stamp}-{n}.db"
+        n += 1
+    tmp = final.with_suffix(".db.part")
+    try:
+        _copy(database.conn, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        result = check_file(tmp, full=True)
+        if not result.ok:
+            raise DatabaseDamaged(_("The backup failed its check: {problems}").format(
+                problems="; ".join(result.problems[:3])))
+        os.replace(tmp, final)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(_("Cannot write the backup to {folder}: {detail}").format(
+            folder=folder, detail=e.strerror or e)) from e
+    except sqlite3.Error as e:
+        tmp.unlink(missing_ok=True)
+        raise translate(e, str(final)) from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def list_backups(folder: Path) -> list[Path]:
+    """Backup files in ``folder``, newest first."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if _NAME.match(p.name)), key=lambda p: p.name, reverse=True)
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups; return what was deleted."""
+    old = list_backups(folder)[max(keep, 1):]
+    for p in old:
+        p.unlink(missing_ok=True)
+    return old
+
+
+def describe(path: Path) -> BackupInfo:
+    """Date and row counts of a backup, read without changing it."""
+    path = Path(path)
+    m = _NAME.match(path.name)
+    made = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S") if m else datetime.fromtimestamp(path.stat().st_mtime)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES
+                      if t in names}
+            coop = ""
+            if "cooperative" in names:
+                row = conn.execute("SELECT name FROM cooperative WHERE id = 1").fetchone()
+                coop = row[0] if row else ""
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise DatabaseDamaged(_("{path} is not a readable backup: {detail}").format(path=path, detail=e)) from e
+    return BackupInfo(path, made, counts, coop)
+
+
+def restore_into(database: Database, backup: Path) -> None:
+    """Replace the open file's content with a verified backup, through the backup API."""
+    result = check_file(Path(backup), full=True)
+    if not result.ok:
+        raise DatabaseDamaged(_("{path} failed its check and was not restored: {problems}").format(
+            path=backup, problems="; ".join(result.problems[:3])))
+    src = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        src.backup(database.conn)
+    except sqlite3.Error as e:
+        raise translate(e, str(database.path)) from e
+    finally:
+        src.close()
+    database.conn.execute("PRAGMA journal_mode=WAL")
+
+
+def restore_file(backup: Path, target: Path) -> Path | None:
+    """Put a backup in place of a damaged, closed file; the damaged one is kept beside it.
+
+    Returns where the damaged file was moved, or None when there was none.
+    """
+    target = Path(target)
+    result = check_file(Path(backup), full=True)
+    if not result.ok:
+        raise DatabaseDamaged(_("{path} failed its check and was not restored.").format(path=backup))
+    moved = None
+    if target.exists():
+        moved = target.with_name(target.name + f".damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(target, moved)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(target) + suffix)
+            if side.exists():
+                os.replace(side, Path(str(moved) + suffix))
+    src = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        _copy(src, target)
+    finally:
+        src.close()
+    return moved

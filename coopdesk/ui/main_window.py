@@ -1,0 +1,330 @@
+"""The main window: a section list on the left, one page per section, the data file in the status bar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk import __version__, i18n, paths
+from coopdesk.domain.errors import CoopDeskError
+from coopdesk.i18n import _
+from coopdesk.services import cooperative, datafile
+from coopdesk.services.changes import Changes
+from coopdesk.services.datafile import Database
+from coopdesk.ui.placeholder import PlaceholderPage
+from coopdesk.ui.products.page import ProductsPage
+from coopdesk.ui.settings.page import SettingsPage, backup_summary
+from coopdesk.ui.widgets.dialogs import ask, inform, warn
+
+STYLE = """
+QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14px; }
+QListWidget#nav::item { padding: 10px 14px; }
+QListWidget#nav::item:selected { background: #43a047; color: white; }
+QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1b5e20; padding: 4px 0 8px 0; }
+QLabel#placeholderText { font-size: 14px; color: #444; }
+QLabel#banner { background: #fff4d6; color: #6d4c00; padding: 6px 10px; border-bottom: 1px solid #e0c068; }
+QTableView { gridline-color: #ddd; }
+"""
+
+PRODUCTS, LOTS, LABELS, ORDERS, SHIPPING, TRACE, SETTINGS = range(7)
+
+
+def _sections() -> list[tuple[str, str]]:
+    return [
+        (_("Products"), ""),
+        (_("Production lots"), _("Every production lot with its farming diary, from seed to pack, and its public "
+                                 "trace page.")),
+        (_("QR labels"), _("QR traceability labels for thermal label printers and A4 label sheets.")),
+        (_("Orders"), _("Livestream orders typed by keyboard, and TikTok Shop order exports.")),
+        (_("Shipping"), _("Packing slips, picking lists and carrier handover sheets with the COD to collect.")),
+        (_("Trace & recall"), _("Who got lot X? One click finds every order and buyer of a lot.")),
+        (_("Settings"), ""),
+    ]
+
+
+class MainWindow(QMainWindow):
+    """Owns the open data file and sends every service's Changes to every page."""
+
+    language_switched = Signal()
+
+    def __init__(self, database: Database, is_demo: bool = False) -> None:
+        super().__init__()
+        self.database = database
+        self.is_demo = is_demo
+        self.setStyleSheet(STYLE)
+        self.resize(1200, 760)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.timeout.connect(self._on_backup_timer)
+        self._build()
+        self.restart_backup_timer()
+
+    # --- building (again after a language switch) ---
+    def _build(self) -> None:
+        self.setWindowTitle(self._title())
+        self.menuBar().clear()
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(210)
+        self.nav.setIconSize(QSize(0, 0))
+        self.stack = QStackedWidget()
+        self.products_page = ProductsPage(self)
+        self.settings_page = SettingsPage(self)
+        self.pages: list[QWidget] = []
+        for i, (title, purpose) in enumerate(_sections()):
+            page = {PRODUCTS: self.products_page, SETTINGS: self.settings_page}.get(i) or \
+                PlaceholderPage(title, purpose)
+            item = QListWidgetItem(title)
+            item.setToolTip(f"{title} (Ctrl+{i + 1})")
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+            self.pages.append(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        outer.addWidget(self.nav)
+        right = QWidget()
+        r = QVBoxLayout(right)
+        r.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        r.addWidget(self.banner)
+        inner = QWidget()
+        il = QHBoxLayout(inner)
+        il.setContentsMargins(12, 8, 12, 8)
+        il.addWidget(self.stack)
+        r.addWidget(inner, 1)
+        outer.addWidget(right, 1)
+        self.setCentralWidget(central)
+        for page in (self.products_page, self.settings_page):
+            page.changed.connect(self.apply_changes)
+        self.settings_page.language_changed.connect(self.switch_language)
+        self._build_menus()
+        self.file_label = QLabel()
+        self.statusBar().addPermanentWidget(self.file_label)
+        self._refresh_all()
+        self.nav.setCurrentRow(PRODUCTS)
+
+    def _title(self) -> str:
+        coop = cooperative.get_profile(self.database)
+        name = coop.name if coop else _("New cooperative")
+        demo = _(" — DEMO DATA") if self.is_demo else ""
+        return f"{name}{demo} — CoopDesk"
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        self._menu_action(file_menu, _("&Back up now…"), "Ctrl+B", self.backup_now)
+        self._menu_action(file_menu, _("&Restore from a backup…"), None, self.restore_from_file)
+        file_menu.addSeparator()
+        self._menu_action(file_menu, _("&Open a data file…"), QKeySequence.StandardKey.Open, self.open_other_file)
+        self._menu_action(file_menu, _("&New data file…"), "Ctrl+Shift+N", self.new_data_file)
+        self._menu_action(file_menu, _("Open the &demo cooperative"), None, self.open_demo)
+        file_menu.addSeparator()
+        self._menu_action(file_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        go = self.menuBar().addMenu(_("&Go"))
+        for i, (title, _purpose) in enumerate(_sections()):
+            self._menu_action(go, title, f"Ctrl+{i + 1}", lambda _c=False, i=i: self.nav.setCurrentRow(i))
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._menu_action(help_menu, _("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
+                          self.show_shortcuts)
+        self._menu_action(help_menu, _("&About CoopDesk"), None, self.show_about)
+
+    def _menu_action(self, menu, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _refresh_all(self) -> None:
+        self.products_page.refresh()
+        self.settings_page.refresh()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        flags = []
+        if self.database.read_only:
+            flags.append(_("read-only"))
+        if self.is_demo:
+            flags.append(_("demo"))
+        extra = f" ({', '.join(flags)})" if flags else ""
+        self.file_label.setText(_("Data file: {path}").format(path=self.database.path) + extra)
+        banners = []
+        if self.database.read_only:
+            banners.append(_("This data file is open in another CoopDesk window, so this one is read-only: "
+                             "you can look, but not save."))
+        if self.is_demo:
+            banners.append(_("You are looking at the demo cooperative (invented data). Use File → New data file "
+                             "to set up your own."))
+        self.banner.setText("\n".join(banners))
+        self.banner.setVisible(bool(banners))
+        self.setWindowTitle(self._title())
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Tell every page what a write changed (Anki's operation_did_execute)."""
+        self.products_page.on_changes(changes)
+        self.settings_page.on_changes(changes)
+        if changes.cooperative:
+            self.setWindowTitle(self._title())
+
+    # --- language ---
+    def switch_language(self, code: str) -> None:
+        i18n.set_language(code)
+        paths.save_config(language=code)
+        current = self.nav.currentRow()
+        self.statusBar().removeWidget(self.file_label)
+        self._build()
+        self.nav.setCurrentRow(current)
+        self.language_switched.emit()
+
+    # --- backups ---
+    def restart_backup_timer(self) -> None:
+        minutes = int(datafile.get_setting(self.database, "backup_interval_minutes"))
+        self.backup_timer.start(minutes * 60 * 1000)
+
+    def _on_backup_timer(self) -> None:
+        try:
+            made = datafile.auto_backup(self.database)
+        except CoopDeskError as e:
+            self.statusBar().showMessage(_("Automatic backup failed: {message}").format(message=e.message), 15000)
+            return
+        if made:
+            self.statusBar().showMessage(_("Backed up at {time}").format(time=f"{datetime.now():%H:%M}"), 5000)
+            self.settings_page.refresh_backups()
+
+    def backup_now(self, folder: str | None = None) -> Path | None:
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, _("Choose where to put the backup (e.g. a USB stick)"))
+        if not folder:
+            return None
+        try:
+            made = datafile.backup_now(self.database, Path(folder))
+        except CoopDeskError as e:
+            warn(self, _("Backup failed"), e.message)
+            return None
+        inform(self, _("Backup written"), _("The backup was written and checked:\n{path}").format(path=made))
+        return made
+
+    def restore_from_file(self) -> None:
+        start = str(paths.backup_dir_for(self.database.path))
+        path, _f = QFileDialog.getOpenFileName(self, _("Choose a backup to restore"), start,
+                                               _("CoopDesk backups (*.db)"))
+        if path:
+            self.restore_backup(Path(path))
+
+    def restore_backup(self, backup: Path, confirm: bool = True) -> bool:
+        try:
+            info = datafile.describe_backup(backup)
+        except CoopDeskError as e:
+            warn(self, _("Cannot restore"), e.message)
+            return False
+        question = _("Restore this backup?\n\n{summary}\n\nEverything entered after it will be replaced. "
+                     "What is there now is backed up first, so this can be undone.").format(
+            summary=backup_summary(info))
+        if confirm and not ask(self, _("Restore from backup"), question, yes=_("Restore")):
+            return False
+        try:
+            datafile.restore(self.database, backup)
+        except CoopDeskError as e:
+            warn(self, _("Not restored"), e.message)
+            return False
+        self.apply_changes(Changes.everything())
+        self._update_status()
+        self.statusBar().showMessage(_("Restored the backup of {when}").format(
+            when=backup_summary(info).split(" — ")[0]), 8000)
+        return True
+
+    # --- data files ---
+    def switch_database(self, database: Database, is_demo: bool) -> None:
+        old = self.database
+        try:
+            datafile.auto_backup(old)
+        except CoopDeskError:
+            pass
+        old.close()
+        self.database, self.is_demo = database, is_demo
+        paths.save_config(last_file=str(database.path))
+        self.statusBar().removeWidget(self.file_label)
+        self._build()
+        self.restart_backup_timer()
+
+    def _open_path(self, path: Path, is_demo: bool = False) -> Database | None:
+        if path.resolve() == self.database.path.resolve():
+            return None
+        try:
+            return datafile.open_data(path)
+        except CoopDeskError as e:
+            warn(self, _("Cannot open the data file"), e.message)
+            return None
+
+    def open_other_file(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("Open a data file"), str(paths.data_dir()),
+                                               _("CoopDesk data (*.db)"))
+        if path:
+            db = self._open_path(Path(path))
+            if db:
+                self.switch_database(db, Path(path).name == paths.DEMO_FILE_NAME)
+
+    def new_data_file(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, _("New data file"), str(paths.data_dir() / "htx.db"),
+                                               _("CoopDesk data (*.db)"))
+        if not path:
+            return
+        if Path(path).exists():
+            warn(self, _("New data file"), _("{path} already exists; choose another name.").format(path=path))
+            return
+        db = self._open_path(Path(path))
+        if db:
+            self.switch_database(db, False)
+            from coopdesk.ui.app import run_welcome
+
+            run_welcome(self, self.database)
+
+    def open_demo(self) -> None:
+        from coopdesk.ui.app import open_demo_database
+
+        db = open_demo_database(self)
+        if db:
+            self.switch_database(db, True)
+
+    # --- help ---
+    def show_shortcuts(self) -> None:
+        rows = [(f"Ctrl+{i + 1}", title) for i, (title, _p) in enumerate(_sections())]
+        rows += [("Ctrl+N", _("New product")), ("F2 / Enter", _("Edit the selected product")),
+                 ("Delete", _("Delete the selected product")), ("Ctrl+F", _("Search products")),
+                 ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
+                 ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
+                 ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]
+        inform(self, _("Keyboard shortcuts"), "\n".join(f"{k:<14}\t{v}" for k, v in rows))
+
+    def show_about(self) -> None:
+        inform(self, _("About CoopDesk"), _(
+            "CoopDesk {version}\nCatalog, traceability, labels and orders for OCOP cooperatives, offline.\n\n"
+            "Licence: GNU GPL version 3 or later. Font: Be Vietnam Pro (SIL Open Font License 1.1).\n"
+            "Data file: {path}").format(version=__version__, path=self.database.path))
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        self.backup_timer.stop()
+        try:
+            datafile.auto_backup(self.database)
+        except CoopDeskError as e:
+            warn(self, _("Backup failed"), e.message)
+        self.database.close()
+        super().closeEvent(event)

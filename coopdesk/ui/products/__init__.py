@@ -1,0 +1,1 @@
+"""The Sản phẩm (products) screen."""

@@ -1,0 +1,282 @@
+"""The Sản phẩm screen: search, sort, add, edit, delete, import and export the catalog."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk import paths
+from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.products import ProductDraft, draft_from_product
+from coopdesk.i18n import _
+from coopdesk.services import catalog
+from coopdesk.services.changes import Changes
+from coopdesk.ui.products.form import ProductForm
+from coopdesk.ui.products.table_model import (
+    COL_CERTS,
+    COL_NAME,
+    COL_ORIGIN,
+    PRODUCT_ROLE,
+    ProductFilterProxy,
+    ProductsTableModel,
+)
+from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.workers import run_in_background
+
+
+class ImportPreviewDialog(QDialog):
+    """Counts and row errors of a catalog file before anything is stored."""
+
+    def __init__(self, preview: catalog.CatalogImport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Import products from {file}").format(file=preview.file))
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        summary = QLabel(_("New products: {new}\nUpdated: {updated}\nUnchanged: {unchanged}\n"
+                           "Rows with errors: {errors}").format(
+            new=len(preview.new), updated=len(preview.updated), unchanged=len(preview.unchanged),
+            errors=len(preview.errors)))
+        summary.setStyleSheet("font-size: 14px;")
+        layout.addWidget(summary)
+        if preview.errors:
+            note = QLabel(_("Nothing will be imported until every row is right. Fix these rows in the file "
+                            "and import it again:"))
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #b71c1c;")
+            layout.addWidget(note)
+            box = QPlainTextEdit("\n".join(str(e) for e in preview.errors))
+            box.setReadOnly(True)
+            layout.addWidget(box, 1)
+        else:
+            layout.addStretch(1)
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(preview.ok and bool(preview.new or preview.updated))
+        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class ProductsPage(QWidget):
+    """Connects the product model, the form and the toolbar to the catalog service."""
+
+    changed = Signal(object)  # Changes
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self.window_ = window
+        self.model = ProductsTableModel()
+        self.proxy = ProductFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        title = QLabel(_("Products"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_action = self._action(_("New product"), QKeySequence.StandardKey.New, self.add_product)
+        self.edit_action = self._action(_("Edit"), QKeySequence(Qt.Key.Key_F2), self.edit_selected)
+        self.delete_action = self._action(_("Delete"), QKeySequence(QKeySequence.StandardKey.Delete),
+                                          self.delete_selected)
+        self.toolbar.addSeparator()
+        self.import_action = self._action(_("Import xlsx…"), QKeySequence("Ctrl+I"), self.import_xlsx)
+        self.export_action = self._action(_("Export xlsx…"), QKeySequence("Ctrl+E"), self.export_xlsx)
+        layout.addWidget(self.toolbar)
+
+        row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("productSearch")
+        self.search.setPlaceholderText(_("Search by SKU, name or origin — no need for diacritics (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_changed)
+        self.count_label = QLabel()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.count_label)
+        layout.addLayout(row)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_ORIGIN, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_CERTS, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.activated.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.table, 1)
+        self._task = None
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    @property
+    def database(self):  # noqa: ANN201
+        return self.window_.database
+
+    def refresh(self) -> None:
+        self.model.set_rows(catalog.list_products(self.database))
+        self._update_count()
+        read_only = self.database.read_only
+        for action in (self.add_action, self.edit_action, self.delete_action, self.import_action):
+            action.setEnabled(not read_only or action is self.edit_action)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.products:
+            self.refresh()
+
+    def _on_search_changed(self, text: str) -> None:
+        self.proxy.set_query(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(_("{shown} of {total} products").format(
+            shown=self.proxy.rowCount(), total=self.model.rowCount()))
+
+    def selected_product(self):  # noqa: ANN201
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return index.data(PRODUCT_ROLE)
+
+    def _open_form(self, draft: ProductDraft | None, product_id: int | None) -> ProductForm:
+        media = str(paths.media_dir_for(self.database.path))
+
+        def save(d: ProductDraft):  # noqa: ANN202
+            product, changes = catalog.save_product(self.database, d, product_id)
+            self.changed.emit(changes)
+            return product
+
+        form = ProductForm(self, media, on_save=save)
+        if draft is not None:
+            form.set_value(draft)
+        if self.database.read_only:
+            form.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        return form
+
+    def add_product(self) -> ProductForm:
+        form = self._open_form(None, None)
+        form.setWindowTitle(_("New product"))
+        form.open()
+        return form
+
+    def edit_selected(self) -> ProductForm | None:
+        product = self.selected_product()
+        if product is None:
+            return None
+        form = self._open_form(draft_from_product(product), product.id)
+        form.setWindowTitle(_("Product {sku}").format(sku=product.sku))
+        form.open()
+        return form
+
+    def delete_selected(self) -> None:
+        product = self.selected_product()
+        if product is None:
+            return
+        if ask(self, _("Delete product"), _(
+                "Delete {sku} — {name}? This cannot be undone (a backup is kept).").format(
+                sku=product.sku, name=product.name), yes=_("Delete")):
+            try:
+                self.changed.emit(catalog.delete_product(self.database, product.id))
+            except CoopDeskError as e:
+                warn(self, _("Not deleted"), e.message)
+
+    def export_xlsx(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, _("Export the catalog"), str(Path.home() / "san-pham.xlsx"),
+                                               _("Excel workbook (*.xlsx)"))
+        if not path:
+            return
+        try:
+            n = catalog.export_xlsx(self.database, Path(path))
+        except CoopDeskError as e:
+            warn(self, _("Not exported"), e.message)
+            return
+        self.window_.statusBar().showMessage(_("{n} products written to {file}").format(n=n, file=path), 8000)
+
+    def import_xlsx(self, path: str | None = None) -> None:
+        if not path:
+            path, _f = QFileDialog.getOpenFileName(self, _("Import products"), str(Path.home()),
+                                                   _("Excel workbook (*.xlsx)"))
+        if not path:
+            return
+        data_file = self.database.path
+        progress = QProgressDialog(_("Reading {file}…").format(file=Path(path).name), _("Cancel"), 0, 0, self)
+        progress.setWindowTitle(_("Import products"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def job(cancel: threading.Event) -> catalog.CatalogImport:
+            from coopdesk.services.datafile import open_reader
+
+            reader = open_reader(data_file)
+            try:
+                return catalog.preview_import(reader, Path(path))
+            finally:
+                reader.close()
+
+        def done(preview: catalog.CatalogImport) -> None:
+            progress.close()
+            self.show_import_preview(preview)
+
+        def failed(error: BaseException) -> None:
+            progress.close()
+            if isinstance(error, CoopDeskError):
+                warn(self, _("Not imported"), error.message)
+            else:
+                raise error
+
+        self._task = run_in_background(self, job, done, failed)
+        progress.canceled.connect(self._task.cancel)
+
+    def show_import_preview(self, preview: catalog.CatalogImport) -> ImportPreviewDialog:
+        dialog = ImportPreviewDialog(preview, self)
+        dialog.accepted.connect(lambda: self._commit_import(preview))
+        dialog.open()
+        return dialog
+
+    def _commit_import(self, preview: catalog.CatalogImport) -> None:
+        try:
+            self.changed.emit(catalog.commit_import(self.database, preview))
+        except CoopDeskError as e:
+            warn(self, _("Not imported"), e.message)
+            return
+        self.window_.statusBar().showMessage(_("Imported: {new} new, {updated} updated").format(
+            new=len(preview.new), updated=len(preview.updated)), 8000)

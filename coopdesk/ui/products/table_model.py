@@ -1,0 +1,123 @@
+"""The product list as a Qt model: one row per product, sortable the Vietnamese way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from coopdesk.domain import addresses
+from coopdesk.domain.dates import format_date
+from coopdesk.domain.money import format_vnd
+from coopdesk.domain.products import CertStatus, Product, format_weight
+from coopdesk.domain.text import matches, sort_key
+from coopdesk.i18n import _
+
+COL_SKU, COL_NAME, COL_UNIT, COL_WEIGHT, COL_PRICE, COL_OCOP, COL_ORIGIN, COL_CERTS = range(8)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 10
+PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 11
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 12
+
+_BADGE_COLOURS = {CertStatus.EXPIRED: ("#b71c1c", "#ffebee"), CertStatus.EXPIRING: ("#8d5300", "#fff4d6")}
+
+
+def _headers() -> list[str]:
+    return [_("SKU"), _("Product name"), _("Unit"), _("Net weight"), _("Price"), _("OCOP"), _("Origin"),
+            _("Certificates")]
+
+
+class ProductsTableModel(QAbstractTableModel):
+    """Holds the products and what each cell shows; no widget per cell."""
+
+    def __init__(self, today: date | None = None) -> None:
+        super().__init__()
+        self._rows: list[tuple[Product, str, tuple[CertStatus, str, date | None], str]] = []
+        self._today = today
+        self._headers = _headers()
+
+    def set_rows(self, products: list[Product]) -> None:
+        today = self._today or date.today()
+        self.beginResetModel()
+        self._rows = []
+        for p in products:
+            origin = ", ".join(x for x in (addresses.commune_name(p.origin_commune),
+                                           addresses.province_name(p.origin_province)) if x)
+            self._rows.append((p, p.search_text, p.worst_cert_status(today), origin))
+        self.endResetModel()
+
+    def product(self, row: int) -> Product:
+        return self._rows[row][0]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def _badge(self, status: tuple[CertStatus, str, date | None]) -> str:
+        state, name, expires = status
+        if state == CertStatus.EXPIRED:
+            return _("⚠ {name} expired {date}").format(name=name, date=format_date(expires))
+        if state == CertStatus.EXPIRING:
+            return _("⚠ {name} expires {date}").format(name=name, date=format_date(expires))
+        if state == CertStatus.VALID:
+            return _("✓ valid")
+        return ""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        p, search, status, origin = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (p.sku, p.name, p.unit, format_weight(p.net_weight_g), format_vnd(p.price_vnd),
+                    "★" * (p.ocop_stars or 0), origin, self._badge(status))[col]
+        if role == SORT_ROLE:
+            return (p.sku, sort_key(p.name), sort_key(p.unit), p.net_weight_g or 0, p.price_vnd,
+                    p.ocop_stars or 0, sort_key(origin), (status[0] != CertStatus.EXPIRED,
+                                                          status[0] != CertStatus.EXPIRING))[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_WEIGHT, COL_PRICE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_CERTS and status[0] in _BADGE_COLOURS:
+                return QBrush(QColor(_BADGE_COLOURS[status[0]][0]))
+            if col == COL_OCOP:
+                return QBrush(QColor("#c77700"))
+        if role == Qt.ItemDataRole.BackgroundRole and col == COL_CERTS and status[0] in _BADGE_COLOURS:
+            return QBrush(QColor(_BADGE_COLOURS[status[0]][1]))
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_OCOP and p.ocop_stars:
+            return _("OCOP {stars} stars, certificate {no}, valid until {date}").format(
+                stars=p.ocop_stars, no=p.ocop_cert_no, date=format_date(p.ocop_expires))
+        if role == PRODUCT_ROLE:
+            return p
+        if role == SEARCH_ROLE:
+            return search
+        return None
+
+
+class ProductFilterProxy(QSortFilterProxyModel):
+    """Filters by the search box without diacritics and sorts by the model's sort keys."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._query = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_query(self, text: str) -> None:
+        self._query = text
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._query.strip():
+            return True
+        search = self.sourceModel().index(row, 0, parent).data(SEARCH_ROLE) or ""
+        return matches(self._query, search)
+
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
+        return left.data(SORT_ROLE) < right.data(SORT_ROLE)

@@ -1,0 +1,1 @@
+"""The Cài đặt (settings) screen."""

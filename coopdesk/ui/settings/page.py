@@ -1,0 +1,217 @@
+"""The Cài đặt screen: cooperative profile, backups, language and the data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk import i18n, paths
+from coopdesk.domain.dates import format_date
+from coopdesk.domain.errors import CoopDeskError, ValidationError
+from coopdesk.domain.phones import display_phone
+from coopdesk.i18n import _
+from coopdesk.services import cooperative, datafile
+from coopdesk.services.changes import Changes
+from coopdesk.ui.settings.profile_form import ProfileForm
+from coopdesk.ui.widgets.dialogs import inform, warn
+
+
+def backup_summary(info: datafile.BackupInfo) -> str:
+    """'23/11/2026 14:05 — 15 products, 3 members' for the confirmation."""
+    counts = info.counts
+    return _("{when} — {coop}: {products} products, {certs} certifications, {members} member households").format(
+        when=f"{format_date(info.made_at.date())} {info.made_at:%H:%M}", coop=info.cooperative or _("(no name)"),
+        products=counts.get("products", 0), certs=counts.get("certifications", 0),
+        members=counts.get("members", 0))
+
+
+class SettingsPage(QWidget):
+    """Settings that belong to the cooperative live in the data file; the language belongs to this PC."""
+
+    changed = Signal(object)  # Changes
+    language_changed = Signal(str)
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self.window_ = window
+        layout = QVBoxLayout(self)
+        title = QLabel(_("Settings"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        # Cooperative profile
+        profile_tab = QWidget()
+        p = QVBoxLayout(profile_tab)
+        self.profile = ProfileForm(media_dir=str(paths.media_dir_for(self.database.path)))
+        p.addWidget(self.profile)
+        self.save_profile_button = QPushButton(_("&Save profile"))
+        self.save_profile_button.clicked.connect(self.save_profile)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.save_profile_button)
+        p.addLayout(row)
+        self.members_label = QLabel()
+        self.members_label.setWordWrap(True)
+        p.addWidget(self.members_label)
+        p.addStretch(1)
+        self.tabs.addTab(profile_tab, _("Cooperative"))
+
+        # Backups
+        backup_tab = QWidget()
+        b = QVBoxLayout(backup_tab)
+        form = QFormLayout()
+        self.keep = QSpinBox()
+        self.keep.setRange(1, 500)
+        self.keep.setSuffix(_(" backups"))
+        self.interval = QSpinBox()
+        self.interval.setRange(5, 24 * 60)
+        self.interval.setSuffix(_(" minutes"))
+        self.keep.editingFinished.connect(self._on_backup_settings_changed)
+        self.interval.editingFinished.connect(self._on_backup_settings_changed)
+        form.addRow(_("Keep the last"), self.keep)
+        form.addRow(_("Automatic backup every"), self.interval)
+        self.backup_folder = QLabel()
+        self.backup_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(_("Folder"), self.backup_folder)
+        b.addLayout(form)
+        note = QLabel(_("CoopDesk backs up the data file when it starts, at the interval above and when it closes. "
+                        "Use “Back up now” to put a copy on a USB stick as well."))
+        note.setWordWrap(True)
+        b.addWidget(note)
+        self.backups = QTableWidget(0, 2)
+        self.backups.setHorizontalHeaderLabels([_("Backup"), _("Contents")])
+        self.backups.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.backups.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.backups.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.backups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.backups.verticalHeader().hide()
+        b.addWidget(self.backups, 1)
+        row = QHBoxLayout()
+        self.backup_now_button = QPushButton(_("&Back up now to a folder…"))
+        self.backup_now_button.clicked.connect(lambda: self.window_.backup_now())
+        self.restore_button = QPushButton(_("&Restore the selected backup…"))
+        self.restore_button.clicked.connect(self._on_restore_selected)
+        self.restore_file_button = QPushButton(_("Restore from a &file…"))
+        self.restore_file_button.clicked.connect(lambda: self.window_.restore_from_file())
+        for w in (self.backup_now_button, self.restore_button, self.restore_file_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        b.addLayout(row)
+        self.tabs.addTab(backup_tab, _("Backups"))
+
+        # Language
+        lang_tab = QWidget()
+        lf = QFormLayout(lang_tab)
+        self.language = QComboBox()
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        self.language.activated.connect(self._on_language_chosen)
+        lf.addRow(_("Language of the interface / Ngôn ngữ"), self.language)
+        hint = QLabel(_("Money is shown as 1.250.000 ₫ and dates as dd/mm/yyyy in both languages."))
+        hint.setWordWrap(True)
+        lf.addRow(hint)
+        self.tabs.addTab(lang_tab, _("Language"))
+
+        # Data file
+        file_tab = QWidget()
+        ff = QFormLayout(file_tab)
+        self.file_label = QLabel()
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setWordWrap(True)
+        self.check_label = QLabel()
+        check_button = QPushButton(_("&Check the file now"))
+        check_button.clicked.connect(self._on_check_clicked)
+        ff.addRow(_("Data file"), self.file_label)
+        ff.addRow(check_button, self.check_label)
+        self.tabs.addTab(file_tab, _("Data file"))
+
+    @property
+    def database(self):  # noqa: ANN201
+        return self.window_.database
+
+    def refresh(self) -> None:
+        self.profile.set_value(cooperative.get_profile(self.database))
+        members = cooperative.members(self.database)
+        if members:
+            self.members_label.setText(_("Member households: ") + "; ".join(
+                f"{m['name']}" + (f" ({display_phone(m['phone'])})" if m["phone"] else "") for m in members))
+        else:
+            self.members_label.setText("")
+        self.keep.setValue(int(datafile.get_setting(self.database, "backup_keep")))
+        self.interval.setValue(int(datafile.get_setting(self.database, "backup_interval_minutes")))
+        self.backup_folder.setText(str(paths.backup_dir_for(self.database.path)))
+        self.file_label.setText(str(self.database.path) + (_(" (read-only)") if self.database.read_only else ""))
+        for w in (self.save_profile_button, self.restore_button, self.restore_file_button, self.keep, self.interval):
+            w.setEnabled(not self.database.read_only)
+        self.refresh_backups()
+
+    def refresh_backups(self) -> None:
+        self._backups = datafile.list_backups(self.database.path)
+        self.backups.setRowCount(len(self._backups))
+        for r, info in enumerate(self._backups):
+            self.backups.setItem(r, 0, QTableWidgetItem(f"{format_date(info.made_at.date())} {info.made_at:%H:%M:%S}"))
+            self.backups.setItem(r, 1, QTableWidgetItem(backup_summary(info)))
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.cooperative or changes.settings:
+            self.refresh()
+
+    def save_profile(self) -> bool:
+        try:
+            _coop, changes = cooperative.save_profile(self.database, self.profile.value())
+        except ValidationError as e:
+            self.profile.show_error(e)
+            return False
+        except CoopDeskError as e:
+            warn(self, _("Not saved"), e.message)
+            return False
+        self.profile.show_error(None)
+        self.changed.emit(changes)
+        self.window_.statusBar().showMessage(_("Cooperative profile saved."), 5000)
+        return True
+
+    def _on_backup_settings_changed(self) -> None:
+        if self.database.read_only:
+            return
+        try:
+            datafile.set_setting(self.database, "backup_keep", self.keep.value())
+            datafile.set_setting(self.database, "backup_interval_minutes", self.interval.value())
+        except CoopDeskError as e:
+            warn(self, _("Not saved"), e.message)
+        self.window_.restart_backup_timer()
+
+    def _on_restore_selected(self) -> None:
+        row = self.backups.currentRow()
+        if row < 0 or row >= len(self._backups):
+            inform(self, _("Restore"), _("Choose a backup in the list first."))
+            return
+        self.window_.restore_backup(self._backups[row].path)
+
+    def _on_language_chosen(self) -> None:
+        code = self.language.currentData()
+        if code != i18n.language():
+            self.language_changed.emit(code)
+
+    def _on_check_clicked(self) -> None:
+        result = datafile.check(Path(self.database.path), full=True)
+        self.check_label.setText(_("The file is sound.") if result.ok else
+                                 _("Problems: {problems}").format(problems="; ".join(result.problems[:3])))
