@@ -59,6 +59,11 @@ def province_name(code: int | None) -> str:
     return next((p.name for p in provinces() if p.code == code), "")
 
 
+def short_province_name(code: int | None) -> str:
+    """'Thanh Hóa' rather than 'Tỉnh Thanh Hóa', for narrow columns."""
+    return _bare(province_name(code))
+
+
 def commune_name(code: int | None) -> str:
     """The commune's official name, or '' when the code is unknown."""
     if code is None:

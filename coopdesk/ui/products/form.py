@@ -47,7 +47,8 @@ class ProductForm(QDialog):
         self._on_save = on_save
         self.saved: object = None
         self.setWindowTitle(_("Product"))
-        self.setMinimumSize(860, 640)
+        self.setMinimumSize(900, 600)
+        self.resize(1000, 760)
         self._media_dir = media_dir
         self.photo_path = ""
         outer = QVBoxLayout(self)
@@ -112,15 +113,17 @@ class ProductForm(QDialog):
 
         origin = QGroupBox(_("Origin and storage"))
         g = QFormLayout(origin)
-        self.place = PlacePicker()
+        g.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.place = PlacePicker(vertical=True)
         self.storage = QPlainTextEdit()
         self.storage.setTabChangesFocus(True)
-        self.storage.setFixedHeight(52)
+        self.storage.setFixedHeight(44)
         photo_row = QHBoxLayout()
         self.photo_label = QLabel(_("No photo"))
-        self.photo_label.setFixedSize(72, 72)
+        self.photo_label.setFixedSize(64, 64)
         self.photo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo_label.setStyleSheet("border: 1px dashed #aaa; color: #777;")
+        self.photo_label.setWordWrap(True)
         self.photo_button = QPushButton(_("C&hoose photo…"))
         self.photo_button.clicked.connect(self._on_photo_clicked)
         photo_row.addWidget(self.photo_label)
@@ -129,15 +132,17 @@ class ProductForm(QDialog):
         g.addRow(_("&Origin (province, commune)"), self.place)
         g.addRow(_("S&torage"), self.storage)
         g.addRow(_("Photo"), photo_row)
-        grid.addWidget(origin, 1, 0, 1, 2)
+        grid.addWidget(origin, 1, 0)
 
         certs = QGroupBox(_("Other certifications (VietGAP, organic, HACCP, ISO 22000 …)"))
         c = QVBoxLayout(certs)
         self.certs = QTableWidget(0, len(CERT_FIELDS))
         self.certs.setHorizontalHeaderLabels([_("Kind"), _("Number"), _("Issued by"), _("Issue date"),
                                               _("Expiry date")])
-        self.certs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.certs.setMinimumHeight(110)
+        self.certs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.certs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.certs.verticalHeader().hide()
+        self.certs.setMinimumHeight(90)
         self.certs.setTabKeyNavigation(True)
         buttons = QHBoxLayout()
         self.add_cert = QPushButton(_("&Add certification"))
@@ -149,7 +154,8 @@ class ProductForm(QDialog):
         buttons.addStretch(1)
         c.addWidget(self.certs)
         c.addLayout(buttons)
-        grid.addWidget(certs, 2, 0, 1, 2)
+        grid.addWidget(certs, 1, 1)
+        grid.setRowStretch(2, 1)  # spare height goes below the groups, not into them
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
                                         QDialogButtonBox.StandardButton.Cancel)
@@ -215,7 +221,7 @@ class ProductForm(QDialog):
         if pix.isNull():
             self.photo_label.setText(_("No photo") if not path else _("(photo)"))
         else:
-            self.photo_label.setPixmap(pix.scaled(72, 72, Qt.AspectRatioMode.KeepAspectRatio,
+            self.photo_label.setPixmap(pix.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio,
                                                   Qt.TransformationMode.SmoothTransformation))
 
     def _on_issued_changed(self, text: str) -> None:

@@ -34,7 +34,6 @@ from coopdesk.ui.products.form import ProductForm
 from coopdesk.ui.products.table_model import (
     COL_CERTS,
     COL_NAME,
-    COL_ORIGIN,
     PRODUCT_ROLE,
     ProductFilterProxy,
     ProductsTableModel,
@@ -131,7 +130,6 @@ class ProductsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_ORIGIN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_CERTS, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.activated.connect(lambda _i: self.edit_selected())

@@ -42,7 +42,7 @@ class ProductsTableModel(QAbstractTableModel):
         self._rows = []
         for p in products:
             origin = ", ".join(x for x in (addresses.commune_name(p.origin_commune),
-                                           addresses.province_name(p.origin_province)) if x)
+                                           addresses.short_province_name(p.origin_province)) if x)
             self._rows.append((p, p.search_text, p.worst_cert_status(today), origin))
         self.endResetModel()
 
@@ -110,8 +110,9 @@ class ProductFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_query(self, text: str) -> None:
+        self.beginFilterChange()
         self._query = text
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._query.strip():

@@ -42,6 +42,7 @@ class ProfileForm(QWidget):
         self.logo_label.setFixedSize(64, 64)
         self.logo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo_label.setStyleSheet("border: 1px dashed #aaa; color: #777;")
+        self.logo_label.setWordWrap(True)
         self.logo_button = QPushButton(_("Choose &logo…"))
         self.logo_button.clicked.connect(self._on_logo_clicked)
         logo_row.addWidget(self.logo_label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from coopdesk.domain import addresses
 from coopdesk.domain.dates import DateError, format_date, parse_date
@@ -65,8 +65,9 @@ class _FoldedFilter(QSortFilterProxyModel):
         self.words: list[str] = []
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self.words = fold_place(text).split()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: ANN001 - Qt override
         folded = self.sourceModel().index(row, 0, parent).data(FOLDED_ROLE) or ""
@@ -78,9 +79,9 @@ class PlacePicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, vertical: bool = False) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self) if vertical else QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.province = QComboBox()
         self.province.setObjectName("province")
@@ -102,6 +103,7 @@ class PlacePicker(QWidget):
         self.province.currentIndexChanged.connect(self._on_province_changed)
         layout.addWidget(self.province, 2)
         layout.addWidget(self.commune, 3)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def _on_province_changed(self) -> None:
         self._model.clear()

@@ -1,0 +1,47 @@
+import pytest
+
+from coopdesk.domain import addresses
+from coopdesk.domain.cooperative import CooperativeDraft, validate_cooperative
+from coopdesk.domain.errors import Collector, ValidationError
+
+
+def test_the_2025_map():
+    assert len(addresses.provinces()) == 34
+    assert sum(len(addresses.communes(p.code)) for p in addresses.provinces()) == 3321
+
+
+def test_find_without_diacritics():
+    dien_bien = addresses.find_province("dien bien")
+    assert dien_bien.name == "Tỉnh Điện Biên"
+    assert addresses.find_commune("na tau", dien_bien.code).name == "Xã Nà Tấu"
+    assert [c.name for c in addresses.search_communes("na tau")] == ["Xã Nà Tấu"]
+
+
+def test_commune_of_another_province_is_refused():
+    c = Collector()
+    hanoi = addresses.find_province("Hà Nội").code
+    province, commune = addresses.resolve(c, str(hanoi), "Xã Nà Tấu")
+    assert province == hanoi and commune is None
+    assert c.errors[0].field == "commune"
+    assert "Nà Tấu" in c.errors[0].message
+
+
+def test_cooperative_profile():
+    coop = validate_cooperative(CooperativeDraft(name="HTX Hồng Phước", tax_code="0101234567001",
+                                                 province="Điện Biên", commune="na tau", phone="01689123456"))
+    assert coop.tax_code == "0101234567-001"
+    assert coop.phone == "+84389123456"
+    assert coop.address_line() == "Xã Nà Tấu, Tỉnh Điện Biên"
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"name": ""}, "name"), ({"tax_code": "12345"}, "tax_code"), ({"phone": "0123"}, "phone"),
+    ({"commune": "Phường Ba Đình"}, "commune"), ({"trace_base_url": "truyxuat"}, "trace_base_url"),
+    ({"email": "not-an-email"}, "email"),
+])
+def test_cooperative_bad_fields(changes, field):
+    base = {"name": "HTX", "province": "Điện Biên"}
+    base.update(changes)
+    with pytest.raises(ValidationError) as info:
+        validate_cooperative(CooperativeDraft(**base))
+    assert field in info.value.fields

@@ -1,0 +1,137 @@
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from coopdesk.storage.database import check_file, open_database, pragma
+from coopdesk.storage.errors import (
+    DatabaseDamaged,
+    DatabaseInUse,
+    DatabaseTooNew,
+    ReadOnlyDatabase,
+    StorageError,
+)
+from coopdesk.storage.migrations import SCHEMA_VERSION
+
+
+def test_pragmas_on_every_connection(database):
+    assert pragma(database, "journal_mode") == "wal"
+    assert pragma(database, "synchronous") == 2  # FULL
+    assert pragma(database, "foreign_keys") == 1
+    assert pragma(database, "user_version") == SCHEMA_VERSION
+
+
+def test_transaction_is_all_or_nothing(database):
+    with pytest.raises(RuntimeError), database.transaction() as db:
+        db.execute("INSERT INTO products (sku, name) VALUES ('A', 'a')")
+        raise RuntimeError("power cut in the middle")
+    assert database.query("SELECT count(*) AS n FROM products")[0]["n"] == 0
+    with database.transaction() as db:
+        db.execute("INSERT INTO products (sku, name) VALUES ('A', 'a')")
+    assert database.query("SELECT count(*) AS n FROM products")[0]["n"] == 1
+
+
+def test_the_schema_checks_what_the_domain_checks(database):
+    with pytest.raises(sqlite3.IntegrityError), database.transaction() as db:
+        db.execute("INSERT INTO products (sku, name, price_vnd) VALUES ('A', 'a', -1)")
+    with pytest.raises(sqlite3.IntegrityError), database.transaction() as db:
+        db.execute("INSERT INTO certifications (product_id, kind) VALUES (999, 'VietGAP')")
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from coopdesk.storage.database import open_database
+    db = open_database(sys.argv[1])
+    print("ready", flush=True)
+    sys.stdin.readline()
+    db.close()
+""")
+
+
+def test_a_second_process_cannot_write_the_same_file(db_path):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(DatabaseInUse) as info:
+            open_database(db_path)
+        assert str(db_path) in info.value.message
+        reader = open_database(db_path, allow_read_only=True)
+        try:
+            assert reader.read_only
+            assert reader.query("SELECT count(*) AS n FROM products")[0]["n"] == 0
+            with pytest.raises(ReadOnlyDatabase), reader.transaction():
+                pass
+        finally:
+            reader.close()
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=20)
+        holder.stdout.close()
+    # Once the other copy is gone, the file opens for writing again.
+    open_database(db_path).close()
+
+
+def test_the_lock_dies_with_the_process(db_path):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    with holder:
+        assert holder.stdout.readline().strip() == "ready"
+        holder.kill()
+        holder.wait(timeout=20)
+    open_database(db_path).close()
+
+
+def test_garbage_file_is_reported_damaged(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database at all" * 100)
+    assert not check_file(bad).ok
+    with pytest.raises(DatabaseDamaged):
+        open_database(bad)
+
+
+def test_corrupted_page_is_reported_damaged(demo_path):
+    data = bytearray(demo_path.read_bytes())
+    for i in range(4096 * 2, min(len(data), 4096 * 6)):
+        data[i] = 0xA5
+    demo_path.write_bytes(bytes(data))
+    result = check_file(demo_path)
+    assert not result.ok and result.problems
+    with pytest.raises(DatabaseDamaged):
+        open_database(demo_path)
+
+
+def test_newer_schema_is_refused(db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(DatabaseTooNew):
+        open_database(db_path)
+
+
+def test_missing_folder_gets_a_plain_message(tmp_path):
+    with pytest.raises(StorageError) as info:
+        open_database(tmp_path / "nowhere" / "coop.db")
+    assert "nowhere" in info.value.message
+
+
+def test_unwritable_folder_gets_a_plain_message(tmp_path):
+    # Root can write into any folder, so the test makes the "folder" a plain file: same refusal, same message.
+    not_a_folder = tmp_path / "usb.txt"
+    not_a_folder.write_text("x")
+    with pytest.raises(StorageError) as info:
+        open_database(not_a_folder / "coop.db")
+    assert "usb.txt" in info.value.message
+
+
+def test_read_only_file_gets_a_plain_message_on_save(database, monkeypatch):
+    # A file that became unwritable under us (a locked USB stick): the error is plain, not a traceback.
+    from coopdesk.storage.errors import translate
+
+    error = translate(sqlite3.OperationalError("attempt to write a readonly database"), "coop.db")
+    assert isinstance(error, ReadOnlyDatabase)
+    full = translate(sqlite3.OperationalError("database or disk is full"), "coop.db")
+    assert "đầy" in full.message or "full" in full.message

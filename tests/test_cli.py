@@ -1,0 +1,75 @@
+"""The command line as a script or a power user runs it: a real process, real files."""
+
+import json
+import subprocess
+import sys
+
+from coopdesk import __version__
+
+
+def coopdesk(*args, check=False):
+    return subprocess.run([sys.executable, "-m", "coopdesk", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, check=check)
+
+
+def test_version():
+    out = coopdesk("--version")
+    assert out.returncode == 0 and __version__ in out.stdout
+
+
+def test_demo_backup_check(tmp_path):
+    data = tmp_path / "htx.db"
+    out = coopdesk("demo", "--data", data, "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["products"] == 15
+    out = coopdesk("products", "--data", data, "--search", "bun kho", "--json")
+    assert [p["sku"] for p in json.loads(out.stdout)] == ["YDI-BUN-500"]
+    out = coopdesk("backup", "--data", data, "--to", tmp_path / "usb", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["counts"]["products"] == 15
+    assert coopdesk("check", "--data", report["backup"]).returncode == 0
+    assert coopdesk("check", "--data", data).returncode == 0
+
+
+def test_demo_twice_is_refused_plainly(tmp_path):
+    data = tmp_path / "htx.db"
+    coopdesk("demo", "--data", data, check=True)
+    out = coopdesk("demo", "--data", data)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr and "Lỗi" in out.stderr
+
+
+def test_check_fails_on_a_damaged_file(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00garbage" * 1000)
+    out = coopdesk("check", "--data", bad, "--json")
+    assert out.returncode == 1
+    assert json.loads(out.stdout)["ok"] is False
+    assert coopdesk("check", "--data", tmp_path / "missing.db").returncode == 1
+
+
+def test_catalog_xlsx_commands(tmp_path):
+    data, other = tmp_path / "a.db", tmp_path / "b.db"
+    coopdesk("demo", "--data", data, check=True)
+    coopdesk("export-catalog", "--data", data, "--out", tmp_path / "c.xlsx", check=True)
+    out = coopdesk("import-catalog", tmp_path / "c.xlsx", "--data", other, "--dry-run", "--json")
+    assert json.loads(out.stdout)["new"] == 15
+    out = coopdesk("products", "--data", other, "--json")
+    assert json.loads(out.stdout) == []
+    out = coopdesk("import-catalog", tmp_path / "c.xlsx", "--data", other, "--json")
+    assert json.loads(out.stdout)["committed"] is True
+    assert len(json.loads(coopdesk("products", "--data", other, "--json").stdout)) == 15
+
+
+def test_backup_while_the_window_has_the_file(tmp_path):
+    from coopdesk.services import datafile, demo
+
+    data = tmp_path / "htx.db"
+    db = datafile.open_data(data)
+    try:
+        demo.write_demo(db)
+        out = coopdesk("backup", "--data", data, "--to", tmp_path / "usb")
+        assert out.returncode == 0, out.stderr
+    finally:
+        db.close()

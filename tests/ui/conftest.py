@@ -1,0 +1,58 @@
+"""Widget fixtures: real windows on real data files, offscreen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import artifact
+
+
+@pytest.fixture
+def app(qapp):
+    from coopdesk.ui.app import load_fonts
+
+    load_fonts(qapp)
+    return qapp
+
+
+@pytest.fixture
+def window(qtbot, app, demo_db):
+    from coopdesk.ui.main_window import MainWindow
+
+    w = MainWindow(demo_db, is_demo=True)
+    qtbot.addWidget(w)
+    w.resize(1280, 760)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.backup_timer.stop()
+
+
+def snapshot(widget, name: str) -> None:
+    """Save what a person would see, for review (artifacts/ui/)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    widget.grab().save(str(artifact("ui", f"{name}.png")))
+
+
+def focused(app):
+    return app.focusWidget()
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a person with a Vietnamese keyboard (Unikey sends finished letters such as 'ế').
+
+    QTest.keyClicks only knows ASCII (it asserts on 'ơ'), so other letters go as key events carrying text.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier,
+                                                         ch))

@@ -1,0 +1,143 @@
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+
+from coopdesk import paths
+from coopdesk.services import cooperative
+from tests.ui.conftest import snapshot, type_text
+
+
+def nav_titles(window):
+    return [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
+def test_sections_in_vietnamese_and_placeholders_say_so(window, qtbot):
+    assert nav_titles(window) == ["Sản phẩm", "Lô sản xuất", "Nhãn QR", "Đơn hàng", "Giao hàng",
+                                  "Truy xuất/Thu hồi", "Cài đặt"]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentIndex() == 1
+    texts = " ".join(w.text() for w in window.stack.currentWidget().findChildren(type(window.file_label)))
+    assert "chưa được xây dựng" in texts
+    snapshot(window, "lots-placeholder")
+
+
+def test_status_bar_names_the_data_file(window, demo_db):
+    assert str(demo_db.path) in window.file_label.text()
+    assert "mẫu" in window.file_label.text()
+
+
+def test_switch_to_english_and_back(window, qtbot):
+    window.nav.setCurrentRow(6)
+    window.switch_language("en")
+    assert nav_titles(window)[0] == "Products"
+    assert window.stack.currentIndex() == 6
+    assert paths.load_config()["language"] == "en"
+    snapshot(window, "settings-english")
+    window.switch_language("vi")
+    assert nav_titles(window)[0] == "Sản phẩm"
+
+
+def test_settings_profile_errors_and_save(window, qtbot, demo_db):
+    window.nav.setCurrentRow(6)
+    page = window.settings_page
+    page.profile.tax_code.setText("12345")
+    assert not page.save_profile()
+    assert "Mã số thuế" in page.profile.errors.text()
+    snapshot(window, "settings-profile-error")
+    page.profile.tax_code.setText("2801234567-001")
+    assert page.save_profile()
+    assert cooperative.get_profile(demo_db).tax_code == "2801234567-001"
+
+
+def test_restore_from_the_backups_tab(window, qtbot, demo_db):
+    from coopdesk.services import catalog, datafile
+
+    made = datafile.auto_backup(demo_db)
+    catalog.delete_product(demo_db, catalog.list_products(demo_db)[0].id)
+    window.apply_changes(catalog.delete_product.__globals__["Changes"](products=True))
+    assert window.products_page.model.rowCount() == 14
+    assert window.restore_backup(made, confirm=False)
+    assert window.products_page.model.rowCount() == 15
+    window.settings_page.refresh_backups()
+    window.nav.setCurrentRow(6)
+    window.settings_page.tabs.setCurrentIndex(1)
+    snapshot(window, "settings-backups")
+
+
+def test_backup_now_to_a_folder(window, tmp_path, monkeypatch):
+    import coopdesk.ui.main_window as mw
+
+    monkeypatch.setattr(mw, "inform", lambda *a: None)  # the message box is the outside world here
+    made = window.backup_now(str(tmp_path / "USB"))
+    assert made.exists() and made.parent.name == "USB"
+
+
+HOLDER = "import sys\nfrom coopdesk.services import datafile\ndb = datafile.open_data(sys.argv[1])\n" \
+         "print('ready', flush=True)\nsys.stdin.readline()\n"
+
+
+def test_second_copy_opens_read_only(qtbot, app, demo_path):
+    from coopdesk.services import datafile
+    from coopdesk.ui.main_window import MainWindow
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    with holder:
+        assert holder.stdout.readline().strip() == "ready"
+        db = datafile.open_data(demo_path, allow_read_only=True)
+        w = MainWindow(db)
+        qtbot.addWidget(w)
+        w.show()
+        assert db.read_only
+        assert "chỉ đọc" in w.file_label.text()
+        assert w.banner.isVisible()
+        assert not w.products_page.add_action.isEnabled()
+        snapshot(w, "read-only")
+        w.close()
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=20)
+
+
+def test_welcome_creates_the_cooperative(qtbot, app, database):
+    from coopdesk.ui.welcome import CREATE, WelcomeDialog
+
+    dialog = WelcomeDialog(lambda d: cooperative.save_profile(database, d))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    snapshot(dialog, "welcome")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.stack.currentIndex() == 1
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "Tên hợp tác xã" in dialog.profile.errors.text()
+    type_text(qtbot, dialog.profile.name, "HTX Chè Suối Mơ")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == CREATE
+    assert cooperative.get_profile(database).name == "HTX Chè Suối Mơ"
+
+
+def test_welcome_offers_the_demo(qtbot, app, database):
+    from coopdesk.ui.welcome import DEMO, WelcomeDialog
+
+    dialog = WelcomeDialog(lambda d: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == DEMO
+
+
+def test_open_demo_writes_it_once(qtbot, app):
+    from coopdesk.services import catalog
+    from coopdesk.ui.app import open_demo_database
+
+    db = open_demo_database()
+    try:
+        assert len(catalog.list_products(db)) == 15
+    finally:
+        db.close()
+    db = open_demo_database()
+    try:
+        assert len(catalog.list_products(db)) == 15
+    finally:
+        db.close()

@@ -1,0 +1,145 @@
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from coopdesk.services import catalog
+from tests.ui.conftest import snapshot, type_text
+
+
+def type_and_tab(qtbot, text: str, tabs: int = 1) -> None:
+    widget = QApplication.focusWidget()
+    if text:
+        type_text(qtbot, widget, text)
+    for _ in range(tabs):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+
+
+def test_product_list_shows_vietnamese_names_and_badges(window, qtbot):
+    page = window.products_page
+    assert page.model.rowCount() == 15
+    names = {page.model.index(r, 1).data() for r in range(15)}
+    assert "Kẹo cu đơ Hà Tĩnh bánh tráng mè" in names
+    badges = [page.model.index(r, 7).data() for r in range(15)]
+    assert any(b.startswith("⚠") for b in badges)
+    snapshot(window, "products-list")
+
+
+def test_search_ignores_diacritics(window, qtbot):
+    page = window.products_page
+    qtbot.keyClicks(page.search, "bun kho")
+    assert page.proxy.rowCount() == 1
+    assert page.proxy.index(0, 0).data() == "YDI-BUN-500"
+    assert "1" in page.count_label.text()
+    page.search.clear()
+    qtbot.keyClicks(page.search, "keo cu do")
+    assert page.proxy.rowCount() == 2
+
+
+def test_sort_by_name_is_vietnamese(window):
+    page = window.products_page
+    page.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    names = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+    # B < C < K < M < N < T < V, and "Bí" before "Bún" (i < u).
+    assert names[0].startswith("Bí đỏ") and names[-1].startswith("Vải")
+    assert names.index("Cà phê hạt Robusta Honey") < names.index("Kẹo cu đơ gừng Thành Sen")
+
+
+def test_new_product_by_keyboard_alone(window, qtbot, demo_db):
+    page = window.products_page
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() == "Sản phẩm mới"]
+    assert len(dialogs) == 1
+    form = dialogs[0]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.sku)
+    type_and_tab(qtbot, "tse-cudo-gung")          # SKU
+    type_and_tab(qtbot, "Kẹo cu đơ gừng hộp nhỏ")  # name
+    type_and_tab(qtbot, "Ginger cu do candy")     # English name
+    type_and_tab(qtbot, "")                       # unit: keep "gói"
+    type_and_tab(qtbot, "200 g")                  # net weight
+    type_and_tab(qtbot, "45k")                    # price
+    assert form.price.text() == "45.000"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    saved = [p for p in catalog.list_products(demo_db) if p.sku == "TSE-CUDO-GUNG"]
+    assert len(saved) == 1
+    assert (saved[0].name, saved[0].price_vnd, saved[0].net_weight_g) == ("Kẹo cu đơ gừng hộp nhỏ", 45_000, 200)
+    assert page.model.rowCount() == 16
+
+
+def test_bad_form_names_the_field_and_saves_nothing(window, qtbot, demo_db):
+    form = window.products_page.add_product()
+    form.resize(1000, 760)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.sku)
+    qtbot.keyClicks(form.sku, "YDI-BUN-500")
+    qtbot.keyClicks(form.price, "-40.000")
+    form.ocop_stars.setCurrentIndex(2)
+    qtbot.keyClicks(form.ocop_issued, "01/01/2025")
+    qtbot.keyClicks(form.ocop_expires, "01/01/2024")
+    qtbot.keyClicks(form.gtin, "8931234567890")
+    qtbot.keyClick(form.gtin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.isVisible()
+    assert form.errors.isVisible()
+    text = form.errors.text()
+    assert "Mã SKU: YDI-BUN-500 đã có" in text
+    assert "Tên" in text and "Giá" in text and "GTIN" in text and "hết hạn" in text
+    assert QApplication.focusWidget() is form.sku
+    assert form.sku.property("hasError") and form.price.property("hasError")
+    snapshot(form, "product-form-errors")
+    assert len(catalog.list_products(demo_db)) == 15
+    form.reject()
+
+
+def test_edit_keeps_certifications(window, qtbot, demo_db):
+    page = window.products_page
+    qtbot.keyClicks(page.search, "bun kho")
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    form = page.edit_selected()
+    assert form.certs.rowCount() == 1
+    assert form.place.commune.text() == "Xã Yên Định"
+    form.price.setText("42.000")
+    form.accept()
+    p = next(p for p in catalog.list_products(demo_db) if p.sku == "YDI-BUN-500")
+    assert p.price_vnd == 42_000 and p.certifications[0].kind == "HACCP"
+
+
+def test_commune_completion_ignores_diacritics(app, qtbot):
+    from coopdesk.ui.widgets.fields import PlacePicker
+
+    picker = PlacePicker()
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.set_values(11, "")
+    qtbot.keyClicks(picker.commune, "na tau")
+    model = picker._completer.completionModel()
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Xã Nà Tấu"]
+    assert picker.values() == ("11", "na tau")
+
+
+def test_import_preview_and_commit(window, qtbot, demo_db, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "moi.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã SKU", "Tên sản phẩm", "Giá bán (đồng)"])
+    ws.append(["TRA-MOI", "Trà xanh mới", "80.000"])
+    ws.append(["YDI-BUN-500", "Bún sắn khô Hồng Phước", 41000])
+    wb.save(path)
+    preview = catalog.preview_import(demo_db, path)
+    dialog = window.products_page.show_import_preview(preview)
+    snapshot(dialog, "catalog-import-preview")
+    assert dialog.import_button.isEnabled()
+    dialog.accept()
+    assert window.products_page.model.rowCount() == 16
+
+
+def test_import_runs_in_the_background(window, qtbot, demo_db, tmp_path):
+    from coopdesk.services import catalog as cat
+
+    out = tmp_path / "all.xlsx"
+    cat.export_xlsx(demo_db, out)
+    shown = []
+    window.products_page.show_import_preview = lambda preview: shown.append(preview)
+    window.products_page.import_xlsx(str(out))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert len(shown[0].unchanged) == 15
