@@ -60,9 +60,7 @@ def get_product(database: Database, product_id: int) -> Product | None:
 
 def search(database: Database, query: str) -> list[Product]:
     """Products matching every word of ``query``, diacritics ignored ('bun kho' finds 'Bún khô')."""
-    ids = store.search_ids(database, fold(query).split())
-    by_id = {p.id: p for p in store.list_all(database)}
-    return [by_id[i] for i in ids]
+    return store.get_many(database, store.search_ids(database, fold(query).split()))
 
 
 def copy_media(database: Database, photo: str, field_key: str = "photo") -> str:

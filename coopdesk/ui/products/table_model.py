@@ -11,7 +11,7 @@ from coopdesk.domain import addresses
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.products import CertStatus, Product, format_weight
-from coopdesk.domain.text import matches, sort_key
+from coopdesk.domain.text import fold, sort_key
 from coopdesk.i18n import _
 
 COL_SKU, COL_NAME, COL_UNIT, COL_WEIGHT, COL_PRICE, COL_OCOP, COL_ORIGIN, COL_CERTS = range(8)
@@ -48,6 +48,10 @@ class ProductsTableModel(QAbstractTableModel):
 
     def product(self, row: int) -> Product:
         return self._rows[row][0]
+
+    def search_text(self, row: int) -> str:
+        """The folded text a filter matches (read directly: no QVariant per row per keystroke)."""
+        return self._rows[row][1]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -106,19 +110,19 @@ class ProductFilterProxy(QSortFilterProxyModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._query = ""
+        self._words: list[str] = []
         self.setSortRole(SORT_ROLE)
 
     def set_query(self, text: str) -> None:
         self.beginFilterChange()
-        self._query = text
+        self._words = fold(text).split()
         self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self._query.strip():
+        if not self._words:
             return True
-        search = self.sourceModel().index(row, 0, parent).data(SEARCH_ROLE) or ""
-        return matches(self._query, search)
+        search = self.sourceModel().search_text(row)
+        return all(w in search for w in self._words)
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
         return left.data(SORT_ROLE) < right.data(SORT_ROLE)

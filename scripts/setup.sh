@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Set up CoopDesk on Debian/Ubuntu: system libraries for Qt (and poppler for the tests), then a
+# Python 3.12+ virtual environment in .venv with CoopDesk installed into it.
+#   scripts/setup.sh          the app
+#   scripts/setup.sh test     the app and what the tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras=${1:-}
+
+# 1. System packages (only what is missing; apt needs root).
+pkgs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+      libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
+      libxcb-render-util0 libxcb-image0)
+[ "$extras" = test ] && pkgs+=(poppler-utils)
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+    for p in "${pkgs[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "Please install these packages (as root): ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+# 2. Python 3.12 or newer (.python-version selects it under pyenv).
+py=""
+for candidate in python3.12 python3.13 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+        py=$(command -v "$candidate"); break
+    fi
+done
+if [ -z "$py" ] && [ -x "$HOME/.pyenv/bin/pyenv" ]; then
+    py=$("$HOME/.pyenv/bin/pyenv" which python3.12 2>/dev/null || true)
+fi
+if [ -z "$py" ]; then
+    echo "CoopDesk needs Python 3.12 or newer (PySide6 6.12 crashes on 3.11; the 2025 address data needs 3.12)." >&2
+    exit 1
+fi
+
+# 3. The virtual environment, reinstalled only when pyproject.toml changed.
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then
+    rm -rf .venv
+    "$py" -m venv .venv
+fi
+stamp=.venv/.coopdesk-installed-${extras:-app}
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    if [ "$extras" = test ]; then
+        .venv/bin/python -m pip install -q -e '.[test]'
+    else
+        .venv/bin/python -m pip install -q -e .
+    fi
+    touch "$stamp"
+fi
