@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(210)
+        self.nav.setFixedWidth(190)
         self.nav.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
         self.products_page = ProductsPage(self)

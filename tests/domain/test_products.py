@@ -4,8 +4,8 @@ import pytest
 
 from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.products import (
-    CertStatus,
     Certification,
+    CertStatus,
     Product,
     ProductDraft,
     cert_status,

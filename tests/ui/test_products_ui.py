@@ -18,7 +18,9 @@ def test_product_list_shows_vietnamese_names_and_badges(window, qtbot):
     assert page.model.rowCount() == 15
     names = {page.model.index(r, 1).data() for r in range(15)}
     assert "Kẹo cu đơ Hà Tĩnh bánh tráng mè" in names
-    badges = [page.model.index(r, 7).data() for r in range(15)]
+    badges = [page.model.index(r, 6).data() for r in range(15)]
+    packs = {page.model.index(r, 0).data(): page.model.index(r, 2).data() for r in range(15)}
+    assert packs["HRX-NEM-50"] == "hộp 1,8 kg"
     assert any(b.startswith("⚠") for b in badges)
     snapshot(window, "products-list")
 

@@ -34,6 +34,7 @@ from coopdesk.ui.products.form import ProductForm
 from coopdesk.ui.products.table_model import (
     COL_CERTS,
     COL_NAME,
+    COL_ORIGIN,
     PRODUCT_ROLE,
     ProductFilterProxy,
     ProductsTableModel,
@@ -130,7 +131,10 @@ class ProductsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_CERTS, QHeaderView.ResizeMode.ResizeToContents)
+        # The name takes the spare width; origin and certificates get a fixed share (tooltips show all).
+        for col, width in ((COL_ORIGIN, 190), (COL_CERTS, 220)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.activated.connect(lambda _i: self.edit_selected())
         layout.addWidget(self.table, 1)

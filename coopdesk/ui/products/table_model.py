@@ -14,7 +14,7 @@ from coopdesk.domain.products import CertStatus, Product, format_weight
 from coopdesk.domain.text import fold, sort_key
 from coopdesk.i18n import _
 
-COL_SKU, COL_NAME, COL_UNIT, COL_WEIGHT, COL_PRICE, COL_OCOP, COL_ORIGIN, COL_CERTS = range(8)
+COL_SKU, COL_NAME, COL_PACK, COL_PRICE, COL_OCOP, COL_ORIGIN, COL_CERTS = range(7)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 11
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 12
@@ -23,8 +23,7 @@ _BADGE_COLOURS = {CertStatus.EXPIRED: ("#b71c1c", "#ffebee"), CertStatus.EXPIRIN
 
 
 def _headers() -> list[str]:
-    return [_("SKU"), _("Product name"), _("Unit"), _("Net weight"), _("Price"), _("OCOP"), _("Origin"),
-            _("Certificates")]
+    return [_("SKU"), _("Product name"), _("Pack"), _("Price"), _("OCOP"), _("Origin"), _("Certificates")]
 
 
 class ProductsTableModel(QAbstractTableModel):
@@ -80,13 +79,14 @@ class ProductsTableModel(QAbstractTableModel):
         p, search, status, origin = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (p.sku, p.name, p.unit, format_weight(p.net_weight_g), format_vnd(p.price_vnd),
-                    "★" * (p.ocop_stars or 0), origin, self._badge(status))[col]
+            pack = f"{p.unit} {format_weight(p.net_weight_g)}".strip()
+            return (p.sku, p.name, pack, format_vnd(p.price_vnd), "★" * (p.ocop_stars or 0), origin,
+                    self._badge(status))[col]
         if role == SORT_ROLE:
-            return (p.sku, sort_key(p.name), sort_key(p.unit), p.net_weight_g or 0, p.price_vnd,
+            return (p.sku, sort_key(p.name), (sort_key(p.unit), p.net_weight_g or 0), p.price_vnd,
                     p.ocop_stars or 0, sort_key(origin), (status[0] != CertStatus.EXPIRED,
                                                           status[0] != CertStatus.EXPIRING))[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_WEIGHT, COL_PRICE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_PRICE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_CERTS and status[0] in _BADGE_COLOURS:
@@ -95,6 +95,8 @@ class ProductsTableModel(QAbstractTableModel):
                 return QBrush(QColor("#c77700"))
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_CERTS and status[0] in _BADGE_COLOURS:
             return QBrush(QColor(_BADGE_COLOURS[status[0]][1]))
+        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_NAME, COL_ORIGIN, COL_CERTS):
+            return (p.name, origin, self._badge(status))[(COL_NAME, COL_ORIGIN, COL_CERTS).index(col)] or None
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_OCOP and p.ocop_stars:
             return _("OCOP {stars} stars, certificate {no}, valid until {date}").format(
                 stars=p.ocop_stars, no=p.ocop_cert_no, date=format_date(p.ocop_expires))
