@@ -141,3 +141,35 @@ def test_open_demo_writes_it_once(qtbot, app):
         assert len(catalog.list_products(db)) == 15
     finally:
         db.close()
+
+
+def test_damaged_file_at_start_offers_the_latest_backup(qtbot, app, demo_path, monkeypatch):
+    import coopdesk.ui.app as app_module
+    from coopdesk.services import datafile
+
+    db = datafile.open_data(demo_path)
+    datafile.auto_backup(db)
+    db.close()
+    demo_path.write_bytes(b"\x00damaged" * 2000)
+    asked = []
+    # The person's answer is the outside world here: they click "Restore the backup".
+    monkeypatch.setattr(app_module, "ask", lambda parent, title, text, **kw: asked.append(text) or True)
+    restored = app_module.open_with_questions(demo_path)
+    try:
+        assert restored is not None and cooperative.is_set_up(restored)
+        assert "15" in asked[0]  # the confirmation shows what the backup holds
+    finally:
+        restored.close()
+    assert list(demo_path.parent.glob("demo.db.damaged-*"))
+
+
+def test_damaged_file_refused_leaves_it_alone(qtbot, app, tmp_path, monkeypatch):
+    import coopdesk.ui.app as app_module
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00damaged" * 2000)
+    warned = []
+    monkeypatch.setattr(app_module, "warn", lambda parent, title, text: warned.append(text))
+    assert app_module.open_with_questions(bad) is None
+    assert "Không tìm thấy bản sao lưu" in warned[0]
+    assert bad.read_bytes().startswith(b"\x00damaged")

@@ -145,3 +145,29 @@ def test_import_runs_in_the_background(window, qtbot, demo_db, tmp_path):
     window.products_page.import_xlsx(str(out))
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert len(shown[0].unchanged) == 15
+
+
+def test_page_shortcuts_work_from_the_section_list_only_on_their_page(window, qtbot):
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() == "Sản phẩm mới"]
+    assert len(dialogs) == 1
+    dialogs[0].reject()
+    window.nav.setCurrentRow(6)
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() == "Sản phẩm mới"]
+    assert dialogs == []
+
+
+def test_commune_without_province_sets_both(app, qtbot):
+    from coopdesk.ui.widgets.fields import PlacePicker
+
+    picker = PlacePicker()
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.keyClicks(picker.commune, "na tau")
+    model = picker._completer.completionModel()
+    shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert shown == ["Xã Nà Tấu — Tỉnh Điện Biên"]
+    picker._completer.activated[type(model.index(0, 0))].emit(model.index(0, 0))
+    assert picker.values() == ("11", "Xã Nà Tấu")

@@ -143,7 +143,8 @@ class ProductsPage(QWidget):
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey, slot) -> QAction:  # noqa: ANN001
         action = QAction(text, self)
         action.setShortcut(shortcut)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Window-wide while this page shows (Qt ignores the shortcuts of hidden pages).
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
         action.triggered.connect(slot)
         self.toolbar.addAction(action)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -15,6 +15,7 @@ from coopdesk.i18n import _
 ERROR_STYLE = "border: 2px solid #c62828; background: #fff5f5;"
 FOLDED_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
+PROVINCE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 def mark_error(widget: QWidget, on: bool) -> None:
@@ -91,6 +92,8 @@ class PlacePicker(QWidget):
         self.commune = QLineEdit()
         self.commune.setObjectName("commune")
         self.commune.setPlaceholderText(_("type the commune, e.g. yen dinh"))
+        self.commune.setToolTip(_("Type part of the name without diacritics; with no province chosen, the "
+                                  "list shows communes of every province and choosing one sets the province."))
         self._model = QStandardItemModel(self)
         self._filter = _FoldedFilter()
         self._filter.setSourceModel(self._model)
@@ -98,25 +101,36 @@ class PlacePicker(QWidget):
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.setMaxVisibleItems(12)
         self._completer.setWidget(self.commune)
-        self._completer.activated[str].connect(self._on_commune_chosen)
+        self._completer.activated[QModelIndex].connect(self._on_commune_chosen)
         self.commune.textEdited.connect(self._on_commune_edited)
         self.province.currentIndexChanged.connect(self._on_province_changed)
+        self._built_for: int | None = -1
         layout.addWidget(self.province, 2)
         layout.addWidget(self.commune, 3)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def _on_province_changed(self) -> None:
-        self._model.clear()
-        code = self.province.currentData()
-        if code is not None:
-            for c in addresses.communes(code):
-                item = QStandardItem(c.name)
-                item.setData(c.folded, FOLDED_ROLE)
-                item.setData(c.code, CODE_ROLE)
-                self._model.appendRow(item)
+        self._built_for = -1  # rebuilt lazily on the next keystroke: building 3,321 items takes ~60 ms
         self.changed.emit()
 
+    def _ensure_model(self) -> None:
+        """Offer that province's communes; with no province, all 3,321 with their province named."""
+        code = self.province.currentData()
+        if self._built_for == code:
+            return
+        self._built_for = code
+        self._model.clear()
+        provinces = [p for p in addresses.provinces() if code is None or p.code == code]
+        for p in provinces:
+            for c in addresses.communes(p.code):
+                item = QStandardItem(c.name if code is not None else f"{c.name} — {p.name}")
+                item.setData(c.folded if code is not None else f"{c.folded} {p.folded}", FOLDED_ROLE)
+                item.setData(c.code, CODE_ROLE)
+                item.setData(p.code, PROVINCE_ROLE)
+                self._model.appendRow(item)
+
     def _on_commune_edited(self, text: str) -> None:
+        self._ensure_model()
         self._filter.set_text(text)
         if text.strip() and self._filter.rowCount():
             self._completer.complete()
@@ -124,8 +138,15 @@ class PlacePicker(QWidget):
             self._completer.popup().hide()
         self.changed.emit()
 
-    def _on_commune_chosen(self, name: str) -> None:
-        self.commune.setText(name)
+    def _on_commune_chosen(self, index: QModelIndex) -> None:
+        """Choosing 'Xã Nà Tấu — Tỉnh Điện Biên' also sets the province."""
+        code, province = index.data(CODE_ROLE), index.data(PROVINCE_ROLE)
+        if province is not None and province != self.province.currentData():
+            self.province.blockSignals(True)
+            self.province.setCurrentIndex(self.province.findData(province))
+            self.province.blockSignals(False)
+            self._on_province_changed()
+        self.commune.setText(addresses.commune_name(code) if code is not None else index.data())
         self.changed.emit()
 
     def province_code(self) -> int | None:
