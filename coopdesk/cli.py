@@ -135,6 +135,131 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lot_json(v) -> dict:  # noqa: ANN001 - a LotView
+    amount, unit = v.state.on_hand()
+    return {"code": v.code, "sku": v.product.sku, "product": v.product.name, "status": v.state.status,
+            "on_hand": amount, "on_hand_unit": unit, "made_from": v.made_from, "used_in": v.used_in,
+            "created": v.state.lot.created, "planted": v.state.first("planting"),
+            "harvested": v.state.first("harvest"), "packed": v.state.first("packing"), "expiry": v.expiry,
+            "events": len(v.state.events), "recalled": bool(v.recall),
+            "areas": [a.name for a in v.areas]}
+
+
+def cmd_lots(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, traceability
+
+    database = datafile.open_data(_data_path(args), allow_read_only=True)
+    try:
+        items = traceability.filter_views(traceability.views(database), sku=args.sku or "",
+                                          status=args.status or "", text=args.search or "")
+    finally:
+        database.close()
+    if args.json:
+        _print_json([_lot_json(v) for v in items])
+    else:
+        from coopdesk.domain.lots import status_label
+
+        for v in items:
+            amount, unit = v.state.on_hand()
+            shown = f"{amount} {_('packs')}" if unit == "packs" else f"{amount / 1000:g} kg"
+            print(f"{v.code:<16} {v.product.sku:<16} {status_label(v.state.status):<12} {shown:>12}  "
+                  f"{', '.join(v.made_from)}")
+    return 0
+
+
+def cmd_lot_qr(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, publishing
+
+    database = datafile.open_data(_data_path(args), allow_read_only=True)
+    try:
+        url, path = publishing.lot_qr(database, args.lot, Path(args.out))
+    finally:
+        database.close()
+    if args.json:
+        _print_json({"lot": args.lot, "url": url, "file": str(path)})
+    else:
+        print(url)
+    return 0
+
+
+def cmd_trace_site(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, publishing
+
+    database = datafile.open_data(_data_path(args), allow_read_only=True)
+    try:
+        report = publishing.export_site(database, Path(args.out))
+    finally:
+        database.close()
+    if args.json:
+        _print_json({"out": args.out, "written": report.written, "unchanged": len(report.unchanged),
+                     "removed": report.removed})
+    else:
+        print(_("Trace site in {folder}: {written} files written, {unchanged} unchanged, {removed} removed.").format(
+            folder=args.out, written=len(report.written), unchanged=len(report.unchanged),
+            removed=len(report.removed)))
+    return 0
+
+
+def cmd_diary(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, diary
+
+    database = datafile.open_data(_data_path(args), allow_read_only=True)
+    try:
+        path = diary.write_diary(database, args.lot, Path(args.out))
+    finally:
+        database.close()
+    print(path)
+    return 0
+
+
+def cmd_diary_template(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, diary
+
+    database = datafile.open_data(_data_path(args), allow_read_only=True)
+    try:
+        print(diary.write_template(database, Path(args.out)))
+    finally:
+        database.close()
+    return 0
+
+
+def cmd_import_diary(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, diary
+
+    database = datafile.open_data(_data_path(args))
+    try:
+        preview = diary.preview_diary(database, args.lot, Path(args.file), reason=args.reason or "")
+        added = 0
+        if preview.ok and not args.dry_run:
+            added = diary.commit_diary(database, preview, args.reason or "")
+    finally:
+        database.close()
+    report = {"lot": preview.lot, "events": len(preview.events), "added": added,
+              "rejected": [{"row": e.row, "reason": e.message} for e in preview.errors]}
+    if args.json:
+        _print_json(report)
+    else:
+        print(_("Lot {lot}: {events} events read, {added} added.").format(**report))
+        for e in preview.errors:
+            print(f"  {e}", file=sys.stderr)
+    return 0 if preview.ok else 1
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, traceability
+
+    database = datafile.open_data(_data_path(args))
+    try:
+        reached = traceability.recall_lot(database, args.lot, args.reason)
+    finally:
+        database.close()
+    if args.json:
+        _print_json({"recalled": reached})
+    else:
+        print(_("Recalled: {lots}").format(lots=", ".join(reached)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
@@ -164,6 +289,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
     p = add("export-catalog", _("export the product catalog to an xlsx file"), cmd_export_catalog)
     p.add_argument("--out", metavar="XLSX", required=True)
+    p = add("lots", _("list production lots with their status, stock and genealogy"), cmd_lots)
+    p.add_argument("--sku", help=_("only lots of this product"))
+    p.add_argument("--status", choices=["planned", "growing", "harvested", "processed", "packed", "recalled"])
+    p.add_argument("--search", metavar="TEXT", help=_("only lots matching TEXT (diacritics ignored)"))
+    p = add("lot-qr", _("write the QR code of a lot's trace page"), cmd_lot_qr)
+    p.add_argument("lot", metavar="LOT")
+    p.add_argument("--out", metavar="FILE.png|svg", required=True)
+    p = add("trace-site", _("write the public trace site (one page per lot) into DIR"), cmd_trace_site)
+    p.add_argument("--out", metavar="DIR", required=True)
+    p = add("diary", _("write the farming diary of a lot as PDF or xlsx"), cmd_diary)
+    p.add_argument("lot", metavar="LOT")
+    p.add_argument("--out", metavar="FILE.pdf|xlsx", required=True)
+    p = add("diary-template", _("write an empty diary (xlsx) for members to fill"), cmd_diary_template)
+    p.add_argument("--out", metavar="XLSX", required=True)
+    p = add("import-diary", _("import a filled diary (xlsx) as events of a lot"), cmd_import_diary)
+    p.add_argument("file", metavar="XLSX")
+    p.add_argument("--lot", metavar="LOT", required=True)
+    p.add_argument("--reason", help=_("needed when the lot is already packed"))
+    p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
+    p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
+    p.add_argument("lot", metavar="LOT")
+    p.add_argument("--reason", required=True)
     return parser
 
 

@@ -32,6 +32,13 @@ def set_language(lang: str) -> None:
         _translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+def translator(lang: str):  # noqa: ANN201 - a gettext function
+    """A _() for one language, whatever the UI speaks: printed pages carry Vietnamese and English."""
+    if lang == "en":
+        return gettext.NullTranslations().gettext
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True).gettext
+
+
 def language() -> str:
     """The language now in force."""
     return _language

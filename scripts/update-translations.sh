@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
-$PY -m babel.messages.frontend extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+$PY -m babel.messages.frontend extract -F babel.cfg -k _ -k N_ -k t -k ngettext:1,2 --no-location --sort-output \
     --project CoopDesk -o coopdesk/locale/coopdesk.pot .
 for po in coopdesk/locale/*/LC_MESSAGES/coopdesk.po; do
     lang=$(basename "$(dirname "$(dirname "$po")")")

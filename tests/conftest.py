@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ os.environ["COOPDESK_LANG"] = "vi"
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 SAMPLES = ROOT.parent / "shared" / "samples"
+DEMO_DAY = date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +41,7 @@ def _template_files(tmp_path_factory):
     db.close()
     demo_file = base / "demo.db"
     db = datafile.open_data(demo_file)
-    demo.write_demo(db)
+    demo.write_demo(db, today=DEMO_DAY)  # a fixed day, so lot codes and dates never depend on the clock
     db.close()
     return empty, demo_file
 

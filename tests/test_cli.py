@@ -21,13 +21,13 @@ def test_demo_backup_check(tmp_path):
     data = tmp_path / "htx.db"
     out = coopdesk("demo", "--data", data, "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["products"] == 15
+    assert json.loads(out.stdout)["products"] == 16
     out = coopdesk("products", "--data", data, "--search", "bun kho", "--json")
     assert [p["sku"] for p in json.loads(out.stdout)] == ["YDI-BUN-500"]
     out = coopdesk("backup", "--data", data, "--to", tmp_path / "usb", "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["counts"]["products"] == 15
+    assert report["counts"]["products"] == 16
     assert coopdesk("check", "--data", report["backup"]).returncode == 0
     assert coopdesk("check", "--data", data).returncode == 0
 
@@ -54,12 +54,12 @@ def test_catalog_xlsx_commands(tmp_path):
     coopdesk("demo", "--data", data, check=True)
     coopdesk("export-catalog", "--data", data, "--out", tmp_path / "c.xlsx", check=True)
     out = coopdesk("import-catalog", tmp_path / "c.xlsx", "--data", other, "--dry-run", "--json")
-    assert json.loads(out.stdout)["new"] == 15
+    assert json.loads(out.stdout)["new"] == 16
     out = coopdesk("products", "--data", other, "--json")
     assert json.loads(out.stdout) == []
     out = coopdesk("import-catalog", tmp_path / "c.xlsx", "--data", other, "--json")
     assert json.loads(out.stdout)["committed"] is True
-    assert len(json.loads(coopdesk("products", "--data", other, "--json").stdout)) == 15
+    assert len(json.loads(coopdesk("products", "--data", other, "--json").stdout)) == 16
 
 
 def test_backup_while_the_window_has_the_file(tmp_path):

@@ -23,7 +23,7 @@ def _source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
             str(ROOT / "coopdesk"), method_map=[("**.py", "python")],
-            keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+            keywords={"_": None, "N_": None, "t": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -110,6 +110,11 @@ def save_product(database: Database, draft: ProductDraft, product_id: int | None
 
 
 def delete_product(database: Database, product_id: int) -> Changes:
+    """Delete a product that no lot refers to; a product with lots stays, for traceability."""
+    lots = store.lot_count(database, product_id)
+    if lots:
+        raise CoopDeskError(_("This product has {n} production lots, so it cannot be deleted: their trace pages "
+                              "and diaries need it.").format(n=lots))
     with database.transaction() as db:
         store.delete(db, product_id)
         audit.record(db, "delete", "product", product_id, {})

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from coopdesk.domain import addresses
 from coopdesk.domain.cooperative import CooperativeDraft, validate_cooperative
 from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.lots import EventDraft
 from coopdesk.domain.phones import normalize_phone
 from coopdesk.domain.products import ProductDraft, validate_product
 from coopdesk.i18n import _
 from coopdesk.services import cooperative
+from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import products as product_store
@@ -57,6 +59,8 @@ PRODUCTS = (
      "1420/QĐ-UBND", "UBND tỉnh Bắc Giang", "09/08/2024", "Bắc Ninh", "Xã Lục Ngạn", "180", ""),
     ("LDU-BIDO-QUA", "Bí đỏ hồ lô Hồng Phước", "Hong Phuoc gourd pumpkin", "quả", "1,5 kg", "39.000", "",
      "", "", "", "Thanh Hóa", "Xã Yên Định", "60", ""),
+    ("NL-SAN-TUOI", "Củ sắn tươi (nguyên liệu làm bún)", "Fresh cassava roots (raw material)", "kg", "1 kg",
+     "3.500", "", "", "", "", "Thanh Hóa", "Xã Yên Định", "5", ""),
     ("LDU-BIDO-SAY250", "Bí đỏ sấy dẻo Lạc Dương", "Lac Duong soft-dried pumpkin", "túi", "250 g", "69.000", "3",
      "775/QĐ-UBND", "UBND tỉnh Lâm Đồng", "16/05/2024", "Lâm Đồng", "Xã Lạc Dương", "180", ""),
 )
@@ -93,4 +97,63 @@ def write_demo(database: Database, today: date | None = None) -> Changes:
             parsed = normalize_phone(phone)
             coop_store.add_member(db, name, parsed.e164 if parsed else "", coop.province, coop.commune, street, note)
         product_store.save_many(db, products, addresses.ADDRESS_SCHEME)
+    _write_lots(database, today)
     return Changes.everything()
+
+
+def _write_lots(database: Database, today: date) -> None:
+    """Growing areas, inputs, raw and processed lots with full timelines, packed stock and one recall."""
+    members = {m["name"]: m["id"] for m in coop_store.members(database)}
+    thang, mai, ung = (members[n] for n, *_rest in MEMBERS)
+    moi = trace.save_area(database, "Ruộng sắn Đồng Mới", "12000", "Thanh Hóa", "Xã Yên Định", "VT-38-YD-001",
+                          "19.9906, 105.6522", thang).id
+    cao = trace.save_area(database, "Ruộng sắn Đồng Cao", "8000", "Thanh Hóa", "Xã Yên Định", "VT-38-YD-002",
+                          "", thang).id
+    ap = trace.save_area(database, "Vườn bí Đồng Ấp", "8000", "Thanh Hóa", "Xã Yên Định", "", "", ung).id
+    del mai
+    km94 = trace.save_input(database, "seed", "Sắn KM94", unit="hom").id
+    npk = trace.save_input(database, "fertiliser", "NPK 16-16-8", unit="kg").id
+    organic = trace.save_input(database, "fertiliser", "Phân hữu cơ vi sinh", unit="kg").id
+    abamectin = trace.save_input(database, "pesticide", "Abamectin 3.6EC (giả định)", "Abamectin", "DEMO-0001",
+                                 "7", "ml").id
+    bt = trace.save_input(database, "pesticide", "Chế phẩm Bt sinh học (giả định)", "Bacillus thuringiensis",
+                          "DEMO-0002", "3", "g").id
+
+    def day(n: int) -> str:
+        return (today - timedelta(days=n)).strftime("%d/%m/%Y")
+
+    def add(code: str, kind: str, n: int, person: str, reason: str = "", **kw: str) -> None:
+        trace.add_event(database, code, EventDraft(kind=kind, day=day(n), person=person, **kw), reason, today)
+
+    start = today - timedelta(days=330)
+    a = trace.create_lot(database, "NL-SAN-TUOI", "2500", [moi], day=start).code
+    add(a, "planting", 330, "Lê Văn Thắng", area_id=str(moi), input_id=str(km94), note="Hom giống tự để, 1,2 ha")
+    add(a, "fertilising", 300, "Lê Văn Thắng", area_id=str(moi), input_id=str(npk), dose="300 kg/ha")
+    add(a, "care", 240, "Lê Văn Thắng", area_id=str(moi), note="Làm cỏ, vun gốc")
+    add(a, "spraying", 120, "Lê Văn Thắng", area_id=str(moi), input_id=str(abamectin), dose="20 ml / bình 16 l")
+    add(a, "harvest", 100, "Lê Văn Thắng", area_id=str(moi), quantity_kg="2.400")
+    b = trace.create_lot(database, "NL-SAN-TUOI", "2000", [cao], day=start).code
+    add(b, "planting", 325, "Lê Văn Thắng", area_id=str(cao), input_id=str(km94))
+    add(b, "fertilising", 290, "Lê Văn Thắng", area_id=str(cao), input_id=str(organic), dose="2 tấn/ha")
+    add(b, "irrigation", 200, "Lê Văn Thắng", area_id=str(cao), note="Tưới nhỏ giọt mùa khô")
+    add(b, "harvest", 98, "Lê Văn Thắng", area_id=str(cao), quantity_kg="1800")
+    bun = trace.create_lot(database, "YDI-BUN-500", "800", [], [(a, "2000"), (b, "1500")],
+                           day=today - timedelta(days=96)).code
+    add(bun, "processing", 95, "Trịnh Thị Mai", place="Xưởng HTX Hồng Phước", method="Nghiền, tráng bánh, phơi khô",
+        quantity_kg="800")
+    add(bun, "quality_test", 93, "Trịnh Thị Mai", lab="Trung tâm Kiểm nghiệm Thanh Hóa (giả định)",
+        result="Đạt QCVN 8-2:2011/BYT", passed="đạt")
+    add(bun, "packing", 92, "Trịnh Thị Mai", place="Xưởng HTX Hồng Phước", packs="1500", pack_size="500 g")
+    pumpkin = trace.create_lot(database, "LDU-BIDO-QUA", "600", [ap], day=today - timedelta(days=150)).code
+    add(pumpkin, "planting", 150, "Phạm Đức Ưng", area_id=str(ap), note="Giống bí hồ lô F1")
+    add(pumpkin, "fertilising", 130, "Phạm Đức Ưng", area_id=str(ap), input_id=str(organic), dose="1 tấn/ha")
+    add(pumpkin, "spraying", 60, "Phạm Đức Ưng", area_id=str(ap), input_id=str(bt), dose="30 g / bình 16 l")
+    add(pumpkin, "harvest", 40, "Phạm Đức Ưng", area_id=str(ap), quantity_kg="600")
+    add(pumpkin, "packing", 39, "Phạm Đức Ưng", packs="400", pack_size="1,5 kg")
+    nem = trace.create_lot(database, "HRX-NEM-10", "90", [], day=today - timedelta(days=20)).code
+    add(nem, "processing", 20, "Trịnh Thị Mai", place="Xưởng HTX Hồng Phước", method="Lên men 3 ngày",
+        quantity_kg="85")
+    add(nem, "packing", 17, "Trịnh Thị Mai", packs="200", pack_size="400 g")
+    add(nem, "quality_test", 12, "Trịnh Thị Mai", lab="Trung tâm Kiểm nghiệm Thanh Hóa (giả định)",
+        result="Vi sinh vượt ngưỡng", passed="không đạt", reason="Kiểm nghiệm định kỳ sau khi đóng gói")
+    trace.recall_lot(database, nem, "Kết quả kiểm nghiệm vi sinh không đạt (dữ liệu mẫu)", today - timedelta(days=11))

@@ -15,7 +15,7 @@ from coopdesk.storage.errors import DatabaseDamaged, StorageError, translate
 
 PREFIX = "coopdesk-"
 _NAME = re.compile(r"coopdesk-(\d{8}-\d{6})(?:-\d+)?\.db$")
-COUNTED_TABLES = ("products", "certifications", "members")
+COUNTED_TABLES = ("products", "certifications", "members", "lots", "events")
 
 
 @dataclass(frozen=True)

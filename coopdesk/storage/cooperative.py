@@ -30,9 +30,9 @@ def save(db: sqlite_utils.Database, coop: Cooperative, scheme: str) -> None:
 
 
 def add_member(db: sqlite_utils.Database, name: str, phone: str = "", province: int | None = None,
-               commune: int | None = None, street: str = "", note: str = "") -> int:
-    cur = db.execute("INSERT INTO members (name, phone, province, commune, street, note) VALUES (?,?,?,?,?,?)",
-                     (name, phone, province, commune, street, note))
+               commune: int | None = None, street: str = "", note: str = "", private: bool = False) -> int:
+    cur = db.execute("INSERT INTO members (name, phone, province, commune, street, note, private) "
+                     "VALUES (?,?,?,?,?,?,?)", (name, phone, province, commune, street, note, int(private)))
     return cur.lastrowid
 
 

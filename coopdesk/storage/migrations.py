@@ -57,8 +57,53 @@ def _v2_certifications_members_search(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE products SET search_text = coopdesk_fold(sku || ' ' || name || ' ' || name_en || ' ' || gtin)")
 
 
+def _v3_traceability(db: sqlite_utils.Database) -> None:
+    db.execute("""CREATE TABLE growing_areas (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL, area_m2 INTEGER, province INTEGER, commune INTEGER,
+        code TEXT NOT NULL DEFAULT '', lat REAL, lon REAL,
+        member_id INTEGER REFERENCES members(id), address_scheme TEXT NOT NULL DEFAULT '')""")
+    db.execute("""CREATE TABLE inputs (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('seed','fertiliser','pesticide','other')),
+        name TEXT NOT NULL, active_ingredient TEXT NOT NULL DEFAULT '', registration_no TEXT NOT NULL DEFAULT '',
+        phi_days INTEGER NOT NULL DEFAULT 0 CHECK (phi_days >= 0), unit TEXT NOT NULL DEFAULT '')""")
+    db.execute("""CREATE TABLE lots (
+        id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        product_id INTEGER NOT NULL REFERENCES products(id), planned_g INTEGER, note TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL DEFAULT (date('now')))""")
+    db.execute("""CREATE TABLE lot_areas (
+        lot_id INTEGER NOT NULL REFERENCES lots(id) ON DELETE CASCADE,
+        area_id INTEGER NOT NULL REFERENCES growing_areas(id), PRIMARY KEY (lot_id, area_id))""")
+    db.execute("""CREATE TABLE lot_parents (
+        child_id INTEGER NOT NULL REFERENCES lots(id) ON DELETE CASCADE,
+        parent_id INTEGER NOT NULL REFERENCES lots(id), qty_g INTEGER NOT NULL DEFAULT 0 CHECK (qty_g >= 0),
+        PRIMARY KEY (child_id, parent_id), CHECK (child_id <> parent_id))""")
+    db.execute("CREATE INDEX ix_lot_parents_parent ON lot_parents(parent_id)")
+    db.execute("""CREATE TABLE lot_counters (key TEXT PRIMARY KEY, last INTEGER NOT NULL)""")
+    db.execute("""CREATE TABLE events (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id), kind TEXT NOT NULL, day TEXT NOT NULL,
+        person TEXT NOT NULL DEFAULT '', area_id INTEGER REFERENCES growing_areas(id), place TEXT NOT NULL DEFAULT '',
+        input_id INTEGER REFERENCES inputs(id), dose TEXT NOT NULL DEFAULT '', quantity_g INTEGER,
+        packs INTEGER, pack_size_g INTEGER, method TEXT NOT NULL DEFAULT '', lab TEXT NOT NULL DEFAULT '',
+        result TEXT NOT NULL DEFAULT '', passed INTEGER, note TEXT NOT NULL DEFAULT '',
+        attachment TEXT NOT NULL DEFAULT '', private INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (datetime('now')))""")
+    db.execute("CREATE INDEX ix_events_lot ON events(lot_id, day)")
+    db.execute("""CREATE TABLE event_photos (
+        id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        file TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX ix_event_photos_event ON event_photos(event_id)")
+    db.execute("""CREATE TABLE lot_corrections (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id), event_id INTEGER,
+        at TEXT NOT NULL DEFAULT (datetime('now')), reason TEXT NOT NULL CHECK (length(reason) > 0),
+        before TEXT NOT NULL DEFAULT '', after TEXT NOT NULL DEFAULT '')""")
+    db.execute("""CREATE TABLE recalls (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id), day TEXT NOT NULL,
+        reason TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (datetime('now')))""")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
+    _v3_traceability,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -54,6 +54,11 @@ def save_many(db: sqlite_utils.Database, products: list[Product], scheme: str) -
     return [save(db, p, scheme) for p in products]
 
 
+def lot_count(database: Database, product_id: int) -> int:
+    """How many lots were made of this product (a product with lots is never deleted)."""
+    return database.query("SELECT count(*) AS n FROM lots WHERE product_id = ?", (product_id,))[0]["n"]
+
+
 def delete(db: sqlite_utils.Database, product_id: int) -> None:
     db.execute("DELETE FROM products WHERE id = ?", (product_id,))
 

@@ -20,6 +20,7 @@ class Setting:
 SETTINGS = {s.key: s for s in (
     Setting("backup_keep", 20, int),
     Setting("backup_interval_minutes", 60, int),
+    Setting("lot_code_pattern", "HP-{YYYY}-{NNNN}", str),
 )}
 
 

@@ -58,15 +58,15 @@ def test_photo_is_copied_into_the_data_folder(database, tmp_path):
 
 def test_export_import_round_trip(demo_db, database, tmp_path):
     out = tmp_path / "catalog.xlsx"
-    assert catalog.export_xlsx(demo_db, out) == 15
+    assert catalog.export_xlsx(demo_db, out) == 16
     preview = catalog.preview_import(database, out)
-    assert preview.ok and len(preview.new) == 15
+    assert preview.ok and len(preview.new) == 16
     catalog.commit_import(database, preview)
     assert catalog.list_products(database) == [
         p.__class__(**{**p.__dict__, "id": q.id}) for p, q in zip(catalog.list_products(demo_db),
                                                                   catalog.list_products(database), strict=True)]
     again = catalog.preview_import(database, out)
-    assert (len(again.new), len(again.updated), len(again.unchanged)) == (0, 0, 15)
+    assert (len(again.new), len(again.updated), len(again.unchanged)) == (0, 0, 16)
 
 
 def _sheet(path: Path, rows: list[list], headers=("Mã SKU", "Tên sản phẩm", "Giá bán (đồng)", "Sao OCOP")):
@@ -126,3 +126,11 @@ def test_expiring_certificates(demo_db):
     skus = {p.sku for p in catalog.expiring(demo_db, date(2026, 11, 23))}
     assert {"SMO-TRA-100", "SMO-TRA-200", "EAT-CF-RX500"} <= skus
     assert "YDI-BUN-500" not in skus
+
+
+def test_a_product_with_lots_is_never_deleted(demo_db):
+    p = next(p for p in catalog.list_products(demo_db) if p.sku == "YDI-BUN-500")
+    with pytest.raises(CoopDeskError) as info:
+        catalog.delete_product(demo_db, p.id)
+    assert "lô" in info.value.message
+    assert catalog.get_product(demo_db, p.id) is not None

@@ -16,7 +16,7 @@ def test_automatic_backups_rotate(demo_db):
     infos = datafile.list_backups(demo_db.path)
     assert len(infos) == 3
     assert infos[0].made_at == start + timedelta(hours=5)
-    assert infos[0].counts["products"] == 15
+    assert infos[0].counts["products"] == 16
 
 
 def test_back_up_now_to_a_usb_folder_is_not_rotated(demo_db, tmp_path):
@@ -31,8 +31,8 @@ def test_restore_backs_up_what_is_there_first(demo_db):
     with demo_db.transaction() as db:
         db.execute("DELETE FROM products WHERE sku LIKE 'SMO-%'")
     safety = datafile.restore(demo_db, first)
-    assert len(demo_db.query("SELECT id FROM products")) == 15
-    assert datafile.describe_backup(safety).counts["products"] == 13
+    assert len(demo_db.query("SELECT id FROM products")) == 16
+    assert datafile.describe_backup(safety).counts["products"] == 14
 
 
 def test_damaged_file_restored_from_the_latest_good_backup(demo_path):

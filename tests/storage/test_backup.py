@@ -11,7 +11,7 @@ def test_backup_is_a_checked_copy_with_counts(demo_db, tmp_path):
     made = backup.backup_to(demo_db, tmp_path / "usb")
     assert check_file(made, full=True).ok
     info = backup.describe(made)
-    assert info.counts == {"products": 15, "certifications": 4, "members": 3}
+    assert info.counts == {"products": 16, "certifications": 4, "members": 3, "lots": 5, "events": 20}
     assert info.cooperative.startswith("Hợp tác xã")
     assert not list((tmp_path / "usb").glob("*.part"))
 
@@ -29,10 +29,11 @@ def test_rotation_keeps_the_newest(demo_db, tmp_path):
 def test_restore_round_trip(demo_db, tmp_path):
     made = backup.backup_to(demo_db, tmp_path)
     with demo_db.transaction() as db:
-        db.execute("DELETE FROM products")
-    assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 0
+        db.execute("DELETE FROM certifications")
+        db.execute("DELETE FROM event_photos")
+    assert demo_db.query("SELECT count(*) AS n FROM certifications")[0]["n"] == 0
     backup.restore_into(demo_db, made)
-    assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 15
+    assert demo_db.query("SELECT count(*) AS n FROM certifications")[0]["n"] == 4
     assert demo_db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert check_file(demo_db.path, full=True).ok
 
@@ -42,4 +43,4 @@ def test_a_damaged_backup_is_never_restored(demo_db, tmp_path):
     bad.write_bytes(b"x" * 5000)
     with pytest.raises(DatabaseDamaged):
         backup.restore_into(demo_db, bad)
-    assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 15
+    assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 16

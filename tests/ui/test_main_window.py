@@ -56,9 +56,9 @@ def test_restore_from_the_backups_tab(window, qtbot, demo_db):
     made = datafile.auto_backup(demo_db)
     catalog.delete_product(demo_db, catalog.list_products(demo_db)[0].id)
     window.apply_changes(catalog.delete_product.__globals__["Changes"](products=True))
-    assert window.products_page.model.rowCount() == 14
-    assert window.restore_backup(made, confirm=False)
     assert window.products_page.model.rowCount() == 15
+    assert window.restore_backup(made, confirm=False)
+    assert window.products_page.model.rowCount() == 16
     window.settings_page.refresh_backups()
     window.nav.setCurrentRow(6)
     window.settings_page.tabs.setCurrentIndex(1)
@@ -133,12 +133,12 @@ def test_open_demo_writes_it_once(qtbot, app):
 
     db = open_demo_database()
     try:
-        assert len(catalog.list_products(db)) == 15
+        assert len(catalog.list_products(db)) == 16
     finally:
         db.close()
     db = open_demo_database()
     try:
-        assert len(catalog.list_products(db)) == 15
+        assert len(catalog.list_products(db)) == 16
     finally:
         db.close()
 
@@ -157,7 +157,7 @@ def test_damaged_file_at_start_offers_the_latest_backup(qtbot, app, demo_path, m
     restored = app_module.open_with_questions(demo_path)
     try:
         assert restored is not None and cooperative.is_set_up(restored)
-        assert "15" in asked[0]  # the confirmation shows what the backup holds
+        assert "16" in asked[0]  # the confirmation shows what the backup holds
     finally:
         restored.close()
     assert list(demo_path.parent.glob("demo.db.damaged-*"))

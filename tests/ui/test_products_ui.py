@@ -15,11 +15,11 @@ def type_and_tab(qtbot, text: str, tabs: int = 1) -> None:
 
 def test_product_list_shows_vietnamese_names_and_badges(window, qtbot):
     page = window.products_page
-    assert page.model.rowCount() == 15
-    names = {page.model.index(r, 1).data() for r in range(15)}
+    assert page.model.rowCount() == 16
+    names = {page.model.index(r, 1).data() for r in range(16)}
     assert "Kẹo cu đơ Hà Tĩnh bánh tráng mè" in names
-    badges = [page.model.index(r, 6).data() for r in range(15)]
-    packs = {page.model.index(r, 0).data(): page.model.index(r, 2).data() for r in range(15)}
+    badges = [page.model.index(r, 6).data() for r in range(16)]
+    packs = {page.model.index(r, 0).data(): page.model.index(r, 2).data() for r in range(16)}
     assert packs["HRX-NEM-50"] == "hộp 1,8 kg"
     assert any(b.startswith("⚠") for b in badges)
     snapshot(window, "products-list")
@@ -65,7 +65,7 @@ def test_new_product_by_keyboard_alone(window, qtbot, demo_db):
     saved = [p for p in catalog.list_products(demo_db) if p.sku == "TSE-CUDO-GUNG"]
     assert len(saved) == 1
     assert (saved[0].name, saved[0].price_vnd, saved[0].net_weight_g) == ("Kẹo cu đơ gừng hộp nhỏ", 45_000, 200)
-    assert page.model.rowCount() == 16
+    assert page.model.rowCount() == 17
 
 
 def test_bad_form_names_the_field_and_saves_nothing(window, qtbot, demo_db):
@@ -87,7 +87,7 @@ def test_bad_form_names_the_field_and_saves_nothing(window, qtbot, demo_db):
     assert QApplication.focusWidget() is form.sku
     assert form.sku.property("hasError") and form.price.property("hasError")
     snapshot(form, "product-form-errors")
-    assert len(catalog.list_products(demo_db)) == 15
+    assert len(catalog.list_products(demo_db)) == 16
     form.reject()
 
 
@@ -132,7 +132,7 @@ def test_import_preview_and_commit(window, qtbot, demo_db, tmp_path):
     snapshot(dialog, "catalog-import-preview")
     assert dialog.import_button.isEnabled()
     dialog.accept()
-    assert window.products_page.model.rowCount() == 16
+    assert window.products_page.model.rowCount() == 17
 
 
 def test_import_runs_in_the_background(window, qtbot, demo_db, tmp_path):
@@ -144,7 +144,7 @@ def test_import_runs_in_the_background(window, qtbot, demo_db, tmp_path):
     window.products_page.show_import_preview = lambda preview: shown.append(preview)
     window.products_page.import_xlsx(str(out))
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    assert len(shown[0].unchanged) == 15
+    assert len(shown[0].unchanged) == 16
 
 
 def test_page_shortcuts_work_from_the_section_list_only_on_their_page(window, qtbot):

@@ -35,10 +35,11 @@ from coopdesk.ui.widgets.dialogs import inform, warn
 def backup_summary(info: datafile.BackupInfo) -> str:
     """'23/11/2026 14:05 — 15 products, 3 members' for the confirmation."""
     counts = info.counts
-    return _("{when} — {coop}: {products} products, {certs} certifications, {members} member households").format(
+    return _("{when} — {coop}: {products} products, {certs} certifications, {members} member households, "
+             "{lots} lots, {events} diary entries").format(
         when=f"{format_date(info.made_at.date())} {info.made_at:%H:%M}", coop=info.cooperative or _("(no name)"),
         products=counts.get("products", 0), certs=counts.get("certifications", 0),
-        members=counts.get("members", 0))
+        members=counts.get("members", 0), lots=counts.get("lots", 0), events=counts.get("events", 0))
 
 
 class SettingsPage(QWidget):

@@ -1,0 +1,203 @@
+"""Lots, their events, growing areas, the inputs register, genealogy and recalls in the data file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+
+import sqlite_utils
+
+from coopdesk.domain.lots import GrowingArea, Input, Lot, TraceEvent
+from coopdesk.storage.database import Database
+
+# --- inputs and areas ------------------------------------------------------------------------------
+
+
+def save_input(db: sqlite_utils.Database, item: Input) -> int:
+    row = {k: v for k, v in asdict(item).items() if k != "id"}
+    if item.id is None:
+        return db.execute(f"INSERT INTO inputs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          tuple(row.values())).lastrowid
+    db.execute(f"UPDATE inputs SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", (*row.values(), item.id))
+    return item.id
+
+
+def inputs(database: Database) -> dict[int, Input]:
+    return {r["id"]: Input(**r) for r in database.query("SELECT * FROM inputs ORDER BY kind, name")}
+
+
+def save_area(db: sqlite_utils.Database, area: GrowingArea, scheme: str) -> int:
+    row = {k: v for k, v in asdict(area).items() if k != "id"}
+    row["address_scheme"] = scheme if area.commune or area.province else ""
+    if area.id is None:
+        return db.execute(f"INSERT INTO growing_areas ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          tuple(row.values())).lastrowid
+    db.execute(f"UPDATE growing_areas SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+               (*row.values(), area.id))
+    return area.id
+
+
+def areas(database: Database) -> dict[int, GrowingArea]:
+    rows = database.query("SELECT * FROM growing_areas ORDER BY name")
+    return {r["id"]: GrowingArea(**{k: r[k] for k in GrowingArea.__dataclass_fields__}) for r in rows}
+
+
+# --- lots ------------------------------------------------------------------------------------------
+
+def next_sequence(db: sqlite_utils.Database, key: str) -> int:
+    """The next number for codes starting with ``key``; it only ever goes up, so codes are never reused."""
+    db.execute("INSERT INTO lot_counters (key, last) VALUES (?, 1) "
+               "ON CONFLICT(key) DO UPDATE SET last = last + 1", (key,))
+    return db.execute("SELECT last FROM lot_counters WHERE key = ?", (key,)).fetchone()[0]
+
+
+def code_exists(db: sqlite_utils.Database, code: str) -> bool:
+    return db.execute("SELECT 1 FROM lots WHERE code = ?", (code,)).fetchone() is not None
+
+
+def insert_lot(db: sqlite_utils.Database, lot: Lot) -> int:
+    lot_id = db.execute("INSERT INTO lots (code, product_id, planned_g, note, created) VALUES (?,?,?,?,?)",
+                        (lot.code, lot.product_id, lot.planned_g, lot.note,
+                         (lot.created or date.today()).isoformat())).lastrowid
+    db.conn.executemany("INSERT INTO lot_areas (lot_id, area_id) VALUES (?, ?)",
+                        [(lot_id, a) for a in lot.area_ids])
+    for parent_code, qty in lot.parents:
+        parent = db.execute("SELECT id FROM lots WHERE code = ?", (parent_code,)).fetchone()
+        db.execute("INSERT INTO lot_parents (child_id, parent_id, qty_g) VALUES (?, ?, ?)",
+                   (lot_id, parent[0], qty))
+    return lot_id
+
+
+def _lot(row: dict, area_ids: list[int], parents: list[tuple[str, int]]) -> Lot:
+    return Lot(code=row["code"], product_id=row["product_id"], planned_g=row["planned_g"],
+               area_ids=tuple(area_ids), parents=tuple(parents), note=row["note"],
+               created=date.fromisoformat(row["created"]), id=row["id"])
+
+
+def lots(database: Database, ids: list[int] | None = None) -> list[Lot]:
+    """Lots (all, or these ids), newest code first."""
+    where, params = "", ()
+    if ids is not None:
+        if not ids:
+            return []
+        where, params = f"WHERE id IN ({','.join('?' * len(ids))})", tuple(ids)
+    rows = database.query(f"SELECT * FROM lots {where} ORDER BY created DESC, code DESC", params)
+    area_map: dict[int, list[int]] = {}
+    for r in database.query("SELECT lot_id, area_id FROM lot_areas ORDER BY area_id"):
+        area_map.setdefault(r["lot_id"], []).append(r["area_id"])
+    parent_map: dict[int, list[tuple[str, int]]] = {}
+    for r in database.query("SELECT p.child_id, l.code, p.qty_g FROM lot_parents p JOIN lots l ON l.id = p.parent_id "
+                            "ORDER BY l.code"):
+        parent_map.setdefault(r["child_id"], []).append((r["code"], r["qty_g"]))
+    return [_lot(r, area_map.get(r["id"], []), parent_map.get(r["id"], [])) for r in rows]
+
+
+def lot_id(database: Database, code: str) -> int | None:
+    rows = database.query("SELECT id FROM lots WHERE code = ?", (code.strip(),))
+    return rows[0]["id"] if rows else None
+
+
+def used_by_children(database: Database) -> dict[int, int]:
+    """Grams of each lot taken by the lots made from it."""
+    return {r["parent_id"]: r["g"] for r in
+            database.query("SELECT parent_id, sum(qty_g) AS g FROM lot_parents GROUP BY parent_id")}
+
+
+def children(database: Database) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for r in database.query("SELECT parent_id, child_id FROM lot_parents ORDER BY child_id"):
+        out.setdefault(r["parent_id"], []).append(r["child_id"])
+    return out
+
+
+def lineage(database: Database, lot: int, direction: str) -> list[int]:
+    """Every lot upstream ('back': what went into it) or downstream ('forward': where it went)."""
+    a, b = ("child_id", "parent_id") if direction == "back" else ("parent_id", "child_id")
+    rows = database.query(f"""
+        WITH RECURSIVE walk(id) AS (
+            SELECT {b} FROM lot_parents WHERE {a} = ?
+            UNION SELECT p.{b} FROM lot_parents p JOIN walk w ON p.{a} = w.id)
+        SELECT id FROM walk""", (lot,))
+    return [r["id"] for r in rows]
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+_EVENT_COLUMNS = ("kind", "day", "person", "area_id", "place", "input_id", "dose", "quantity_g", "packs",
+                  "pack_size_g", "method", "lab", "result", "passed", "note", "attachment", "private")
+
+
+def _event_row(e: TraceEvent) -> dict:
+    row = {k: getattr(e, k) for k in _EVENT_COLUMNS}
+    row["day"] = e.day.isoformat()
+    row["passed"] = None if e.passed is None else int(e.passed)
+    row["private"] = int(e.private)
+    return row
+
+
+def insert_event(db: sqlite_utils.Database, lot: int, e: TraceEvent) -> int:
+    row = _event_row(e)
+    event_id = db.execute(f"INSERT INTO events (lot_id, {', '.join(row)}) VALUES (?, {', '.join('?' * len(row))})",
+                          (lot, *row.values())).lastrowid
+    db.conn.executemany("INSERT INTO event_photos (event_id, file, position) VALUES (?, ?, ?)",
+                        [(event_id, f, i) for i, f in enumerate(e.photos)])
+    return event_id
+
+
+def update_event(db: sqlite_utils.Database, e: TraceEvent) -> None:
+    row = _event_row(e)
+    db.execute(f"UPDATE events SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", (*row.values(), e.id))
+    db.execute("DELETE FROM event_photos WHERE event_id = ?", (e.id,))
+    db.conn.executemany("INSERT INTO event_photos (event_id, file, position) VALUES (?, ?, ?)",
+                        [(e.id, f, i) for i, f in enumerate(e.photos)])
+
+
+def delete_event(db: sqlite_utils.Database, event_id: int) -> None:
+    db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+
+
+def events(database: Database, lot_ids: list[int] | None = None) -> dict[int, list[TraceEvent]]:
+    """Events by lot id, in date order."""
+    where, params = "", ()
+    if lot_ids is not None:
+        if not lot_ids:
+            return {}
+        where, params = f"WHERE lot_id IN ({','.join('?' * len(lot_ids))})", tuple(lot_ids)
+    photos: dict[int, list[str]] = {}
+    for r in database.query("SELECT event_id, file FROM event_photos ORDER BY event_id, position"):
+        photos.setdefault(r["event_id"], []).append(r["file"])
+    out: dict[int, list[TraceEvent]] = {}
+    for r in database.query(f"SELECT * FROM events {where} ORDER BY day, id", params):
+        out.setdefault(r["lot_id"], []).append(TraceEvent(
+            kind=r["kind"], day=date.fromisoformat(r["day"]), person=r["person"], area_id=r["area_id"],
+            place=r["place"], input_id=r["input_id"], dose=r["dose"], quantity_g=r["quantity_g"], packs=r["packs"],
+            pack_size_g=r["pack_size_g"], method=r["method"], lab=r["lab"], result=r["result"],
+            passed=None if r["passed"] is None else bool(r["passed"]), note=r["note"],
+            photos=tuple(photos.get(r["id"], [])), attachment=r["attachment"], private=bool(r["private"]),
+            id=r["id"]))
+    return out
+
+
+def record_correction(db: sqlite_utils.Database, lot: int, event_id: int | None, reason: str,
+                      before: TraceEvent | None, after: TraceEvent | None) -> None:
+    def dump(e: TraceEvent | None) -> str:
+        return json.dumps(asdict(e), ensure_ascii=False, default=str) if e else ""
+
+    db.execute("INSERT INTO lot_corrections (lot_id, event_id, reason, before, after) VALUES (?,?,?,?,?)",
+               (lot, event_id, reason, dump(before), dump(after)))
+
+
+def corrections(database: Database, lot: int) -> list[dict]:
+    return database.query("SELECT * FROM lot_corrections WHERE lot_id = ? ORDER BY id", (lot,))
+
+
+# --- recalls ---------------------------------------------------------------------------------------
+
+def add_recall(db: sqlite_utils.Database, lot: int, day: date, reason: str) -> int:
+    return db.execute("INSERT INTO recalls (lot_id, day, reason) VALUES (?, ?, ?)",
+                      (lot, day.isoformat(), reason)).lastrowid
+
+
+def recalls(database: Database) -> list[dict]:
+    return database.query("SELECT r.*, l.code FROM recalls r JOIN lots l ON l.id = r.lot_id ORDER BY r.id")
