@@ -10,7 +10,8 @@ class Changes:
     products: bool = False
     cooperative: bool = False
     settings: bool = False
+    lots: bool = False
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls(products=True, cooperative=True, settings=True)
+        return cls(products=True, cooperative=True, settings=True, lots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -24,9 +26,11 @@ from PySide6.QtWidgets import (
 from coopdesk import i18n, paths
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
+from coopdesk.domain.lots import check_lot_pattern, make_lot_code
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile
+from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
 from coopdesk.ui.settings.profile_form import ProfileForm
 from coopdesk.ui.widgets.dialogs import inform, warn
@@ -118,6 +122,27 @@ class SettingsPage(QWidget):
         b.addLayout(row)
         self.tabs.addTab(backup_tab, _("Backups"))
 
+        # Lot codes
+        lot_tab = QWidget()
+        lt = QFormLayout(lot_tab)
+        self.lot_pattern = QLineEdit()
+        self.lot_pattern.setPlaceholderText("HP-{YYYY}-{NNNN}")
+        self.lot_example = QLabel()
+        self.lot_pattern.textChanged.connect(self._on_lot_pattern_edited)
+        save_pattern = QPushButton(_("Save the &pattern"))
+        save_pattern.clicked.connect(self.save_lot_pattern)
+        lt.addRow(_("Lot code pattern"), self.lot_pattern)
+        lt.addRow(_("Next code looks like"), self.lot_example)
+        lt.addRow("", save_pattern)
+        help_text = QLabel(_("{YYYY} year, {YY} two-digit year, {MM} month, {NNNN} a number that only goes up "
+                             "(as many N as digits). Codes are never reused."))
+        help_text.setWordWrap(True)
+        lt.addRow(help_text)
+        self.lot_errors = QLabel()
+        self.lot_errors.setStyleSheet("color:#b71c1c")
+        lt.addRow(self.lot_errors)
+        self.tabs.addTab(lot_tab, _("Lot codes"))
+
         # Language
         lang_tab = QWidget()
         lf = QFormLayout(lang_tab)
@@ -157,6 +182,7 @@ class SettingsPage(QWidget):
                 f"{m['name']}" + (f" ({display_phone(m['phone'])})" if m["phone"] else "") for m in members))
         else:
             self.members_label.setText("")
+        self.lot_pattern.setText(trace.lot_pattern(self.database))
         self.keep.setValue(int(datafile.get_setting(self.database, "backup_keep")))
         self.interval.setValue(int(datafile.get_setting(self.database, "backup_interval_minutes")))
         self.backup_folder.setText(str(paths.backup_dir_for(self.database.path)))
@@ -199,6 +225,26 @@ class SettingsPage(QWidget):
         except CoopDeskError as e:
             warn(self, _("Not saved"), e.message)
         self.window_.restart_backup_timer()
+
+    def _on_lot_pattern_edited(self, text: str) -> None:
+        try:
+            self.lot_example.setText(make_lot_code(check_lot_pattern(text), date.today(), 42))
+            self.lot_errors.clear()
+        except ValidationError as e:
+            self.lot_example.clear()
+            self.lot_errors.setText(e.errors[0].message)
+
+    def save_lot_pattern(self) -> bool:
+        try:
+            self.changed.emit(trace.set_lot_pattern(self.database, self.lot_pattern.text()))
+        except ValidationError as e:
+            self.lot_errors.setText(e.errors[0].message)
+            return False
+        except CoopDeskError as e:
+            warn(self, _("Not saved"), e.message)
+            return False
+        self.window_.statusBar().showMessage(_("Lot code pattern saved."), 5000)
+        return True
 
     def _on_restore_selected(self) -> None:
         row = self.backups.currentRow()

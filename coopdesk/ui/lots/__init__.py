@@ -1,0 +1,1 @@
+"""The Lô sản xuất (production lots) screen."""

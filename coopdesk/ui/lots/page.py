@@ -1,0 +1,449 @@
+"""The Lô sản xuất screen: the lot list with filters, and the selected lot's page with its timeline and QR."""
+
+from __future__ import annotations
+
+import html
+import threading
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.domain.dates import DateError, format_date, parse_date
+from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.lots import STATUS_LABELS, event_label
+from coopdesk.i18n import _, language
+from coopdesk.services import catalog, cooperative, diary, publishing
+from coopdesk.services import traceability as trace
+from coopdesk.services.changes import Changes
+from coopdesk.ui.lots.dialogs import NewLotDialog, RegistersDialog
+from coopdesk.ui.lots.event_dialog import EventDialog
+from coopdesk.ui.lots.table_model import (
+    COL_HARVESTED,
+    COL_PLANTED,
+    COL_PRODUCT,
+    SORT_ROLE,
+    VIEW_ROLE,
+    LotsTableModel,
+    stock_text,
+)
+from coopdesk.ui.widgets.dialogs import ask, inform, warn
+from coopdesk.ui.widgets.fields import DateEdit
+from coopdesk.ui.workers import run_in_background
+
+
+class LotsPage(QWidget):
+    """Connects the lot list, the lot page and the dialogs to the traceability services."""
+
+    changed = Signal(object)  # Changes
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self.window_ = window
+        self._views: list[trace.LotView] = []
+        self._task = None
+        layout = QVBoxLayout(self)
+        title = QLabel(_("Production lots"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_action = self._action(_("New lot"), QKeySequence.StandardKey.New, self.new_lot)
+        self.event_action = self._action(_("Add to diary"), QKeySequence("Ctrl+E"), self.add_event)
+        self.toolbar.addSeparator()
+        self.pdf_action = self._action(_("Diary PDF…"), QKeySequence.StandardKey.Print, self.diary_pdf)
+        self.xlsx_action = self._action(_("Diary xlsx…"), QKeySequence("Ctrl+Shift+P"), self.diary_xlsx)
+        self.import_action = self._action(_("Import diary…"), QKeySequence("Ctrl+I"), self.import_diary)
+        self.template_action = self._action(_("Diary template…"), None, self.diary_template)
+        self.toolbar.addSeparator()
+        self.site_action = self._action(_("Export trace site…"), QKeySequence("Ctrl+Shift+E"), self.export_site)
+        self.registers_action = self._action(_("Households, areas && inputs…"), QKeySequence("Ctrl+R"),
+                                             self.open_registers)
+        self.recall_action = self._action(_("Recall…"), None, self.recall)
+        layout.addWidget(self.toolbar)
+
+        filters = QHBoxLayout()
+        self.product_filter = QComboBox()
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(_("All statuses"), "")
+        for key, label in STATUS_LABELS.items():
+            self.status_filter.addItem(_(label), key)
+        self.since, self.until = DateEdit(), DateEdit()
+        self.since.setPlaceholderText(_("from dd/mm/yyyy"))
+        self.until.setPlaceholderText(_("to dd/mm/yyyy"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search lot, product, area — no need for diacritics (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        for w in (self.product_filter, self.status_filter, self.since, self.until):
+            filters.addWidget(w)
+        filters.addWidget(self.search, 1)
+        layout.addLayout(filters)
+        self.product_filter.currentIndexChanged.connect(self.apply_filters)
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(self.apply_filters)
+        self.since.editingFinished.connect(self.apply_filters)
+        self.until.editingFinished.connect(self.apply_filters)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+
+        split = QSplitter()
+        self.model = LotsTableModel()
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_PRODUCT, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_PLANTED, COL_HARVESTED):  # shown on the lot's page; the list keeps to what staff scan
+            self.table.setColumnHidden(col, True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_selected())
+        self.table.activated.connect(lambda _i: self.add_event())
+        split.addWidget(self.table)
+
+        detail = QWidget()
+        d = QVBoxLayout(detail)
+        d.setContentsMargins(8, 0, 0, 0)
+        top = QHBoxLayout()
+        self.qr = QLabel()
+        self.qr.setFixedSize(132, 132)
+        self.qr.setScaledContents(True)
+        top.addWidget(self.qr)
+        self.url = QLabel()
+        self.url.setWordWrap(True)
+        self.url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right = QVBoxLayout()
+        right.addWidget(self.url)
+        self.copy_button = QPushButton(_("&Copy the trace address"))
+        self.copy_button.clicked.connect(self.copy_url)
+        right.addWidget(self.copy_button)
+        right.addStretch(1)
+        top.addLayout(right, 1)
+        d.addLayout(top)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(lambda url: self.select_code(url.toString()))
+        d.addWidget(self.detail, 1)
+        split.addWidget(detail)
+        split.setSizes([640, 420])
+        layout.addWidget(split, 1)
+
+    def _action(self, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    @property
+    def database(self):  # noqa: ANN201
+        return self.window_.database
+
+    # --- data ---
+    def refresh(self) -> None:
+        current = self.selected().code if self.selected() else None
+        self._views = trace.views(self.database)
+        sku = self.product_filter.currentData()
+        self.product_filter.blockSignals(True)
+        self.product_filter.clear()
+        self.product_filter.addItem(_("All products"), "")
+        for p in catalog.list_products(self.database):
+            self.product_filter.addItem(f"{p.sku} — {p.name}", p.sku)
+        self.product_filter.setCurrentIndex(max(self.product_filter.findData(sku or ""), 0))
+        self.product_filter.blockSignals(False)
+        read_only = self.database.read_only
+        for a in (self.new_action, self.event_action, self.import_action, self.registers_action, self.recall_action):
+            a.setEnabled(not read_only)
+        self.apply_filters()
+        if current:
+            self.select_code(current)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.products or changes.lots or changes.cooperative:
+            self.refresh()
+
+    def apply_filters(self) -> None:
+        def day(edit: DateEdit) -> date | None:
+            try:
+                return parse_date(edit.text())
+            except DateError:
+                return None
+
+        rows = trace.filter_views(self._views, sku=self.product_filter.currentData() or "",
+                                  status=self.status_filter.currentData() or "", since=day(self.since),
+                                  until=day(self.until), text=self.search.text())
+        self.model.set_rows(rows)
+        if self.proxy.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        self.show_selected()
+
+    def selected(self) -> trace.LotView | None:
+        index = self.table.currentIndex()
+        return index.data(VIEW_ROLE) if index.isValid() else None
+
+    def select_code(self, code: str) -> None:
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data() == code:
+                self.table.setCurrentIndex(self.proxy.index(r, 0))
+                return
+
+    # --- the lot page ---
+    def show_selected(self) -> None:
+        v = self.selected()
+        if v is None:
+            self.detail.setHtml(f"<p>{html.escape(_('No lot yet. Press Ctrl+N to start one.'))}</p>")
+            self.qr.clear()
+            self.url.clear()
+            self.copy_button.setEnabled(False)
+            return
+        from coopdesk.documents.qr import qr_png_bytes
+
+        url = trace.lot_url(cooperative.get_profile(self.database), v)
+        pix = QPixmap()
+        pix.loadFromData(qr_png_bytes(url, 4))
+        self.qr.setPixmap(pix)
+        self.url.setText(url)
+        self.copy_button.setEnabled(True)
+        self.detail.setHtml(self._lot_html(v))
+
+    def _lot_html(self, v: trace.LotView) -> str:
+        e = html.escape
+        st = v.state
+        registry = trace.inputs(self.database)
+        areas = trace.areas(self.database)
+        parts = []
+        if v.recall:
+            parts.append(f'<p style="background:#b71c1c;color:white;padding:6px"><b>THU HỒI / RECALLED</b> '
+                         f'{e(v.recall["day"])}: {e(v.recall["reason"])}</p>')
+        parts.append(f'<h2 style="color:#1b5e20">{e(v.code)}</h2><p><b>{e(v.product.sku)} — {e(v.product.name)}</b>'
+                     f"<br>{e(_('Status'))}: {e(_(STATUS_LABELS[st.status]))} · {e(_('On hand'))}: "
+                     f"{e(stock_text(v))}</p>")
+        facts = []
+        if v.areas:
+            facts.append((_("Growing areas"), ", ".join(a.name + (f" ({a.code})" if a.code else "") for a in v.areas)))
+        if v.made_from:
+            facts.append((_("Made from lots"), None, v.made_from))
+        if v.used_in:
+            facts.append((_("Used in lots"), None, v.used_in))
+        if v.expiry:
+            facts.append((_("Best before"), format_date(v.expiry)))
+        rows = []
+        for fact in facts:
+            if len(fact) == 3:
+                links = ", ".join(f'<a href="{e(c)}">{e(c)}</a>' for c in fact[2])
+                rows.append(f"<tr><td>{e(fact[0])}</td><td>{links}</td></tr>")
+            else:
+                rows.append(f"<tr><td>{e(fact[0])}</td><td>{e(fact[1])}</td></tr>")
+        parts.append(f'<table cellpadding="2">{"".join(rows)}</table><h3>{e(_("Diary"))}</h3>')
+        items = []
+        for ev in reversed(st.events):
+            bits = publishing.event_details(ev, registry, language())
+            where = areas[ev.area_id].name if ev.area_id in areas else ev.place
+            private = f' <i>({e(_("private"))})</i>' if ev.private else ""
+            photos = ""
+            for name in ev.photos:
+                path = catalog.media_path(self.database, name)
+                if path:
+                    photos += f'<img src="{e(path.as_uri())}" width="64" height="64"> '
+            who = " · ".join(x for x in (ev.person, where) if x)
+            items.append(f"<li><b>{e(format_date(ev.day))} · {e(event_label(ev.kind))}</b>{private}<br>"
+                         f"{e(' · '.join(bits))}<br><span style='color:#555'>{e(who)}</span>"
+                         f"{'<br>' + photos if photos else ''}</li>")
+        parts.append(f"<ul>{''.join(items)}</ul>" if items else f"<p>{e(_('Nothing recorded yet (Ctrl+E).'))}</p>")
+        fixes = trace.corrections(self.database, v.code)
+        if fixes:
+            note = _("{n} corrections kept in the audit trail").format(n=len(fixes))
+            parts.append(f"<p style='color:#8d5300'>{e(note)}</p>")
+        return "".join(parts)
+
+    def copy_url(self) -> None:
+        QGuiApplication.clipboard().setText(self.url.text())
+        self.window_.statusBar().showMessage(_("Copied: {url}").format(url=self.url.text()), 5000)
+
+    # --- actions ---
+    def _emit(self) -> None:
+        self.changed.emit(Changes(lots=True))
+
+    def new_lot(self) -> NewLotDialog:
+        dialog = NewLotDialog(self, self.database, lambda lot: (self._emit(), self.select_code(lot.code)))
+        dialog.open()
+        return dialog
+
+    def add_event(self, kind: str | None = None) -> EventDialog | None:
+        v = self.selected()
+        if v is None:
+            return None
+        members = [m["name"].removeprefix("Hộ ").strip() for m in trace.members(self.database)]
+        last = v.state.events[-1].kind if v.state.events else "planting"
+        dialog = EventDialog(self, v.code, v.state.is_packed, trace.inputs(self.database),
+                             v.areas or list(trace.areas(self.database).values()), members, v.product.net_weight_g,
+                             lambda draft, reason: self._save_event(v.code, draft, reason), kind or last)
+        dialog.open()
+        return dialog
+
+    def _save_event(self, code: str, draft, reason: str):  # noqa: ANN001, ANN202
+        event = trace.add_event(self.database, code, draft, reason)
+        self._emit()
+        return event
+
+    def _save_file(self, title: str, name: str, pattern: str) -> Path | None:
+        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        return Path(path) if path else None
+
+    def diary_pdf(self, target: Path | None = None) -> Path | None:
+        v = self.selected()
+        if v is None:
+            return None
+        target = target or self._save_file(_("Save the farming diary"), f"nhat-ky-{v.code}.pdf", "PDF (*.pdf)")
+        return self._write_diary(v.code, target)
+
+    def diary_xlsx(self, target: Path | None = None) -> Path | None:
+        v = self.selected()
+        if v is None:
+            return None
+        target = target or self._save_file(_("Save the farming diary"), f"nhat-ky-{v.code}.xlsx",
+                                           _("Excel workbook (*.xlsx)"))
+        return self._write_diary(v.code, target)
+
+    def _write_diary(self, code: str, target: Path | None) -> Path | None:
+        if target is None:
+            return None
+        try:
+            made = diary.write_diary(self.database, code, target)
+        except CoopDeskError as e:
+            warn(self, _("Not written"), e.message)
+            return None
+        self.window_.statusBar().showMessage(_("Written: {file}").format(file=made), 8000)
+        return made
+
+    def diary_template(self, target: Path | None = None) -> Path | None:
+        target = target or self._save_file(_("Save an empty diary"), "mau-nhat-ky.xlsx", _("Excel workbook (*.xlsx)"))
+        if target is None:
+            return None
+        try:
+            return diary.write_template(self.database, target)
+        except CoopDeskError as e:
+            warn(self, _("Not written"), e.message)
+            return None
+
+    def import_diary(self, source: str | None = None, reason: str = "") -> None:
+        v = self.selected()
+        if v is None:
+            return
+        if not source:
+            source, _f = QFileDialog.getOpenFileName(self, _("Import a filled diary into lot {code}").format(
+                code=v.code), str(Path.home()), _("Excel workbook (*.xlsx)"))
+        if not source:
+            return
+        try:
+            preview = diary.preview_diary(self.database, v.code, Path(source), reason=reason)
+        except CoopDeskError as e:
+            warn(self, _("Not imported"), e.message)
+            return
+        if not preview.ok:
+            warn(self, _("Not imported"), _("Nothing was imported. Fix these rows and import again:") + "\n\n" +
+                 "\n".join(str(x) for x in preview.errors[:30]))
+            return
+        lines = "\n".join(f"• {format_date(ev.day)} {event_label(ev.kind)}" for _r, ev in preview.events[:20])
+        if not ask(self, _("Import diary"), _("Add {n} entries to lot {code}?").format(
+                n=len(preview.events), code=v.code) + "\n\n" + lines, yes=_("Import")):
+            return
+        try:
+            diary.commit_diary(self.database, preview, reason)
+        except CoopDeskError as e:
+            warn(self, _("Not imported"), e.message)
+            return
+        self._emit()
+
+    def export_site(self, folder: str | None = None) -> None:
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the trace site"))
+        if not folder:
+            return
+        data_file = self.database.path
+        progress = QProgressDialog(_("Writing the trace pages…"), _("Cancel"), 0, 0, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def job(cancel: threading.Event):  # noqa: ANN202
+            from coopdesk.services.datafile import open_reader
+
+            reader = open_reader(data_file)
+            try:
+                return publishing.export_site(reader, Path(folder))
+            finally:
+                reader.close()
+
+        def done(report) -> None:  # noqa: ANN001
+            progress.close()
+            self.last_site_report = report
+            inform(self, _("Trace site written"), _(
+                "{pages} files in {folder}: {written} written, {unchanged} unchanged.\nCopy the folder to the web "
+                "host (or a USB stick); each lot's QR points to its page.").format(
+                pages=report.pages, folder=folder, written=len(report.written), unchanged=len(report.unchanged)))
+
+        def failed(error: BaseException) -> None:
+            progress.close()
+            if isinstance(error, CoopDeskError):
+                warn(self, _("Not written"), error.message)
+            else:
+                raise error
+
+        self._task = run_in_background(self, job, done, failed)
+        progress.canceled.connect(self._task.cancel)
+
+    def open_registers(self) -> RegistersDialog:
+        dialog = RegistersDialog(self, self.database)
+        dialog.finished.connect(lambda _r: self._emit())
+        dialog.open()
+        return dialog
+
+    def recall(self) -> None:
+        v = self.selected()
+        if v is None:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        reason, ok = QInputDialog.getText(self, _("Recall lot {code}").format(code=v.code), _(
+            "Why is this lot recalled? Every lot made from it is recalled too, and its trace page shows a "
+            "THU HỒI / RECALLED banner after the next export."))
+        if not ok:
+            return
+        try:
+            reached = trace.recall_lot(self.database, v.code, reason)
+        except CoopDeskError as e:
+            warn(self, _("Not recalled"), e.message)
+            return
+        self._emit()
+        inform(self, _("Recalled"), _("Recalled: {lots}").format(lots=", ".join(reached)))
