@@ -78,7 +78,7 @@ def diary_pdf(d: Diary) -> bytes:
                  colWidths=[55 * mm, 200 * mm])
     info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
     story += [info, Spacer(1, 4 * mm)]
-    widths = [22, 28, 38, 26, 30, 24, 32, 34, 33]  # mm, 264 of the 267 between the margins
+    widths = [25, 27, 38, 26, 30, 23, 32, 34, 32]  # mm, 267 between the margins
     data = [[p(h, cellb) for h in COLUMNS_VI]] + [[p(c) for c in r.cells()] for r in d.rows]
     if not d.rows:
         data.append([p("Chưa có công việc nào được ghi."), *[""] * 8])

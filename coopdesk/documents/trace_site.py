@@ -41,8 +41,8 @@ class PublicLot:
     photo: Path | None
     pack: str
     ocop_stars: int  # 0 when none or lapsed: a lapsed certificate is never shown as stars
-    ocop_note: str
-    certifications: tuple[str, ...]
+    ocop_note: dict[str, str]  # by language
+    certifications: dict[str, tuple[str, ...]]  # by language; lapsed ones are left out
     origin: str
     areas: tuple[str, ...]
     dates: tuple[tuple[str, str, str], ...]  # (label vi, label en, dd/mm/yyyy)
@@ -185,7 +185,7 @@ def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:
     if lot.ocop_stars:
         head.append(f'<div class="ocop"><span class="stars" aria-label="{lot.ocop_stars} ★">'
                     f'{"★" * lot.ocop_stars}</span><span>OCOP {lot.ocop_stars} {e(t("stars"))}'
-                    f" · {e(lot.ocop_note)}</span></div>")
+                    f" · {e(lot.ocop_note.get(lang, ''))}</span></div>")
     head.append("<dl>")
     if lot.origin:
         head.append(f"<dt>{e(t('Origin'))}</dt><dd>{e(lot.origin)}</dd>")
@@ -193,8 +193,9 @@ def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:
         head.append(f"<dt>{e(t('Growing areas'))}</dt><dd>{'<br>'.join(e(a) for a in lot.areas)}</dd>")
     for vi, en, day in lot.dates:
         head.append(f"<dt>{e(vi if lang == 'vi' else en)}</dt><dd>{e(day)}</dd>")
-    if lot.certifications:
-        head.append(f"<dt>{e(t('Certifications'))}</dt><dd>{'<br>'.join(e(c) for c in lot.certifications)}</dd>")
+    if lot.certifications.get(lang):
+        head.append(f"<dt>{e(t('Certifications'))}</dt>"
+                    f"<dd>{'<br>'.join(e(c) for c in lot.certifications[lang])}</dd>")
     if lot.made_from:
         links = ", ".join(f'<a href="{e(root + path + "/" + _index(lang))}">{e(code)}</a>'
                           for code, path in lot.made_from)

@@ -86,10 +86,15 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
         raise CoopDeskError(_("The photo of {sku} ({file}) is missing from the data folder.").format(
             sku=p.sku, file=p.photo))
     stars = p.ocop_stars if p.ocop_valid_on(today) else 0
-    ocop_note = " · ".join(x for x in (p.ocop_cert_no, p.ocop_authority,
-                                       f"→ {format_date(p.ocop_expires)}" if p.ocop_expires else "") if x)
-    certs = tuple(f"{c.kind} {c.number}".strip() + (f" (→ {format_date(c.expires)})" if c.expires else "")
-                  for c in p.certifications if c.expires is None or c.expires >= today)
+    ocop_note, certs = {}, {}
+    for lang in ("vi", "en"):
+        t = translator(lang)
+        until = t("valid until {date}").format(date=format_date(p.ocop_expires)) if p.ocop_expires else ""
+        ocop_note[lang] = " · ".join(x for x in (p.ocop_cert_no, p.ocop_authority, until) if x)
+        certs[lang] = tuple(
+            f"{c.kind} {c.number}".strip()
+            + (f" ({t('valid until {date}').format(date=format_date(c.expires))})" if c.expires else "")
+            for c in p.certifications if c.expires is None or c.expires >= today)
     origin = ", ".join(x for x in (addresses.commune_name(p.origin_commune),
                                    addresses.province_name(p.origin_province)) if x)
     members = {m["id"]: m for m in cooperative.members(database)}

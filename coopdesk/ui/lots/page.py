@@ -37,9 +37,11 @@ from coopdesk.services.changes import Changes
 from coopdesk.ui.lots.dialogs import NewLotDialog, RegistersDialog
 from coopdesk.ui.lots.event_dialog import EventDialog
 from coopdesk.ui.lots.table_model import (
+    COL_EXPIRY,
     COL_HARVESTED,
     COL_PLANTED,
     COL_PRODUCT,
+    COL_SOURCE,
     SORT_ROLE,
     VIEW_ROLE,
     LotsTableModel,
@@ -121,9 +123,12 @@ class LotsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_PRODUCT, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_PLANTED, COL_HARVESTED):  # shown on the lot's page; the list keeps to what staff scan
+        for col in (COL_PLANTED, COL_HARVESTED, COL_EXPIRY):  # on the lot's page; the list keeps to what staff scan
             self.table.setColumnHidden(col, True)
+        for col, width in ((COL_PRODUCT, 190), (COL_SOURCE, 150)):  # full text in the tooltip and the lot's page
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_selected())
         self.table.activated.connect(lambda _i: self.add_event())
         split.addWidget(self.table)
@@ -152,7 +157,7 @@ class LotsPage(QWidget):
         self.detail.anchorClicked.connect(lambda url: self.select_code(url.toString()))
         d.addWidget(self.detail, 1)
         split.addWidget(detail)
-        split.setSizes([640, 420])
+        split.setSizes([720, 380])
         layout.addWidget(split, 1)
 
     def _action(self, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
