@@ -73,3 +73,30 @@ def test_backup_while_the_window_has_the_file(tmp_path):
         assert out.returncode == 0, out.stderr
     finally:
         db.close()
+
+
+def test_traceability_commands(tmp_path):
+    data = tmp_path / "htx.db"
+    coopdesk("demo", "--data", data, check=True)
+    lots = json.loads(coopdesk("lots", "--data", data, "--json", check=True).stdout)
+    by_code = {lot["code"]: lot for lot in lots}
+    assert len(lots) == 5
+    bun = next(lot for lot in lots if lot["sku"] == "YDI-BUN-500")
+    assert bun["status"] == "packed" and bun["on_hand"] == 1500 and len(bun["made_from"]) == 2
+    for parent in bun["made_from"]:
+        assert by_code[parent]["used_in"] == [bun["code"]] and by_code[parent]["on_hand_unit"] == "g"
+    assert {lot["status"] for lot in lots} == {"harvested", "packed", "recalled"}
+    out = json.loads(coopdesk("lot-qr", bun["code"], "--data", data, "--out", tmp_path / "qr.svg", "--json",
+                              check=True).stdout)
+    assert out["url"].endswith(f"/01/02000000000022/10/{bun['code']}")
+    site = json.loads(coopdesk("trace-site", "--data", data, "--out", tmp_path / "www", "--json", check=True).stdout)
+    assert f"01/02000000000022/10/{bun['code']}/index.html" in site["written"]
+    again = json.loads(coopdesk("trace-site", "--data", data, "--out", tmp_path / "www", "--json").stdout)
+    assert again["written"] == []
+    coopdesk("diary", bun["code"], "--data", data, "--out", tmp_path / "nk.pdf", check=True)
+    assert (tmp_path / "nk.pdf").read_bytes().startswith(b"%PDF")
+    bad = coopdesk("lot-qr", "KHONG-CO", "--data", data, "--out", tmp_path / "x.png")
+    assert bad.returncode == 2 and "KHONG-CO" in bad.stderr
+    recalled = json.loads(coopdesk("recall", lots[-1]["code"], "--reason", "Thử", "--data", data, "--json",
+                                   check=True).stdout)
+    assert recalled["recalled"][0] == lots[-1]["code"]

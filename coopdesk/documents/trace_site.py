@@ -46,8 +46,9 @@ class PublicLot:
     origin: str
     areas: tuple[str, ...]
     dates: tuple[tuple[str, str, str], ...]  # (label vi, label en, dd/mm/yyyy)
-    made_from: tuple[tuple[str, str], ...]  # (code, path) of lots it was made from
+    made_from: tuple[tuple[str, str], ...]  # (code, path) of lots it was made from: one step back
     events: tuple[PublicEvent, ...]
+    used_in: tuple[tuple[str, str], ...] = ()  # (code, path) of lots made from it: one step forward
     recall: tuple[str, str] | None = None  # (day, reason)
 
 
@@ -196,10 +197,11 @@ def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:
     if lot.certifications.get(lang):
         head.append(f"<dt>{e(t('Certifications'))}</dt>"
                     f"<dd>{'<br>'.join(e(c) for c in lot.certifications[lang])}</dd>")
-    if lot.made_from:
-        links = ", ".join(f'<a href="{e(root + path + "/" + _index(lang))}">{e(code)}</a>'
-                          for code, path in lot.made_from)
-        head.append(f"<dt>{e(t('Made from lots'))}</dt><dd>{links}</dd>")
+    for label, lots in ((t("Made from lots"), lot.made_from), (t("Used in lots"), lot.used_in)):
+        if lots:
+            links = ", ".join(f'<a href="{e(root + path + "/" + _index(lang))}">{e(code)}</a>'
+                              for code, path in lots)
+            head.append(f"<dt>{e(label)}</dt><dd>{links}</dd>")
     head.append("</dl></div>")
     parts.append("".join(head))
     items = []

@@ -134,7 +134,8 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
         path=paths[v.code], code=v.code, product=p.name, product_en=p.name_en, photo=photo,
         pack=f"{p.unit} {format_weight(p.net_weight_g)}".strip(), ocop_stars=stars or 0, ocop_note=ocop_note,
         certifications=certs, origin=origin, areas=tuple(area_lines), dates=tuple(dates),
-        made_from=tuple((c, paths[c]) for c in v.made_from if c in paths), events=tuple(events), recall=recall)
+        made_from=tuple((c, paths[c]) for c in v.made_from if c in paths), events=tuple(events), recall=recall,
+        used_in=tuple((c, paths[c]) for c in v.used_in if c in paths))
 
 
 def export_site(database: Database, out: Path, today: date | None = None) -> trace_site.SiteReport:

@@ -77,6 +77,8 @@ def test_lot_page_content_and_recall_banner(demo_db, tmp_path):
     assert "THU HỒI" not in bun
     en = (out / "01/02000000000022/10/HP-2026-0001/en.html").read_text(encoding="utf-8")
     assert "Hong Phuoc dried cassava vermicelli" in en and "From seed to pack" in en
+    raw = (out / "lo/HP-2025-0001/index.html").read_text(encoding="utf-8")
+    assert "Đã dùng cho các lô" in raw and "../../01/02000000000022/10/HP-2026-0001/index.html" in raw
     nem = (out / "lo/HP-2026-0003/index.html").read_text(encoding="utf-8")
     assert "THU HỒI / RECALLED" in nem and "vi sinh không đạt" in nem
 
