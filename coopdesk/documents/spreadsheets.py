@@ -110,3 +110,15 @@ def read_xlsx(path: Path) -> list[Sheet]:
 def header_key(header: str) -> str:
     """Headers compared without diacritics, case or extra spaces."""
     return " ".join(fold(header).split())
+
+
+def columns_of(sheet: Sheet, spec: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+    """Map each (key, Vietnamese header, English header) of ``spec`` to the sheet's header, found by name."""
+    by_key = {header_key(h): h for h in sheet.headers}
+    found = {}
+    for key, vi, en in spec:
+        for name in (vi, en, key):
+            if header_key(name) in by_key:
+                found[key] = by_key[header_key(name)]
+                break
+    return found

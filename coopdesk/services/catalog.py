@@ -9,6 +9,7 @@ from pathlib import Path
 
 from coopdesk import paths
 from coopdesk.documents import spreadsheets
+from coopdesk.documents.output import write_bytes
 from coopdesk.domain import addresses
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.errors import CoopDeskError, FieldError, ValidationError
@@ -139,10 +140,7 @@ def export_xlsx(database: Database, target: Path) -> int:
         (PRODUCT_SHEET, [vi for _k, vi, _en in COLUMNS], [_draft_row(p) for p in products]),
         (CERT_SHEET, [vi for _k, vi, _en in CERT_COLUMNS], certs),
     ])
-    try:
-        Path(target).write_bytes(data)
-    except OSError as e:
-        raise CoopDeskError(_("Cannot write {file}: {detail}").format(file=target, detail=e.strerror)) from e
+    write_bytes(Path(target), data)
     return len(products)
 
 
@@ -173,17 +171,6 @@ class CatalogImport:
         return not self.errors
 
 
-def _columns_of(sheet: spreadsheets.Sheet, spec: tuple) -> dict[str, str]:
-    by_key = {spreadsheets.header_key(h): h for h in sheet.headers}
-    found = {}
-    for key, vi, en in spec:
-        for name in (vi, en, key):
-            if spreadsheets.header_key(name) in by_key:
-                found[key] = by_key[spreadsheets.header_key(name)]
-                break
-    return found
-
-
 def preview_import(database: Database, source: Path) -> CatalogImport:
     """Read and check a catalog xlsx without writing anything."""
     sheets = spreadsheets.read_xlsx(Path(source))
@@ -192,7 +179,7 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
         PRODUCT_SHEET)), sheets[0] if sheets else None)
     if product_sheet is None:
         raise CoopDeskError(_("{file} has no sheet of products.").format(file=result.file))
-    cols = _columns_of(product_sheet, COLUMNS)
+    cols = spreadsheets.columns_of(product_sheet, COLUMNS)
     missing = [vi for key, vi, _en in COLUMNS if key in ("sku", "name", "price") and key not in cols]
     if missing:
         raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(
@@ -201,7 +188,7 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
     cert_sheet = next((s for s in sheets if s is not product_sheet and
                        spreadsheets.header_key(s.name) == spreadsheets.header_key(CERT_SHEET)), None)
     if cert_sheet:
-        ccols = _columns_of(cert_sheet, CERT_COLUMNS)
+        ccols = spreadsheets.columns_of(cert_sheet, CERT_COLUMNS)
         for number, row in cert_sheet.rows:
             sku = row.get(ccols.get("sku", ""), "").upper()
             if not sku:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from coopdesk.documents import spreadsheets
 from coopdesk.documents.diary import COLUMNS_VI, Diary, DiaryRow, diary_pdf
+from coopdesk.documents.output import write_bytes
 from coopdesk.domain import addresses
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
@@ -89,11 +90,7 @@ def write_diary(database: Database, code: str, target: Path) -> Path:
         data = spreadsheets.write_xlsx([(SHEET, list(COLUMNS_VI), [r.cells() for r in d.rows])])
     else:
         raise CoopDeskError(_("The diary file must end in .pdf or .xlsx, not “{name}”.").format(name=target.name))
-    try:
-        target.write_bytes(data)
-    except OSError as e:
-        raise CoopDeskError(_("Cannot write {file}: {detail}").format(file=target, detail=e.strerror)) from e
-    return target
+    return write_bytes(target, data)
 
 
 def write_template(database: Database, target: Path) -> Path:
@@ -106,11 +103,7 @@ def write_template(database: Database, target: Path) -> Path:
                "", "", "", "", "", "", "", "(dòng mẫu — xóa trước khi nhập)"]
     data = spreadsheets.write_xlsx([(SHEET, [vi for _k, vi, _en in TEMPLATE_COLUMNS], [example]),
                                     ("Hướng dẫn", ["Công việc", "Mã"], guide)])
-    try:
-        Path(target).write_bytes(data)
-    except OSError as e:
-        raise CoopDeskError(_("Cannot write {file}: {detail}").format(file=target, detail=e.strerror)) from e
-    return Path(target)
+    return write_bytes(Path(target), data)
 
 
 @dataclass
@@ -147,13 +140,7 @@ def preview_diary(database: Database, code: str, source: Path, today: date | Non
     result = DiaryImport(Path(source).name, code.upper())
     if sheet is None:
         raise CoopDeskError(_("{file} has no diary sheet.").format(file=result.file))
-    by_key = {spreadsheets.header_key(h): h for h in sheet.headers}
-    cols = {}
-    for key, vi, en in TEMPLATE_COLUMNS:
-        for name in (vi, en, key):
-            if spreadsheets.header_key(name) in by_key:
-                cols[key] = by_key[spreadsheets.header_key(name)]
-                break
+    cols = spreadsheets.columns_of(sheet, TEMPLATE_COLUMNS)
     missing = [vi for key, vi, _en in TEMPLATE_COLUMNS if key in ("day", "kind", "person") and key not in cols]
     if missing:
         raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(

@@ -47,6 +47,7 @@ from coopdesk.ui.lots.table_model import (
     LotsTableModel,
     stock_text,
 )
+from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
 from coopdesk.ui.workers import run_in_background
@@ -161,15 +162,7 @@ class LotsPage(QWidget):
         layout.addWidget(split, 1)
 
     def _action(self, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        return action
+        return page_action(self, self.toolbar, text, shortcut, slot)
 
     @property
     def database(self):  # noqa: ANN201

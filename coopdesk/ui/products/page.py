@@ -39,6 +39,7 @@ from coopdesk.ui.products.table_model import (
     ProductFilterProxy,
     ProductsTableModel,
 )
+from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
 from coopdesk.ui.workers import run_in_background
 
@@ -140,16 +141,8 @@ class ProductsPage(QWidget):
         layout.addWidget(self.table, 1)
         self._task = None
 
-    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey, slot) -> QAction:  # noqa: ANN001
-        action = QAction(text, self)
-        action.setShortcut(shortcut)
-        # Window-wide while this page shows (Qt ignores the shortcuts of hidden pages).
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        return action
+    def _action(self, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
+        return page_action(self, self.toolbar, text, shortcut, slot)
 
     @property
     def database(self):  # noqa: ANN201
