@@ -260,6 +260,77 @@ def cmd_recall(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_order(args: argparse.Namespace) -> int:
+    from coopdesk.domain.orders import LineDraft, OrderDraft, split_item
+    from coopdesk.services import datafile, order_entry
+
+    lines = []
+    for spec in args.item or []:
+        item, sep, qty = spec.rpartition(":")
+        if not sep:
+            item, qty = split_item(spec)
+        lines.append(LineDraft(item=item, qty=qty, lot=args.lot or ""))
+    draft = OrderDraft(phone=args.phone, name=args.name or "", street=args.address or "",
+                       province=args.province or "", commune=args.commune or "", raw_address=args.address or "",
+                       lines=lines, shipping=args.shipping or "", prepaid=args.prepaid or "",
+                       delivery_note=args.note or "")
+    database = datafile.open_data(_data_path(args))
+    try:
+        session = args.session
+        if session is None:
+            current = order_entry.current_session(database)
+            session = current["id"] if current else None
+        saved = order_entry.save_order(database, draft, session, who="cli")
+    finally:
+        database.close()
+    if args.json:
+        _print_json(saved.as_json())
+    else:
+        print(_("Order {id} saved: {total} đồng, COD {cod} đồng.").format(id=saved.order_id, total=saved.total_vnd,
+                                                                        cod=saved.cod_vnd))
+    for w in saved.warnings:
+        print(_("Warning: {message}").format(message=w), file=sys.stderr)
+    return 0
+
+
+def cmd_orders(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, order_entry
+
+    database = datafile.open_data(_data_path(args), allow_read_only=True)
+    try:
+        items = order_entry.orders_json(database, args.session)
+    finally:
+        database.close()
+    if args.json:
+        _print_json(items)
+    else:
+        for o in items:
+            print(f"{o['order_id']:>6}  {o['created_at']}  {o['phone_display']:<14} {o['name']:<28} "
+                  f"{o['total_vnd']:>10}  {o['status']}")
+    return 0
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, order_entry
+
+    database = datafile.open_data(_data_path(args))
+    try:
+        if args.end:
+            current = order_entry.current_session(database)
+            if current is None:
+                raise CoopDeskError(_("No live session is open."))
+            order_entry.end_session(database, current["id"])
+            result = {"ended": current["id"], **order_entry.tally(database, current["id"])}
+        else:
+            sid = order_entry.start_session(database, args.name or _("Live session"), args.channel or "",
+                                            args.host or "")
+            result = {"started": sid}
+    finally:
+        database.close()
+    _print_json(result) if args.json else print(result)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
@@ -308,6 +379,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lot", metavar="LOT", required=True)
     p.add_argument("--reason", help=_("needed when the lot is already packed"))
     p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
+    p = add("add-order", _("save one order through the same rules as the order desk"), cmd_add_order)
+    p.add_argument("--phone", required=True)
+    p.add_argument("--name")
+    p.add_argument("--address", help=_("street part, or the whole address as the buyer wrote it"))
+    p.add_argument("--province")
+    p.add_argument("--commune")
+    p.add_argument("--item", action="append", metavar="SKU:QTY", help=_("a product and its quantity (repeat)"))
+    p.add_argument("--lot", help=_("take the packs from this lot"))
+    p.add_argument("--shipping", metavar="VND")
+    p.add_argument("--prepaid", metavar="VND")
+    p.add_argument("--note", help=_("delivery note (cho xem hàng …)"))
+    p.add_argument("--session", type=int, help=_("live session id (default: the open one)"))
+    p = add("orders", _("list orders"), cmd_orders)
+    p.add_argument("--session", type=int)
+    p = add("session", _("start a live session, or end the open one"), cmd_session)
+    p.add_argument("--name")
+    p.add_argument("--channel")
+    p.add_argument("--host")
+    p.add_argument("--end", action="store_true")
     p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--reason", required=True)

@@ -11,7 +11,8 @@ class Changes:
     cooperative: bool = False
     settings: bool = False
     lots: bool = False
+    orders: bool = False
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls(products=True, cooperative=True, settings=True, lots=True)
+        return cls(products=True, cooperative=True, settings=True, lots=True, orders=True)

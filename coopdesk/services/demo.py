@@ -98,7 +98,54 @@ def write_demo(database: Database, today: date | None = None) -> Changes:
             coop_store.add_member(db, name, parsed.e164 if parsed else "", coop.province, coop.commune, street, note)
         product_store.save_many(db, products, addresses.ADDRESS_SCHEME)
     _write_lots(database, today)
+    _write_orders(database, today)
     return Changes.everything()
+
+
+# (phone as typed, name, street, province, commune, items, shipping, prepaid, status, delivery note)
+DEMO_ORDERS = (
+    ("0912 345 001", "Nguyễn Thị Hồng", "Bản Nà Tấu 2", "Điện Biên", "Xã Nà Tấu", [("YDI-BUN-500", "4")], "30k", "",
+     "delivered", "Cho xem hàng"),
+    ("84987654002", "Trần Văn Ba", "12 Lê Lợi", "Thanh Hóa", "Phường Hàm Rồng", [("YDI-BUN-500", "2"),
+     ("LDU-BIDO-QUA", "1")], "25k", "", "delivered", ""),
+    ("01689 123 003", "Lê Thị Thu Hà", "Thôn 5", "Thái Nguyên", "Xã Tân Cương", [("LDU-BIDO-QUA", "2")], "35k",
+     "50k", "handed", ""),
+    ("0905.111.004", "Phạm Minh Đức", "88 Trần Phú", "Đắk Lắk", "Xã Ea Tul", [("YDI-BUN-500", "10")], "0", "",
+     "returned", "Gọi trước khi giao"),
+    ("0977 222 005", "Hoàng Thị Ánh", "Ngõ 3", "Hà Tĩnh", "Phường Thành Sen", [("YDI-BUN-500", "3"),
+     ("LDU-BIDO-QUA", "2")], "30k", "", "packed", ""),
+    ("0388 333 006", "Vũ Đình Ông", "Khu 2", "Thanh Hóa", "Xã Yên Định", [("YDI-BUN-500", "1")], "20k", "",
+     "new", "Cho xem hàng, không cho thử"),
+    ("0912 345 001", "Nguyễn Thị Hồng", "Bản Nà Tấu 2", "Điện Biên", "Xã Nà Tấu", [("LDU-BIDO-QUA", "1")], "30k",
+     "", "new", ""),
+    ("0966 444 007", "Đặng Văn Ưng", "Tổ 7", "Lâm Đồng", "Xã Lạc Dương", [("YDI-BUN-500", "5")], "40k", "",
+     "cancelled", ""),
+)
+
+
+def _write_orders(database: Database, today: date) -> None:
+    """A past live session with orders in every status, and one customer flagged for refusing COD."""
+    from coopdesk.domain.orders import LineDraft, OrderDraft
+    from coopdesk.services import order_entry
+
+    day = today - timedelta(days=3)
+    start = f"{day.isoformat()} 19:30:00"
+    session = order_entry.start_session(database, "Live tối — Bún sắn & bí đỏ Hồng Phước", "TikTok",
+                                        "Trịnh Thị Mai", started_at=start)
+    path = {"new": [], "packed": ["packed"], "handed": ["packed", "handed"],
+            "delivered": ["packed", "handed", "delivered"], "returned": ["packed", "handed", "returned"],
+            "cancelled": ["cancelled"]}
+    for n, (phone, name, street, province, commune, items, ship, prepaid, status, note) in enumerate(DEMO_ORDERS):
+        saved = order_entry.save_order(database, OrderDraft(
+            phone=phone, name=name, street=street, province=province, commune=commune,
+            raw_address=f"{street}, {commune}, {province}", lines=[LineDraft(sku, qty) for sku, qty in items],
+            shipping=ship, prepaid=prepaid, delivery_note=note), session, "Trịnh Thị Mai",
+            created_at=f"{day.isoformat()} 19:{35 + 3 * n:02d}:00")
+        for step in path[status]:
+            order_entry.set_status(database, saved.order_id, step, "Trịnh Thị Mai",
+                                   carrier="GHTK" if step == "handed" else "")
+    order_entry.end_session(database, session, f"{day.isoformat()} 22:00:00")
+    order_entry.flag_customer(database, "0905 111 004", "Không nhận hàng COD 10 gói bún (dữ liệu mẫu)")
 
 
 def _write_lots(database: Database, today: date) -> None:

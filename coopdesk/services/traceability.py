@@ -35,6 +35,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.storage import audit, settings
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import lots as store
+from coopdesk.storage import orders as order_store
 from coopdesk.storage import products as product_store
 from coopdesk.storage.database import Database
 
@@ -222,9 +223,15 @@ def lot_states(database: Database) -> dict[int, LotState]:
     all_lots = store.lots(database)
     events = store.events(database)
     used = store.used_by_children(database)
+    sold = order_store.allocated_by_lot(database)
     recalled = _recalled_ids(database)
-    return {lot.id: LotState(lot, events.get(lot.id, []), lot.id in recalled, used.get(lot.id, 0))
-            for lot in all_lots}
+    return {lot.id: LotState(lot, events.get(lot.id, []), lot.id in recalled, used.get(lot.id, 0),
+                             sold.get(lot.id, 0)) for lot in all_lots}
+
+
+def recalled_lot_ids(database: Database) -> set[int]:
+    """Lots a recall reaches: never allocated to an order."""
+    return set(_recalled_ids(database))
 
 
 def _recalled_ids(database: Database) -> dict[int, dict]:

@@ -101,9 +101,54 @@ def _v3_traceability(db: sqlite_utils.Database) -> None:
         reason TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (datetime('now')))""")
 
 
+def _v4_orders(db: sqlite_utils.Database) -> None:
+    db.execute("""CREATE TABLE customers (
+        id INTEGER PRIMARY KEY, phone TEXT NOT NULL UNIQUE, other_phones TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '', street TEXT NOT NULL DEFAULT '', province INTEGER, commune INTEGER,
+        raw_address TEXT NOT NULL DEFAULT '', address_scheme TEXT NOT NULL DEFAULT '',
+        flag_bom INTEGER NOT NULL DEFAULT 0, flag_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (datetime('now','localtime')))""")
+    db.execute("""CREATE TABLE live_sessions (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL, channel TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL DEFAULT (datetime('now','localtime')), ended_at TEXT)""")
+    db.execute("""CREATE TABLE orders (
+        id INTEGER PRIMARY KEY, session_id INTEGER REFERENCES live_sessions(id),
+        customer_id INTEGER NOT NULL REFERENCES customers(id), phone TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',
+        street TEXT NOT NULL DEFAULT '', province INTEGER, commune INTEGER, raw_address TEXT NOT NULL DEFAULT '',
+        shipping INTEGER NOT NULL DEFAULT 0 CHECK (shipping >= 0), prepaid INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL CHECK (total >= 0), cod INTEGER NOT NULL CHECK (cod >= 0 AND cod <= total),
+        delivery_note TEXT NOT NULL DEFAULT '', internal_note TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'new', carrier TEXT NOT NULL DEFAULT '', tracking TEXT NOT NULL DEFAULT '',
+        search_text TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (datetime('now','localtime')), updated_at TEXT)""")
+    db.execute("CREATE INDEX ix_orders_session ON orders(session_id)")
+    db.execute("CREATE INDEX ix_orders_customer ON orders(customer_id)")
+    db.execute("""CREATE TABLE order_lines (
+        id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        product_id INTEGER NOT NULL REFERENCES products(id), sku TEXT NOT NULL, name TEXT NOT NULL,
+        qty INTEGER NOT NULL CHECK (qty > 0), unit_price INTEGER NOT NULL CHECK (unit_price >= 0),
+        discount INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0), price_reason TEXT NOT NULL DEFAULT '',
+        cancelled INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX ix_order_lines_order ON order_lines(order_id)")
+    db.execute("""CREATE TABLE allocations (
+        id INTEGER PRIMARY KEY, line_id INTEGER NOT NULL REFERENCES order_lines(id) ON DELETE CASCADE,
+        lot_id INTEGER NOT NULL REFERENCES lots(id), qty INTEGER NOT NULL CHECK (qty > 0))""")
+    db.execute("CREATE INDEX ix_allocations_lot ON allocations(lot_id)")
+    db.execute("CREATE INDEX ix_allocations_line ON allocations(line_id)")
+    db.execute("""CREATE TABLE stock_adjustments (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id), qty INTEGER NOT NULL,
+        reason TEXT NOT NULL, at TEXT NOT NULL DEFAULT (datetime('now','localtime')))""")
+    db.execute("""CREATE TABLE order_history (
+        id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')), who TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""")
+    db.execute("CREATE INDEX ix_order_history_order ON order_history(order_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
     _v3_traceability,
+    _v4_orders,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

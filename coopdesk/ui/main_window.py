@@ -26,6 +26,7 @@ from coopdesk.services import cooperative, datafile
 from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
 from coopdesk.ui.lots.page import LotsPage
+from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
@@ -88,10 +89,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.products_page = ProductsPage(self)
         self.lots_page = LotsPage(self)
+        self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
-            page = {PRODUCTS: self.products_page, LOTS: self.lots_page, SETTINGS: self.settings_page}.get(i) or \
+            page = {PRODUCTS: self.products_page, LOTS: self.lots_page, ORDERS: self.orders_page,
+                    SETTINGS: self.settings_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -114,7 +117,7 @@ class MainWindow(QMainWindow):
         r.addWidget(inner, 1)
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
-        for page in (self.products_page, self.lots_page, self.settings_page):
+        for page in (self.products_page, self.lots_page, self.orders_page, self.settings_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
     def _refresh_all(self) -> None:
         self.products_page.refresh()
         self.lots_page.refresh()
+        self.orders_page.refresh()
         self.settings_page.refresh()
         self._update_status()
 
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         """Tell every page what a write changed (Anki's operation_did_execute)."""
         self.products_page.on_changes(changes)
         self.lots_page.on_changes(changes)
+        self.orders_page.on_changes(changes)
         self.settings_page.on_changes(changes)
         if changes.cooperative:
             self.setWindowTitle(self._title())
@@ -316,6 +321,8 @@ class MainWindow(QMainWindow):
                  ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
                  ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
                  ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+R", _("Households, areas and inputs")),
+                 ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
+                 ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
                  ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]
         inform(self, _("Keyboard shortcuts"), "\n".join(f"{k:<14}\t{v}" for k, v in rows))

@@ -1,0 +1,298 @@
+"""The order desk: live sessions, customers by phone, orders saved in one transaction each, stock by lot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from coopdesk.domain import addresses
+from coopdesk.domain.errors import CoopDeskError, FieldError, ValidationError
+from coopdesk.domain.livestream import parse_comment
+from coopdesk.domain.orders import (
+    CANCELLED,
+    CatalogItem,
+    CheckedOrder,
+    LotStock,
+    OrderDraft,
+    allocate,
+    can_move,
+    check_order,
+    order_status_label,
+)
+from coopdesk.domain.phones import display_phone, normalize_phone
+from coopdesk.domain.text import clean, fold
+from coopdesk.i18n import _
+from coopdesk.services import traceability
+from coopdesk.services.changes import Changes
+from coopdesk.storage import orders as store
+from coopdesk.storage import products as product_store
+from coopdesk.storage.database import Database
+
+
+@dataclass
+class SavedOrder:
+    """What the desk shows after a save (and what `add-order --json` prints)."""
+
+    order_id: int
+    phone: str
+    name: str
+    total_vnd: int
+    cod_vnd: int
+    lines: list[dict] = field(default_factory=list)  # sku, qty, lots [{code, qty}]
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"order_id": self.order_id, "phone": self.phone, "name": self.name, "total_vnd": self.total_vnd,
+                "cod_vnd": self.cod_vnd, "lines": self.lines, "warnings": self.warnings}
+
+
+def catalog_items(database: Database) -> list[CatalogItem]:
+    return [CatalogItem(p.id, p.sku, p.name, p.price_vnd, fold(f"{p.sku} {p.name} {p.name_en}"))
+            for p in product_store.list_all(database)]
+
+
+# --- sessions ----------------------------------------------------------------------------------------
+
+def start_session(database: Database, name: str, channel: str = "", host: str = "",
+                  started_at: str | None = None) -> int:
+    name = clean(name)
+    if not name:
+        raise ValidationError([FieldError("name", _("Session name: required"))])
+    with database.transaction() as db:
+        return store.start_session(db, name, clean(channel), clean(host), started_at)
+
+
+def end_session(database: Database, session_id: int, ended_at: str | None = None) -> None:
+    with database.transaction() as db:
+        store.end_session(db, session_id, ended_at)
+
+
+def sessions(database: Database) -> list[dict]:
+    return store.sessions(database)
+
+
+def current_session(database: Database) -> dict | None:
+    """The open live session, newest first."""
+    return next((s for s in store.sessions(database) if not s["ended_at"]), None)
+
+
+def tally(database: Database, session_id: int) -> dict:
+    return store.tally(database, session_id)
+
+
+# --- customers ---------------------------------------------------------------------------------------
+
+@dataclass
+class CustomerCard:
+    """A known customer as the desk shows them after the phone is typed."""
+
+    id: int
+    phone: str
+    name: str
+    street: str
+    province: int | None
+    commune: int | None
+    orders: int
+    delivered: int
+    returned: int
+    flagged: bool
+    flag_reason: str
+
+    def summary(self) -> str:
+        text = _("{orders} orders, {delivered} delivered, {returned} returned or refused").format(
+            orders=self.orders, delivered=self.delivered, returned=self.returned)
+        if self.flagged:
+            text = _("⚠ Flagged (bom hàng): {reason}").format(reason=self.flag_reason) + " — " + text
+        return text
+
+
+def find_customer(database: Database, phone_text: str) -> CustomerCard | None:
+    phone = normalize_phone(phone_text)
+    if phone is None:
+        return None
+    row = store.customer_by_phone(database, phone.e164)
+    if row is None:
+        return None
+    h = store.customer_history(database, row["id"])
+    return CustomerCard(row["id"], row["phone"], row["name"], row["street"], row["province"], row["commune"],
+                        h["orders"], h["delivered"], h["returned"], bool(row["flag_bom"]), row["flag_reason"])
+
+
+def flag_customer(database: Database, phone_text: str, reason: str, flagged: bool = True) -> None:
+    """Mark a customer who refused or faked orders (bom hàng); the desk warns when they order again."""
+    card = find_customer(database, phone_text)
+    if card is None:
+        raise CoopDeskError(_("No customer has the phone {phone}.").format(phone=phone_text))
+    if flagged and not clean(reason):
+        raise ValidationError([FieldError("reason", _("Reason: say why this customer is flagged"))])
+    with database.transaction() as db:
+        store.flag_customer(db, card.id, flagged, clean(reason))
+
+
+def customers(database: Database) -> list[dict]:
+    """Every customer, sorted the Vietnamese way by given name."""
+    from coopdesk.domain.orders import given_name_key
+
+    return sorted(store.customers(database), key=lambda c: given_name_key(c["name"]))
+
+
+# --- stock -------------------------------------------------------------------------------------------
+
+def _lot_stock(db, product_id: int, shelf_life: int | None, recalled: set[int]) -> list[tuple[int, LotStock]]:  # noqa: ANN001
+    out = []
+    for lot_id, code, packed_day, on_hand in store.packed_stock(db, product_id):
+        expiry = date.fromisoformat(packed_day) + timedelta(days=shelf_life) if shelf_life and packed_day else None
+        out.append((lot_id, LotStock(code, expiry, on_hand, lot_id in recalled)))
+    return out
+
+
+def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
+    """Oversells the draft would make, for the desk to show while typing."""
+    try:
+        checked = check_order(draft, catalog_items(database))
+    except ValidationError:
+        return []
+    recalled = traceability.recalled_lot_ids(database)
+    shelf = {p.id: p.shelf_life_days for p in product_store.list_all(database)}
+    warnings = []
+    for line in checked.lines:
+        stock = _lot_stock(database.db, line.product_id, shelf.get(line.product_id), recalled)
+        _takes, short = allocate(line.qty, [s for _i, s in stock], line.lot)
+        if short:
+            warnings.append(_("{sku}: only {have} packs in stock, {short} short").format(
+                sku=line.sku, have=line.qty - short, short=short))
+    return warnings
+
+
+# --- orders ------------------------------------------------------------------------------------------
+
+def _search_text(o: CheckedOrder) -> str:
+    parts = [o.name, o.phone.national.replace(" ", ""), o.phone.e164, o.street, addresses.commune_name(o.commune),
+             *(f"{line.sku} {line.name}" for line in o.lines)]
+    return fold(" ".join(p for p in parts if p))
+
+
+def _store_lines(db, database: Database, order_id: int, checked: CheckedOrder) -> tuple[list[dict], list[str]]:  # noqa: ANN001
+    recalled = traceability.recalled_lot_ids(database)
+    shelf = {p.id: p.shelf_life_days for p in product_store.list_all(database)}
+    lines, warnings = [], []
+    for i, line in enumerate(checked.lines, start=1):
+        stock = _lot_stock(db, line.product_id, shelf.get(line.product_id), recalled)
+        ids = {s.code.upper(): lot_id for lot_id, s in stock}
+        if line.lot and line.lot.upper() not in ids:
+            raise ValidationError([FieldError(f"line{i}.lot", _(
+                "Line {n}: {lot} is not a packed lot of {sku}").format(n=i, lot=line.lot, sku=line.sku))])
+        takes, short = allocate(line.qty, [s for _i, s in stock], line.lot)
+        line_id = store.insert_line(db, order_id, line)
+        for code, qty in takes:
+            store.insert_allocation(db, line_id, ids[code.upper()], qty)
+        if short:
+            warnings.append(_("{sku}: {short} of {qty} packs had no stock in any packed lot (oversold)").format(
+                sku=line.sku, short=short, qty=line.qty))
+        lines.append({"sku": line.sku, "qty": line.qty, "unit_price_vnd": line.unit_price,
+                      "lots": [{"code": c, "qty": q} for c, q in takes]})
+    return lines, warnings
+
+
+def save_order(database: Database, draft: OrderDraft, session_id: int | None = None, who: str = "",
+               created_at: str | None = None) -> SavedOrder:
+    """Check and save one order in one transaction (customer, order, lines, stock, history): all or nothing.
+
+    It returns only after COMMIT, so an order the desk reports as saved survives a power cut.
+    """
+    checked = check_order(draft, catalog_items(database))
+    with database.transaction() as db:
+        customer_id = store.upsert_customer(db, checked, addresses.ADDRESS_SCHEME)
+        order_id = store.insert_order(db, session_id, customer_id, checked, _search_text(checked), created_at)
+        lines, warnings = _store_lines(db, database, order_id, checked)
+        store.add_history(db, order_id, who, "create", {"total": checked.total, "cod": checked.cod})
+    return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings)
+
+
+def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = "") -> SavedOrder:
+    """Change a saved order; the old lines' stock returns and the before/after goes into its history."""
+    before = store.get_order(database, order_id)
+    if before is None:
+        raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
+    if before["status"] not in ("new", "packed"):
+        raise CoopDeskError(_("Order {id} is {status}: it can no longer be edited.").format(
+            id=order_id, status=order_status_label(before["status"])))
+    checked = check_order(draft, catalog_items(database))
+    with database.transaction() as db:
+        store.release_order(db, order_id)
+        customer_id = store.upsert_customer(db, checked, addresses.ADDRESS_SCHEME)
+        store.update_order(db, order_id, customer_id, checked, _search_text(checked))
+        lines, warnings = _store_lines(db, database, order_id, checked)
+        store.add_history(db, order_id, who, "edit", {
+            "before": {"total": before["total"], "cod": before["cod"],
+                       "lines": [(x["sku"], x["qty"], x["unit_price"]) for x in before["lines"]]},
+            "after": {"total": checked.total, "cod": checked.cod,
+                      "lines": [(x.sku, x.qty, x.unit_price) for x in checked.lines]}})
+    return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings)
+
+
+def set_status(database: Database, order_id: int, status: str, who: str = "", carrier: str = "",
+               tracking: str = "") -> Changes:
+    """Move an order along new → packed → handed → delivered (or returned / cancelled); cancelling frees stock."""
+    order = store.get_order(database, order_id)
+    if order is None:
+        raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
+    if not can_move(order["status"], status):
+        raise CoopDeskError(_("Order {id} cannot go from {old} to {new}.").format(
+            id=order_id, old=order_status_label(order["status"]), new=order_status_label(status)))
+    with database.transaction() as db:
+        if status == CANCELLED:
+            store.release_order(db, order_id)
+        store.set_status(db, order_id, status)
+        if carrier or tracking:
+            store.set_carrier(db, order_id, carrier, tracking)
+        store.add_history(db, order_id, who, "status", {"from": order["status"], "to": status})
+    return Changes(orders=True, lots=True)
+
+
+def cancel_line(database: Database, order_id: int, line_id: int, who: str = "") -> Changes:
+    """Cancel one line; its packs go back to their lots and the order's total and COD follow."""
+    order = store.get_order(database, order_id)
+    line = next((x for x in (order or {}).get("lines", []) if x["id"] == line_id), None)
+    if order is None or line is None:
+        raise CoopDeskError(_("Order {id} has no line number {line}.").format(id=order_id, line=line_id))
+    amount = line["qty"] * line["unit_price"] - line["discount"]
+    new_total = order["total"] - amount
+    new_cod = max(0, min(order["cod"] - amount, new_total))
+    with database.transaction() as db:
+        store.release_line(db, line_id)
+        store.set_totals(db, order_id, new_total, new_cod)
+        store.add_history(db, order_id, who, "cancel_line", {"sku": line["sku"], "qty": line["qty"]})
+    return Changes(orders=True, lots=True)
+
+
+def get_order(database: Database, order_id: int) -> dict | None:
+    return store.get_order(database, order_id)
+
+
+def history(database: Database, order_id: int) -> list[dict]:
+    return store.history(database, order_id)
+
+
+def order_rows(database: Database, session_id: int | None = None) -> list[tuple]:
+    return store.order_rows(database, session_id)
+
+
+def orders_json(database: Database, session_id: int | None = None) -> list[dict]:
+    out = []
+    for o in store.orders_json(database, session_id):
+        out.append({"order_id": o["id"], "session_id": o["session_id"], "created_at": o["created_at"],
+                    "phone": o["phone"], "phone_display": display_phone(o["phone"]), "name": o["name"],
+                    "street": o["street"], "commune": addresses.commune_name(o["commune"]),
+                    "province": addresses.province_name(o["province"]), "status": o["status"],
+                    "total_vnd": o["total"], "cod_vnd": o["cod"], "shipping_vnd": o["shipping"],
+                    "prepaid_vnd": o["prepaid"],
+                    "lines": [{"sku": x["sku"], "qty": x["qty"], "unit_price_vnd": x["unit_price"],
+                               "discount_vnd": x["discount"], "cancelled": bool(x["cancelled"]), "lots": x["lots"]}
+                              for x in o["lines"]]})
+    return out
+
+
+def draft_from_comment(database: Database, text: str) -> OrderDraft:
+    """A suggestion from a pasted comment, for staff to confirm."""
+    return parse_comment(text, catalog_items(database))

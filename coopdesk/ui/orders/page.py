@@ -1,0 +1,364 @@
+"""The Đơn hàng screen: the live session bar, the keyboard order form and the order list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.domain.errors import CoopDeskError, ValidationError
+from coopdesk.domain.money import format_vnd
+from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, order_status_label
+from coopdesk.domain.phones import display_phone
+from coopdesk.i18n import _
+from coopdesk.services import order_entry
+from coopdesk.services.changes import Changes
+from coopdesk.ui.orders.form import OrderForm
+from coopdesk.ui.orders.table_model import ID_ROLE, OrderFilterProxy, OrdersTableModel
+from coopdesk.ui.widgets.actions import page_action
+from coopdesk.ui.widgets.dialogs import ask, warn
+
+
+class SessionDialog(QDialog):
+    """Start a live session: name, channel, host."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Start a live session"))
+        f = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(_("e.g. Live tối thứ Sáu — bún & nem"))
+        self.channel = QComboBox()
+        self.channel.setEditable(True)
+        self.channel.addItems([_(c) for c in CHANNELS])
+        self.host = QLineEdit()
+        f.addRow(_("&Name *"), self.name)
+        f.addRow(_("&Channel"), self.channel)
+        f.addRow(_("&Host"), self.host)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Start"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        f.addRow(buttons)
+
+
+class OrderDialog(QDialog):
+    """One order: its lines and lots, its history, and the next statuses it can take."""
+
+    def __init__(self, parent: QWidget | None, database, order_id: int, on_change) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.database, self.order_id, self._on_change = database, order_id, on_change
+        self.setWindowTitle(_("Order {id}").format(id=order_id))
+        self.resize(640, 520)
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text, 1)
+        self.buttons = QHBoxLayout()
+        layout.addLayout(self.buttons)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.refresh()
+
+    def refresh(self) -> None:
+        o = order_entry.get_order(self.database, self.order_id)
+        lines = [_("Order {id} · {status}").format(id=o["id"], status=order_status_label(o["status"])),
+                 f"{o['name']} · {display_phone(o['phone'])}", f"{o['street']} {o['raw_address']}".strip(), ""]
+        for x in o["lines"]:
+            lots = ", ".join(f"{a['code']} ×{a['qty']}" for a in x["lots"]) or _("no lot (oversold)")
+            state = _(" (cancelled)") if x["cancelled"] else ""
+            lines.append(f"{x['sku']} × {x['qty']} @ {format_vnd(x['unit_price'])}{state} — {_('lots')}: {lots}")
+        lines += ["", _("Total {total} · COD to collect {cod}").format(total=format_vnd(o["total"]),
+                                                                       cod=format_vnd(o["cod"])), "", _("History:")]
+        for h in order_entry.history(self.database, self.order_id):
+            lines.append(f"{h['at']}  {h['who'] or '-'}  {h['action']}  {h['detail']}")
+        self.text.setPlainText("\n".join(lines))
+        while self.buttons.count():
+            w = self.buttons.takeAt(0).widget()
+            if w:
+                w.deleteLater()
+        for status in sorted(NEXT.get(o["status"], ())):
+            b = QPushButton(_(STATUS_LABELS[status]))
+            b.clicked.connect(lambda _c=False, s=status: self.move(s))
+            b.setEnabled(not self.database.read_only)
+            self.buttons.addWidget(b)
+
+    def move(self, status: str) -> None:
+        carrier = ""
+        if status == "handed":
+            carrier, ok = QInputDialog.getText(self, _("Handed to carrier"), _("Carrier (GHTK, GHN, Viettel Post…)"))
+            if not ok:
+                return
+        if status == "cancelled" and not ask(self, _("Cancel order"), _(
+                "Cancel order {id}? Its packs go back to their lots.").format(id=self.order_id), yes=_("Cancel order"),
+                no=_("Keep it")):
+            return
+        try:
+            self._on_change(order_entry.set_status(self.database, self.order_id, status, _("staff"), carrier))
+        except CoopDeskError as e:
+            warn(self, _("Not changed"), e.message)
+            return
+        self.refresh()
+
+
+class OrdersPage(QWidget):
+    """The order desk. Saving goes through order_entry.save_order, which commits before the form clears."""
+
+    changed = Signal(object)  # Changes
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self.window_ = window
+        self._catalog_cache = None
+        layout = QVBoxLayout(self)
+        title_row = QHBoxLayout()
+        title = QLabel(_("Orders"))
+        title.setObjectName("pageTitle")
+        title_row.addWidget(title)
+        self.session_label = QLabel()
+        self.session_label.setStyleSheet("font-size: 14px; padding-left: 16px;")
+        title_row.addWidget(self.session_label, 1)
+        layout.addLayout(title_row)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.start_action = page_action(self, self.toolbar, _("Start live session…"), QKeySequence("Ctrl+L"),
+                                        self.start_session)
+        self.end_action = page_action(self, self.toolbar, _("End session"), None, self.end_session)
+        self.toolbar.addSeparator()
+        self.new_action = page_action(self, self.toolbar, _("New order"), QKeySequence.StandardKey.New,
+                                      self.new_order)
+        self.paste_action = page_action(self, self.toolbar, _("Paste comment"), QKeySequence("Ctrl+Shift+V"),
+                                        self.paste_comment)
+        self.open_action = page_action(self, self.toolbar, _("Open order"), None, self.open_selected)
+        self.flag_action = page_action(self, self.toolbar, _("Flag customer (bom hàng)…"), None, self.flag_customer)
+        layout.addWidget(self.toolbar)
+
+        split = QSplitter()
+        self.form = OrderForm(self._catalog)
+        self.form.phone_entered.connect(self.on_phone_entered)
+        self.form.submitted.connect(self.save)
+        self.form.lines_changed.connect(self._on_lines_changed)
+        self.form.paste_button.clicked.connect(self.paste_comment)
+        self.form.setMinimumWidth(470)
+        split.addWidget(self.form)
+
+        right = QWidget()
+        r = QVBoxLayout(right)
+        r.setContentsMargins(8, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.session_filter = QComboBox()
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(_("All statuses"), "")
+        for key, label in STATUS_LABELS.items():
+            self.status_filter.addItem(_(label), key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search name, phone, SKU — no need for diacritics"))
+        self.search.setClearButtonEnabled(True)
+        filters.addWidget(self.session_filter)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.search, 1)
+        r.addLayout(filters)
+        self.model = OrdersTableModel()
+        self.proxy = OrderFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((50, 80, 150, 105, 170, 95, 95)):
+            self.table.setColumnWidth(col, width)
+        self.table.activated.connect(lambda _i: self.open_selected())
+        r.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        r.addWidget(self.count_label)
+        split.addWidget(right)
+        split.setSizes([500, 560])
+        layout.addWidget(split, 1)
+        self.session_filter.currentIndexChanged.connect(self._apply_filters)
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.search.textChanged.connect(self._apply_filters)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+
+    @property
+    def database(self):  # noqa: ANN201
+        return self.window_.database
+
+    def _catalog(self):  # noqa: ANN202
+        if self._catalog_cache is None:
+            self._catalog_cache = order_entry.catalog_items(self.database)
+        return self._catalog_cache
+
+    # --- refresh ---
+    def refresh(self) -> None:
+        self._catalog_cache = None
+        current = self.session_filter.currentData()
+        self.session_filter.blockSignals(True)
+        self.session_filter.clear()
+        self.session_filter.addItem(_("All sessions"), None)
+        for s in order_entry.sessions(self.database):
+            self.session_filter.addItem(f"{s['started_at'][:16]} · {s['name']}", s["id"])
+        self.session_filter.setCurrentIndex(max(self.session_filter.findData(current), 0))
+        self.session_filter.blockSignals(False)
+        self.model.set_rows(order_entry.order_rows(self.database))
+        self._apply_filters()
+        self._update_session()
+        ro = self.database.read_only
+        for a in (self.start_action, self.end_action, self.new_action, self.paste_action, self.flag_action):
+            a.setEnabled(not ro)
+        self.form.save_button.setEnabled(not ro)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.orders or changes.products or changes.lots:
+            self.refresh()
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(self.search.text(), self.status_filter.currentData() or "",
+                               self.session_filter.currentData())
+        self.count_label.setText(_("{shown} of {total} orders").format(shown=self.proxy.rowCount(),
+                                                                      total=self.model.rowCount()))
+
+    def _update_session(self) -> None:
+        s = order_entry.current_session(self.database)
+        self.session = s
+        self.end_action.setEnabled(s is not None and not self.database.read_only)
+        if s is None:
+            self.session_label.setText(_("No live session open — orders are saved without one (Ctrl+L starts one)"))
+            return
+        t = order_entry.tally(self.database, s["id"])
+        self.session_label.setText(_("● {name} ({channel}): {orders} orders · {items} packs · {revenue} · COD {cod}")
+                                   .format(name=s["name"], channel=s["channel"] or "-", orders=t["orders"],
+                                           items=t["items"], revenue=format_vnd(t["revenue"]),
+                                           cod=format_vnd(t["cod"])))
+
+    # --- the desk ---
+    def on_phone_entered(self, text: str) -> None:
+        card = order_entry.find_customer(self.database, text)
+        if card is None:
+            self.form.customer_card.setText(_("New customer") if text.strip() else "")
+            self.form.customer_card.setStyleSheet("color:#555")
+            self.form.name.setFocus()
+            return
+        self.form.name.setText(card.name)
+        self.form.street.setText(card.street)
+        self.form.place.set_values(card.province, card.commune)
+        self.form.customer_card.setText(card.summary())
+        self.form.customer_card.setStyleSheet("color:#b71c1c; font-weight:bold" if card.flagged else "color:#1b5e20")
+        self.form.item.setFocus()
+
+    def _on_lines_changed(self) -> None:
+        warnings = order_entry.stock_warnings(self.database, self.form.value())
+        self.form.stock_warning.setText("\n".join("⚠ " + w for w in warnings))
+
+    def save(self) -> bool:
+        session_id = self.session["id"] if getattr(self, "session", None) else None
+        try:
+            saved = order_entry.save_order(self.database, self.form.value(), session_id, _("staff"))
+        except ValidationError as e:
+            self.form.show_error(e)
+            return False
+        except CoopDeskError as e:
+            warn(self, _("Not saved"), e.message)
+            return False
+        # Committed: only now does the form clear.
+        self.form.clear()
+        self.last_saved = saved
+        note = " — ".join(["", *saved.warnings]) if saved.warnings else ""
+        self.window_.statusBar().showMessage(_("Saved order {id}: {total}, COD {cod}").format(
+            id=saved.order_id, total=format_vnd(saved.total_vnd), cod=format_vnd(saved.cod_vnd)) + note, 10000)
+        self.changed.emit(Changes(orders=True, lots=True))
+        return True
+
+    def new_order(self) -> None:
+        self.form.clear()
+
+    def paste_comment(self, text: str | None = None) -> None:
+        text = text if isinstance(text, str) else QGuiApplication.clipboard().text()
+        if not text.strip():
+            return
+        draft = order_entry.draft_from_comment(self.database, text)
+        self.form.set_value(draft)
+        self.on_phone_entered(draft.phone) if draft.phone and not draft.name else None
+        self.form.customer_card.setText(_("Filled from the comment — check it, then press Enter to save.") + "\n"
+                                        + self.form.customer_card.text())
+        self.form.item.setFocus()
+
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def open_selected(self) -> OrderDialog | None:
+        order_id = self.selected_id()
+        if order_id is None:
+            return None
+        dialog = OrderDialog(self, self.database, order_id, self.changed.emit)
+        dialog.open()
+        return dialog
+
+    def start_session(self) -> None:
+        dialog = SessionDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            order_entry.start_session(self.database, dialog.name.text(), dialog.channel.currentText(),
+                                      dialog.host.text())
+        except (ValidationError, CoopDeskError) as e:
+            warn(self, _("Not started"), e.message)
+            return
+        self.changed.emit(Changes(orders=True))
+        self.form.phone.setFocus()
+
+    def end_session(self) -> None:
+        s = order_entry.current_session(self.database)
+        if s and ask(self, _("End session"), _("End the live session “{name}”?").format(name=s["name"]),
+                     yes=_("End session")):
+            order_entry.end_session(self.database, s["id"])
+            self.changed.emit(Changes(orders=True))
+
+    def flag_customer(self) -> None:
+        phone = self.form.phone.text()
+        if not phone:
+            order_id = self.selected_id()
+            if order_id:
+                phone = order_entry.get_order(self.database, order_id)["phone"]
+        if not phone:
+            return
+        reason, ok = QInputDialog.getText(self, _("Flag customer"), _(
+            "Why is {phone} flagged (refused COD, fake orders…)?").format(phone=display_phone(phone)))
+        if not ok:
+            return
+        try:
+            order_entry.flag_customer(self.database, phone, reason)
+        except CoopDeskError as e:
+            warn(self, _("Not flagged"), e.message)
+            return
+        self.changed.emit(Changes(orders=True))
