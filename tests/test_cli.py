@@ -82,7 +82,7 @@ def test_traceability_commands(tmp_path):
     by_code = {lot["code"]: lot for lot in lots}
     assert len(lots) == 5
     bun = next(lot for lot in lots if lot["sku"] == "YDI-BUN-500")
-    assert bun["status"] == "packed" and bun["on_hand"] == 1500 and len(bun["made_from"]) == 2
+    assert bun["status"] == "packed" and bun["on_hand"] == 1480 and len(bun["made_from"]) == 2  # 20 sold
     for parent in bun["made_from"]:
         assert by_code[parent]["used_in"] == [bun["code"]] and by_code[parent]["on_hand_unit"] == "g"
     assert {lot["status"] for lot in lots} == {"harvested", "packed", "recalled"}
@@ -100,3 +100,29 @@ def test_traceability_commands(tmp_path):
     recalled = json.loads(coopdesk("recall", lots[-1]["code"], "--reason", "Thử", "--data", data, "--json",
                                    check=True).stdout)
     assert recalled["recalled"][0] == lots[-1]["code"]
+
+
+def test_add_order_and_orders(tmp_path):
+    data = tmp_path / "htx.db"
+    coopdesk("demo", "--data", data, check=True)
+    out = coopdesk("add-order", "--data", data, "--phone", "01689 123 456", "--name", "Trần Văn Ba",
+                   "--item", "YDI-BUN-500:3", "--item", "bidoqua:2", "--shipping", "30k", "--json")
+    assert out.returncode == 0, out.stderr
+    saved = json.loads(out.stdout)
+    assert saved["phone"] == "+84389123456"
+    assert saved["total_vnd"] == 3 * 40_000 + 2 * 39_000 + 30_000 == saved["cod_vnd"]
+    assert [(x["sku"], x["qty"]) for x in saved["lines"]] == [("YDI-BUN-500", 3), ("LDU-BIDO-QUA", 2)]
+    assert sum(lot["qty"] for lot in saved["lines"][0]["lots"]) == 3
+    lot = saved["lines"][0]["lots"][0]["code"]
+    forced = json.loads(coopdesk("add-order", "--data", data, "--phone", "0912000111", "--item", "YDI-BUN-500:1",
+                                 "--lot", lot, "--json", check=True).stdout)
+    assert forced["lines"][0]["lots"] == [{"code": lot, "qty": 1}]
+    before = len(json.loads(coopdesk("orders", "--data", data, "--json").stdout))
+    for bad in (["--phone", "0123", "--item", "YDI-BUN-500:1"], ["--phone", "0912000111", "--item", "KHONG:1"],
+                ["--phone", "0912000111", "--item", "YDI-BUN-500:hai"],
+                ["--phone", "0912000111", "--item", "YDI-BUN-500:0"], ["--phone", "", "--item", "YDI-BUN-500:1"]):
+        result = coopdesk("add-order", "--data", data, *bad)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, bad
+    orders = json.loads(coopdesk("orders", "--data", data, "--json").stdout)
+    assert len(orders) == before
+    assert orders[-1]["lines"][0]["lots"] == [{"code": lot, "qty": 1}]

@@ -1,0 +1,137 @@
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
+
+from coopdesk.services import order_entry as oe
+from tests.ui.conftest import snapshot
+
+
+class KeyCounter(QObject):
+    """Counts the key presses the application receives (what a person would type)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.presses = 0
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and obj is QApplication.focusWidget():
+            self.presses += 1
+        return False
+
+
+def orders_page(window):
+    window.nav.setCurrentRow(3)
+    return window.orders_page
+
+
+def press(qtbot, keys: str) -> None:
+    for ch in keys:
+        qtbot.keyClick(QApplication.focusWidget(), ch)
+
+
+def enter(qtbot) -> None:
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+
+def test_repeat_customer_order_by_keyboard_alone(window, qtbot, demo_db):
+    page = orders_page(window)
+    page.form.phone.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.form.phone)
+    counter = KeyCounter()
+    QApplication.instance().installEventFilter(counter)
+    try:
+        press(qtbot, "0912345001")          # phone of a repeat customer
+        enter(qtbot)                         # → name and address filled, cursor on the item field
+        assert page.form.name.text() == "Nguyễn Thị Hồng"
+        assert QApplication.focusWidget() is page.form.item
+        press(qtbot, "bun")                  # first match: YDI-BUN-500
+        enter(qtbot)
+        press(qtbot, "qua")                  # LDU-BIDO-QUA
+        enter(qtbot)
+        assert page.form.lines.rowCount() == 2
+        enter(qtbot)                         # Enter on the empty item field saves
+    finally:
+        QApplication.instance().removeEventFilter(counter)
+    saved = page.last_saved
+    assert [line["sku"] for line in saved.lines] == ["YDI-BUN-500", "LDU-BIDO-QUA"]
+    assert saved.phone == "+84912345001" and saved.name == "Nguyễn Thị Hồng"
+    stored = oe.get_order(demo_db, saved.order_id)
+    assert stored is not None and stored["commune"] is not None
+    assert page.form.phone.text() == "" and QApplication.focusWidget() is page.form.phone
+    print(f"keystrokes for a repeat customer's two-item order: {counter.presses}")
+    assert counter.presses <= 20
+
+
+def test_new_customer_with_quantity_and_errors(window, qtbot, demo_db):
+    page = orders_page(window)
+    form = page.form
+    form.phone.setText("0123")
+    form.item.setText("nem50 x0")
+    page.save()
+    assert "Điện thoại" in form.errors.text()
+    assert form.phone.property("hasError")
+    assert form.focusWidget() is form.phone
+    snapshot(window, "order-form-error")
+    count = len(oe.orders_json(demo_db))
+    form.phone.setText("0966 123 456")
+    page.on_phone_entered(form.phone.text())
+    assert form.customer_card.text() == "Khách mới"
+    form.name.setText("Bùi Thị Tuyết")
+    form.item.setText("")
+    form.add_line("YDI-BUN-500", "3")
+    form.shipping.setText("25.000")
+    assert "Tổng 145.000" in form.totals.text()
+    assert page.save()
+    assert len(oe.orders_json(demo_db)) == count + 1
+
+
+def test_flagged_customer_warns(window, qtbot):
+    page = orders_page(window)
+    page.form.phone.setText("0905111004")
+    page.on_phone_entered("0905111004")
+    assert "bom hàng" in page.form.customer_card.text()
+
+
+def test_paste_comment_fills_but_does_not_save(window, qtbot, demo_db):
+    page = orders_page(window)
+    count = len(oe.orders_json(demo_db))
+    page.paste_comment("chốt 2 bun500 0912345678 Nguyễn Văn Tư, xã Nà Tấu, Điện Biên")
+    assert page.form.phone.text() == "0912 345 678" and page.form.name.text() == "Nguyễn Văn Tư"
+    assert page.form.lines.rowCount() == 1 and page.form.lines.item(0, 2).text() == "2"
+    assert page.form.place.commune.text() == "Xã Nà Tấu"
+    assert len(oe.orders_json(demo_db)) == count  # nothing saved until staff confirm
+    snapshot(window, "order-from-comment")
+    assert page.save()
+    assert len(oe.orders_json(demo_db)) == count + 1
+
+
+def test_order_list_filters_and_status(window, qtbot, demo_db):
+    page = orders_page(window)
+    assert page.proxy.rowCount() == 8
+    qtbot.keyClicks(page.search, "nguyen thi hong")
+    assert page.proxy.rowCount() == 2
+    page.search.clear()
+    qtbot.keyClicks(page.search, "0905111004")
+    assert page.proxy.rowCount() == 1
+    page.search.clear()
+    page.status_filter.setCurrentIndex(page.status_filter.findData("new"))
+    assert page.proxy.rowCount() == 2
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    dialog = page.open_selected()
+    order_id = dialog.order_id
+    dialog.move("packed")
+    assert oe.get_order(demo_db, order_id)["status"] == "packed"
+    assert "status" in dialog.text.toPlainText()
+    snapshot(dialog, "order-dialog")
+    dialog.reject()
+    snapshot(window, "orders-list")
+
+
+def test_session_bar_shows_the_tally(window, qtbot, demo_db):
+    page = orders_page(window)
+    sid = oe.start_session(demo_db, "Live thử", "TikTok", "Mai")
+    page.refresh()
+    page.form.phone.setText("0966 000 999")
+    page.form.add_line("YDI-BUN-500", "2")
+    assert page.save()
+    assert "Live thử" in page.session_label.text() and "1 đơn" in page.session_label.text()
+    assert oe.get_order(demo_db, page.last_saved.order_id)["session_id"] == sid
