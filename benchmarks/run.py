@@ -134,12 +134,115 @@ def bench_search(tmp: Path) -> None:
     db.close()
 
 
+def bench_orders(tmp: Path) -> None:
+    """Save latency against a bare commit of the same rows, sustained rate, and the 100,000-order list."""
+    from coopdesk.domain.orders import LineDraft, OrderDraft
+    from coopdesk.services import datafile, demo, order_entry
+
+    data = tmp / "orders.db"
+    db = datafile.open_data(data)
+    demo.write_demo(db)
+    n = 5000
+    ours = []
+    t_all = time.perf_counter()
+    for i in range(n):
+        d = OrderDraft(phone=f"09{i:08d}", name=f"Khách {i}", lines=[LineDraft("YDI-BUN-500", "1"),
+                                                                      LineDraft("LDU-BIDO-QUA", "1")])
+        t = time.perf_counter()
+        order_entry.save_order(db, d)
+        ours.append((time.perf_counter() - t) * 1000)
+    rate = n / (time.perf_counter() - t_all)
+    db.close()
+    # The baseline: the same rows (customer, order, 2 lines, 2 allocations, history) in one bare transaction.
+    raw = sqlite3.connect(data, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("PRAGMA synchronous=FULL")
+    raw.execute("PRAGMA foreign_keys=ON")
+    pid = raw.execute("SELECT id FROM products WHERE sku='YDI-BUN-500'").fetchone()[0]
+    lot = raw.execute("SELECT id FROM lots LIMIT 1").fetchone()[0]
+    bare = []
+    for i in range(n):
+        t = time.perf_counter()
+        raw.execute("BEGIN IMMEDIATE")
+        cid = raw.execute("INSERT INTO customers (phone, name) VALUES (?, ?)", (f"+848{i:08d}", "x")).lastrowid
+        oid = raw.execute("INSERT INTO orders (customer_id, phone, total, cod) VALUES (?, ?, 1, 1)",
+                          (cid, "x")).lastrowid
+        for _ in range(2):
+            lid = raw.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
+                              "VALUES (?, ?, 'S', 'n', 1, 1)", (oid, pid)).lastrowid
+            raw.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?, ?, 1)", (lid, lot))
+        raw.execute("INSERT INTO order_history (order_id, action) VALUES (?, 'create')", (oid,))
+        raw.execute("COMMIT")
+        bare.append((time.perf_counter() - t) * 1000)
+    raw.close()
+    ours.sort()
+    bare.sort()
+    add("Order save latency, median (5,000 saves)", statistics.median(ours), "ms", "bare commit of the same rows",
+        statistics.median(bare), "< 3x")
+    add("Order save latency, p99", ours[int(n * 0.99)], "ms", "bare commit, p99", bare[int(n * 0.99)], "< 10x")
+    ROWS.append(("  orders saved per second, sustained", f"{rate:,.0f} /s", "", "", "600 in 10 min = 1 /s"))
+
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from coopdesk.ui.orders.table_model import OrdersTableModel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    statuses = ("new", "packed", "handed", "delivered", "returned", "cancelled")
+    rows = [(i, f"2026-11-20 19:{i % 60:02d}:00", f"Nguyễn Thị Khách {i}", f"+8491{i:07d}", 120000 + i, 120000,
+             statuses[i % 6], 1 + i % 40, "GHTK", f"nguyen thi khach {i} 091{i:07d} ydi-bun-500", "YDI-BUN-500 x1")
+            for i in range(100_000)]
+    t = time.perf_counter()
+    model = OrdersTableModel()
+    view = QTableView()
+    view.setModel(model)
+    model.set_rows(rows)
+    view.resize(1000, 700)
+    view.show()
+    app.processEvents()
+    shown = (time.perf_counter() - t) * 1000
+    view.close()
+    bare_shown = _bare_model_ms(app, rows)
+    add("Order list: 100,000 orders shown", shown, "ms", "bare QAbstractTableModel", bare_shown, "< 200 ms")
+    typed = ["k", "kh", "kha", "khac", "khach", "khach 9", "khach 99"]
+    per_key = median_ms(lambda: [model.set_filters(q) for q in typed], 3) / len(typed)
+    add("Order list: filter per keystroke, 100,000 orders", per_key, "ms", "bare model shown", bare_shown,
+        "< 100 ms")
+
+
+def _bare_model_ms(app, rows: list[tuple]) -> float:  # noqa: ANN001
+    """PERFORMANCE.md's baseline: a minimal QAbstractTableModel over the same tuples, shown in a QTableView."""
+    from PySide6.QtCore import QAbstractTableModel, Qt
+    from PySide6.QtWidgets import QTableView
+
+    class Bare(QAbstractTableModel):
+        def rowCount(self, parent=None):  # noqa: N802
+            return len(rows)
+
+        def columnCount(self, parent=None):  # noqa: N802
+            return 8
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return rows[index.row()][index.column()] if role == Qt.ItemDataRole.DisplayRole else None
+
+    t = time.perf_counter()
+    model = Bare()
+    view = QTableView()
+    view.setModel(model)
+    view.resize(1000, 700)
+    view.show()
+    app.processEvents()
+    elapsed = (time.perf_counter() - t) * 1000
+    view.close()
+    return elapsed
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         os.environ["COOPDESK_DATA_DIR"] = d
         tmp = Path(d)
         bench_startup(tmp)
         bench_search(tmp)
+        bench_orders(tmp)
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
     widths = [max(len(str(r[i])) for r in [header, *ROWS]) for i in range(5)]
     line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
@@ -38,6 +39,7 @@ def _digits(raw: str) -> str:
     return digits
 
 
+@lru_cache(maxsize=65536)
 def normalize_phone(raw: str) -> Phone | None:
     """The number in ``raw``, or None when it is not a valid Vietnamese number."""
     digits = _digits(raw or "")

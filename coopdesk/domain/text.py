@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Division prefixes people leave out when they type a place name.
 _PLACE_PREFIXES = ("thanh pho ", "tp. ", "tp ", "tinh ", "xa ", "phuong ", "dac khu ", "thi tran ")
@@ -20,8 +21,9 @@ def clean(text: str | None) -> str:
     return " ".join(nfc(str(text)).split())
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case text without diacritics, đ as d: 'Bún khô' -> 'bun kho'."""
+    """Lower-case text without diacritics, đ as d: 'Bún khô' -> 'bun kho'. Cached: names repeat a lot."""
     decomposed = unicodedata.normalize("NFD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d")

@@ -47,8 +47,15 @@ class SavedOrder:
 
 
 def catalog_items(database: Database) -> list[CatalogItem]:
-    return [CatalogItem(p.id, p.sku, p.name, p.price_vnd, fold(f"{p.sku} {p.name} {p.name_en}"))
-            for p in product_store.list_all(database)]
+    return _catalog(database)[0]
+
+
+def _catalog(database: Database) -> tuple[list[CatalogItem], dict[int, int | None]]:
+    """Item-entry rows and shelf lives, from one query per save."""
+    rows = product_store.catalog_rows(database)
+    items = [CatalogItem(r["id"], r["sku"], r["name"], r["price_vnd"], fold(f"{r['sku']} {r['name']} {r['name_en']}"))
+             for r in rows]
+    return items, {r["id"]: r["shelf_life_days"] for r in rows}
 
 
 # --- sessions ----------------------------------------------------------------------------------------
@@ -148,12 +155,12 @@ def _lot_stock(db, product_id: int, shelf_life: int | None, recalled: set[int]) 
 
 def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
     """Oversells the draft would make, for the desk to show while typing."""
+    items, shelf = _catalog(database)
     try:
-        checked = check_order(draft, catalog_items(database))
+        checked = check_order(draft, items)
     except ValidationError:
         return []
     recalled = traceability.recalled_lot_ids(database)
-    shelf = {p.id: p.shelf_life_days for p in product_store.list_all(database)}
     warnings = []
     for line in checked.lines:
         stock = _lot_stock(database.db, line.product_id, shelf.get(line.product_id), recalled)
@@ -172,9 +179,9 @@ def _search_text(o: CheckedOrder) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def _store_lines(db, database: Database, order_id: int, checked: CheckedOrder) -> tuple[list[dict], list[str]]:  # noqa: ANN001
+def _store_lines(db, database: Database, order_id: int, checked: CheckedOrder,  # noqa: ANN001
+                 shelf: dict[int, int | None]) -> tuple[list[dict], list[str]]:
     recalled = traceability.recalled_lot_ids(database)
-    shelf = {p.id: p.shelf_life_days for p in product_store.list_all(database)}
     lines, warnings = [], []
     for i, line in enumerate(checked.lines, start=1):
         stock = _lot_stock(db, line.product_id, shelf.get(line.product_id), recalled)
@@ -200,11 +207,12 @@ def save_order(database: Database, draft: OrderDraft, session_id: int | None = N
 
     It returns only after COMMIT, so an order the desk reports as saved survives a power cut.
     """
-    checked = check_order(draft, catalog_items(database))
+    items, shelf = _catalog(database)
+    checked = check_order(draft, items)
     with database.transaction() as db:
         customer_id = store.upsert_customer(db, checked, addresses.ADDRESS_SCHEME)
         order_id = store.insert_order(db, session_id, customer_id, checked, _search_text(checked), created_at)
-        lines, warnings = _store_lines(db, database, order_id, checked)
+        lines, warnings = _store_lines(db, database, order_id, checked, shelf)
         store.add_history(db, order_id, who, "create", {"total": checked.total, "cod": checked.cod})
     return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings)
 
@@ -217,12 +225,13 @@ def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = 
     if before["status"] not in ("new", "packed"):
         raise CoopDeskError(_("Order {id} is {status}: it can no longer be edited.").format(
             id=order_id, status=order_status_label(before["status"])))
-    checked = check_order(draft, catalog_items(database))
+    items, shelf = _catalog(database)
+    checked = check_order(draft, items)
     with database.transaction() as db:
         store.release_order(db, order_id)
         customer_id = store.upsert_customer(db, checked, addresses.ADDRESS_SCHEME)
         store.update_order(db, order_id, customer_id, checked, _search_text(checked))
-        lines, warnings = _store_lines(db, database, order_id, checked)
+        lines, warnings = _store_lines(db, database, order_id, checked, shelf)
         store.add_history(db, order_id, who, "edit", {
             "before": {"total": before["total"], "cod": before["cod"],
                        "lines": [(x["sku"], x["qty"], x["unit_price"]) for x in before["lines"]]},

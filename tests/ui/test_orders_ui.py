@@ -106,16 +106,16 @@ def test_paste_comment_fills_but_does_not_save(window, qtbot, demo_db):
 
 def test_order_list_filters_and_status(window, qtbot, demo_db):
     page = orders_page(window)
-    assert page.proxy.rowCount() == 8
+    assert page.model.rowCount() == 8
     qtbot.keyClicks(page.search, "nguyen thi hong")
-    assert page.proxy.rowCount() == 2
+    assert page.model.rowCount() == 2
     page.search.clear()
     qtbot.keyClicks(page.search, "0905111004")
-    assert page.proxy.rowCount() == 1
+    assert page.model.rowCount() == 1
     page.search.clear()
     page.status_filter.setCurrentIndex(page.status_filter.findData("new"))
-    assert page.proxy.rowCount() == 2
-    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    assert page.model.rowCount() == 2
+    page.table.setCurrentIndex(page.model.index(0, 0))
     dialog = page.open_selected()
     order_id = dialog.order_id
     dialog.move("packed")

@@ -225,15 +225,25 @@ class LotsPage(QWidget):
             self.url.clear()
             self.copy_button.setEnabled(False)
             return
-        from coopdesk.documents.qr import qr_png_bytes
-
         url = trace.lot_url(cooperative.get_profile(self.database), v)
-        pix = QPixmap()
-        pix.loadFromData(qr_png_bytes(url, 4))
-        self.qr.setPixmap(pix)
         self.url.setText(url)
+        self._render_qr()
         self.copy_button.setEnabled(True)
         self.detail.setHtml(self._lot_html(v))
+
+    def _render_qr(self) -> None:
+        # The QR library loads only once the page is on screen, so start-up stays fast.
+        if not self.isVisible() or not self.url.text():
+            return
+        from coopdesk.documents.qr import qr_png_bytes
+
+        pix = QPixmap()
+        pix.loadFromData(qr_png_bytes(self.url.text(), 4))
+        self.qr.setPixmap(pix)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        super().showEvent(event)
+        self._render_qr()
 
     def _lot_html(self, v: trace.LotView) -> str:
         e = html.escape
