@@ -128,3 +128,38 @@ def resolve(collector: Collector, province_text: str, commune_text: str,
             else:
                 commune = place.code
     return province, commune
+
+
+@dataclass(frozen=True)
+class LegacyMatch:
+    """A pre-2025 ward and the new communes it became (more than one when it was split)."""
+
+    old: str
+    candidates: tuple[Place, ...]
+    province: int
+
+
+def legacy_candidates(text: str) -> list[LegacyMatch]:
+    """Map an old three-level address ('Phường Phú Cường, Thành phố Thủ Dầu Một, Bình Dương') to new communes.
+
+    Old names repeat a lot, so the ward is looked up inside its old district and province, as the text gives them.
+    """
+    from vietnam_provinces.legacy import District as OldDistrict
+    from vietnam_provinces.legacy import Province as OldProvince
+    from vietnam_provinces.legacy import Ward as OldWard
+
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) < 3:
+        return []
+    ward_text, district_text, province_text = parts[-3], parts[-2], parts[-1]
+    out: list[LegacyMatch] = []
+    for old_province in OldProvince.search(province_text)[:1]:
+        for district in OldDistrict.search(district_text, province=old_province.code)[:2]:
+            for ward in OldWard.search(ward_text, district=district.code)[:3]:
+                new = [w.ward for w in Ward.search_from_legacy(code=ward.code)]
+                if not new:
+                    continue
+                places = tuple(Place(int(w.code), w.name, fold_place(w.name)) for w in new)
+                out.append(LegacyMatch(f"{ward.name}, {district.name}, {old_province.name}", places,
+                                       int(new[0].province_code)))
+    return out

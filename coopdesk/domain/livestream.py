@@ -61,15 +61,30 @@ def parse_comment(text: str, catalog: list[CatalogItem]) -> OrderDraft:
         if province:
             draft.province = str(province.code)
             break
-    for part in parts:
-        places = addresses.search_communes(part, province.code if province else None, limit=2)
-        exact = [p for p in places if p.folded == addresses.fold_place(part)] if places else []
-        if exact:
-            draft.commune = exact[0].name
-            if not province:
+    if province:
+        for part in parts:
+            found = addresses.find_commune(part, province.code)
+            if found:
+                draft.commune = found.name
+                break
+    elif len(parts) >= 3:
+        # No province of the 2025 map: maybe a pre-2025 address (ward, district, province). Take the new commune
+        # when it maps to exactly one; otherwise leave it for staff (the original text is kept).
+        matches = addresses.legacy_candidates(", ".join(parts[-3:]))
+        if len(matches) == 1 and len(matches[0].candidates) == 1:
+            draft.commune = matches[0].candidates[0].name
+            draft.province = str(matches[0].province)
+            parts = parts[:-3]
+    if not draft.commune and not draft.province:
+        # A commune named alone: only when its name is unique in the country (238 names repeat).
+        for part in parts:
+            exact = [p for p in addresses.search_communes(part, None, limit=50)
+                     if p.folded == addresses.fold_place(part)]
+            if len(exact) == 1:
+                draft.commune = exact[0].name
                 code = addresses.commune_province(exact[0].code)
                 draft.province = str(code) if code else ""
-            break
+                break
     known = {addresses.fold_place(draft.commune)} if draft.commune else set()
     if draft.province:
         known.add(addresses.fold_place(addresses.province_name(int(draft.province))))

@@ -114,3 +114,17 @@ def test_comment_parsing(text, phone, name, items, commune):
     d = parse_comment(text, CATALOG)
     assert d.phone == phone and d.name == name and d.commune == commune
     assert [(x.item, x.qty) for x in d.lines] == items
+
+
+def test_old_three_level_addresses_map_to_candidates():
+    from coopdesk.domain.addresses import legacy_candidates
+
+    [match] = legacy_candidates("Phường Phú Cường, Thành phố Thủ Dầu Một, Bình Dương")
+    assert [c.name for c in match.candidates] == ["Phường Thủ Dầu Một"] and match.province == 79
+    [match] = legacy_candidates("phuong 1, quan 3, ho chi minh")
+    assert [c.name for c in match.candidates] == ["Phường Bàn Cờ"]
+    assert legacy_candidates("xã Nà Tấu, Điện Biên") == []
+    d = parse_comment("chốt 0912345678 Võ Thị Sáu, 5 Bạch Đằng, Phường Phú Cường, Thành phố Thủ Dầu Một, "
+                      "Bình Dương", CATALOG)
+    assert (d.commune, d.province, d.street) == ("Phường Thủ Dầu Một", "79", "5 Bạch Đằng")
+    assert "Phú Cường" in d.raw_address  # the original text is kept

@@ -135,3 +135,22 @@ def test_session_bar_shows_the_tally(window, qtbot, demo_db):
     assert page.save()
     assert "Live thử" in page.session_label.text() and "1 đơn" in page.session_label.text()
     assert oe.get_order(demo_db, page.last_saved.order_id)["session_id"] == sid
+
+
+def test_edit_a_saved_order_keeps_its_history(window, qtbot, demo_db):
+    page = orders_page(window)
+    page.edit_order(6)  # a new order of the demo: 1 × YDI-BUN-500
+    assert page.form.lines.rowCount() == 1 and page.form.name.text() == "Vũ Đình Ông"
+    page.form.lines.item(0, 2).setText("4")
+    assert page.save()
+    order = oe.get_order(demo_db, 6)
+    assert [(x["sku"], x["qty"]) for x in order["lines"]] == [("YDI-BUN-500", 4)]
+    assert [h["action"] for h in oe.history(demo_db, 6)][-1] == "edit"
+    assert page.editing_id is None
+
+
+def test_old_address_becomes_the_new_commune(window, qtbot):
+    page = orders_page(window)
+    assert page.form.convert_old_address("Phường Phú Cường, Thành phố Thủ Dầu Một, Bình Dương")
+    assert page.form.place.commune.text() == "Phường Thủ Dầu Một"
+    assert page.form.place.province_code() == 79

@@ -61,11 +61,17 @@ class OrderForm(QWidget):
         self.street = QLineEdit()
         self.street.setPlaceholderText(_("house number, street, village (thôn, bản, ấp)"))
         self.place = PlacePicker(vertical=False)
+        self.legacy_button = QPushButton(_("Old address…"))
+        self.legacy_button.setToolTip(_("Turn a pre-2025 address (ward, district, province) into the new commune"))
+        self.legacy_button.clicked.connect(self.convert_old_address)
+        place_row = QHBoxLayout()
+        place_row.addWidget(self.place, 1)
+        place_row.addWidget(self.legacy_button)
         f.addRow(_("&Phone *"), self.phone)
         f.addRow("", self.customer_card)
         f.addRow(_("&Name"), self.name)
         f.addRow(_("&Street"), self.street)
-        f.addRow(_("Commune"), self.place)
+        f.addRow(_("Commune"), place_row)
         outer.addWidget(buyer)
 
         items = QGroupBox(_("Items"))
@@ -129,7 +135,7 @@ class OrderForm(QWidget):
         self.save_button.setDefault(False)
         self.save_button.setStyleSheet("font-weight: bold;")
         self.save_button.clicked.connect(self.submitted.emit)
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(lambda: self.clear())
         for b in (self.paste_button, self.clear_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -145,6 +151,33 @@ class OrderForm(QWidget):
             "commune": self.place.commune, "items": self.item, "shipping": self.shipping, "prepaid": self.prepaid,
             "cod": self.prepaid}
         self._recompute()
+
+    def convert_old_address(self, text: str | None = None) -> bool:
+        """Ask for the old address, show the new communes it became, and fill the one chosen."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from coopdesk.domain.addresses import legacy_candidates
+
+        if text is None:
+            text, ok = QInputDialog.getText(self, _("Old address"), _(
+                "The address as written before July 2025 (ward, district, province):"), text=self._raw_address)
+            if not ok:
+                return False
+        options = [(m, c) for m in legacy_candidates(text) for c in m.candidates]
+        if not options:
+            self.stock_warning.setText(_("No pre-2025 ward matches “{text}”.").format(text=text))
+            return False
+        labels = [f"{c.name} ← {m.old}" for m, c in options]
+        choice = labels[0]
+        if len(options) > 1:
+            choice, ok = QInputDialog.getItem(self, _("Old address"), _("It became one of these; choose:"), labels,
+                                              0, False)
+            if not ok:
+                return False
+        match, commune = options[labels.index(choice)]
+        self.place.set_values(match.province, commune.name)
+        self._raw_address = self._raw_address or text
+        return True
 
     # --- items ---
     def _on_item_edited(self, text: str) -> None:

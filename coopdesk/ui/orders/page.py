@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
-from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, order_status_label
+from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, OrderDraft, order_status_label
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry
@@ -64,9 +64,9 @@ class SessionDialog(QDialog):
 class OrderDialog(QDialog):
     """One order: its lines and lots, its history, and the next statuses it can take."""
 
-    def __init__(self, parent: QWidget | None, database, order_id: int, on_change) -> None:  # noqa: ANN001
+    def __init__(self, parent: QWidget | None, database, order_id: int, on_change, on_edit=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.database, self.order_id, self._on_change = database, order_id, on_change
+        self.database, self.order_id, self._on_change, self._on_edit = database, order_id, on_change, on_edit
         self.setWindowTitle(_("Order {id}").format(id=order_id))
         self.resize(640, 520)
         layout = QVBoxLayout(self)
@@ -98,6 +98,10 @@ class OrderDialog(QDialog):
             w = self.buttons.takeAt(0).widget()
             if w:
                 w.deleteLater()
+        if self._on_edit is not None and o["status"] in ("new", "packed") and not self.database.read_only:
+            edit = QPushButton(_("&Edit order"))
+            edit.clicked.connect(lambda: (self._on_edit(self.order_id), self.accept()))
+            self.buttons.addWidget(edit)
         for status in sorted(NEXT.get(o["status"], ())):
             b = QPushButton(_(STATUS_LABELS[status]))
             b.clicked.connect(lambda _c=False, s=status: self.move(s))
@@ -279,10 +283,35 @@ class OrdersPage(QWidget):
         warnings = order_entry.stock_warnings(self.database, self.form.value())
         self.form.stock_warning.setText("\n".join("⚠ " + w for w in warnings))
 
+    editing_id: int | None = None
+
+    def edit_order(self, order_id: int) -> None:
+        """Load a saved order into the form; saving then changes it and keeps the change in its history."""
+        o = order_entry.get_order(self.database, order_id)
+        draft = OrderDraft(phone=display_phone(o["phone"]), name=o["name"], street=o["street"],
+                           province=str(o["province"] or ""), commune=str(o["commune"] or ""),
+                           raw_address=o["raw_address"], shipping=str(o["shipping"] or ""),
+                           prepaid=str(o["prepaid"] or ""), delivery_note=o["delivery_note"],
+                           internal_note=o["internal_note"])
+        self.form.set_value(draft)
+        for x in o["lines"]:
+            if not x["cancelled"]:
+                self.form.add_line(x["sku"], str(x["qty"]))
+                row = self.form.lines.rowCount() - 1
+                self.form.lines.item(row, 3).setText(f"{x['unit_price']:,}".replace(",", "."))
+                self.form.lines.item(row, 4).setText(x["price_reason"])
+        self.editing_id = order_id
+        self.form.customer_card.setText(_("Editing order {id}: Enter saves the change, Esc leaves it.").format(
+            id=order_id))
+        self.form.item.setFocus()
+
     def save(self) -> bool:
         session_id = self.session["id"] if getattr(self, "session", None) else None
         try:
-            saved = order_entry.save_order(self.database, self.form.value(), session_id, _("staff"))
+            if self.editing_id is not None:
+                saved = order_entry.edit_order(self.database, self.editing_id, self.form.value(), _("staff"))
+            else:
+                saved = order_entry.save_order(self.database, self.form.value(), session_id, _("staff"))
         except ValidationError as e:
             self.form.show_error(e)
             return False
@@ -291,6 +320,7 @@ class OrdersPage(QWidget):
             return False
         # Committed: only now does the form clear.
         self.form.clear()
+        self.editing_id = None
         self.last_saved = saved
         note = " — ".join(["", *saved.warnings]) if saved.warnings else ""
         self.window_.statusBar().showMessage(_("Saved order {id}: {total}, COD {cod}").format(
@@ -299,6 +329,7 @@ class OrdersPage(QWidget):
         return True
 
     def new_order(self) -> None:
+        self.editing_id = None
         self.form.clear()
 
     def paste_comment(self, text: str | None = None) -> None:
@@ -320,7 +351,7 @@ class OrdersPage(QWidget):
         order_id = self.selected_id()
         if order_id is None:
             return None
-        dialog = OrderDialog(self, self.database, order_id, self.changed.emit)
+        dialog = OrderDialog(self, self.database, order_id, self.changed.emit, self.edit_order)
         dialog.open()
         return dialog
 
