@@ -154,3 +154,17 @@ def test_old_address_becomes_the_new_commune(window, qtbot):
     assert page.form.convert_old_address("Phường Phú Cường, Thành phố Thủ Dầu Một, Bình Dương")
     assert page.form.place.commune.text() == "Phường Thủ Dầu Một"
     assert page.form.place.province_code() == 79
+
+
+def test_filter_by_carrier_and_date(window, qtbot):
+    page = orders_page(window)
+    page.carrier_filter.setCurrentIndex(page.carrier_filter.findData("GHTK"))
+    assert page.model.rowCount() == 4  # handed, delivered ×2, returned: every order that reached the carrier
+    page.carrier_filter.setCurrentIndex(0)
+    page.since.setText("21/11/2026")
+    page._apply_filters()
+    assert page.model.rowCount() == 0  # the demo live was on 20/11/2026
+    page.since.setText("20/11/2026")
+    page.until.setText("20/11/2026")
+    page._apply_filters()
+    assert page.model.rowCount() == 8

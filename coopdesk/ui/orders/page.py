@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.domain.dates import DateError, parse_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, OrderDraft, order_status_label
@@ -35,6 +36,7 @@ from coopdesk.ui.orders.form import OrderForm
 from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.widgets.fields import DateEdit
 
 
 class SessionDialog(QDialog):
@@ -181,10 +183,20 @@ class OrdersPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
         self.session_filter.setMaximumWidth(230)
+        self.carrier_filter = QComboBox()
+        self.since, self.until = DateEdit(), DateEdit()
+        self.since.setPlaceholderText(_("from dd/mm/yyyy"))
+        self.until.setPlaceholderText(_("to dd/mm/yyyy"))
         filters.addWidget(self.session_filter)
         filters.addWidget(self.status_filter)
+        filters.addWidget(self.carrier_filter)
         filters.addWidget(self.search, 1)
         r.addLayout(filters)
+        dates = QHBoxLayout()
+        dates.addWidget(self.since)
+        dates.addWidget(self.until)
+        dates.addStretch(1)
+        r.addLayout(dates)
         self.model = OrdersTableModel()
         self.table = QTableView()
         self.table.setModel(self.model)  # it filters and sorts itself: fast with 100,000 orders
@@ -207,6 +219,9 @@ class OrdersPage(QWidget):
         layout.addWidget(split, 1)
         self.session_filter.currentIndexChanged.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.carrier_filter.currentIndexChanged.connect(self._apply_filters)
+        self.since.editingFinished.connect(self._apply_filters)
+        self.until.editingFinished.connect(self._apply_filters)
         self.search.textChanged.connect(self._apply_filters)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -234,6 +249,14 @@ class OrdersPage(QWidget):
         self.session_filter.setCurrentIndex(max(self.session_filter.findData(current), 0))
         self.session_filter.blockSignals(False)
         self.model.set_rows(order_entry.order_rows(self.database))
+        carrier = self.carrier_filter.currentData()
+        self.carrier_filter.blockSignals(True)
+        self.carrier_filter.clear()
+        self.carrier_filter.addItem(_("All carriers"), "")
+        for c in self.model.carriers():
+            self.carrier_filter.addItem(c, c)
+        self.carrier_filter.setCurrentIndex(max(self.carrier_filter.findData(carrier or ""), 0))
+        self.carrier_filter.blockSignals(False)
         self._apply_filters()
         self._update_session()
         ro = self.database.read_only
@@ -246,8 +269,16 @@ class OrdersPage(QWidget):
             self.refresh()
 
     def _apply_filters(self) -> None:
+        def iso(edit: DateEdit) -> str:
+            try:
+                d = parse_date(edit.text())
+            except DateError:
+                return ""
+            return d.isoformat() if d else ""
+
         self.model.set_filters(self.search.text(), self.status_filter.currentData() or "",
-                               self.session_filter.currentData())
+                               self.session_filter.currentData(), self.carrier_filter.currentData() or "",
+                               iso(self.since), iso(self.until))
         self.count_label.setText(_("{shown} of {total} orders").format(shown=self.model.rowCount(),
                                                                       total=self.model.total_count()))
 

@@ -30,7 +30,7 @@ class OrdersTableModel(QAbstractTableModel):
         self.rows: list[tuple] = []
         self._visible: list[int] = []
         self._phones: dict[str, str] = {}
-        self._filters: tuple = ("", "", None, "")
+        self._filters: tuple = ("", "", None, "", "", "")
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
         self._headers = [_("No."), _("Time"), _("Customer"), _("Phone"), _("Items"), _("Total"), _("COD"),
                          _("Status")]
@@ -39,18 +39,25 @@ class OrdersTableModel(QAbstractTableModel):
         self.rows = rows
         self._refilter()
 
-    def set_filters(self, text: str = "", status: str = "", session: int | None = None, carrier: str = "") -> None:
-        self._filters = (text, status, session, carrier)
+    def set_filters(self, text: str = "", status: str = "", session: int | None = None, carrier: str = "",
+                    since: str = "", until: str = "") -> None:
+        """``since``/``until`` are ISO days (yyyy-mm-dd), compared with the order's creation time."""
+        self._filters = (text, status, session, carrier, since, until)
         self._refilter()
 
+    def carriers(self) -> list[str]:
+        return sorted({r[R_CARRIER] for r in self.rows if r[R_CARRIER]})
+
     def _refilter(self) -> None:
-        text, status, session, carrier = self._filters
+        text, status, session, carrier, since, until = self._filters
+        until = f"{until} 99" if until else ""
         words = fold(text).split()
         carrier = fold(carrier)
         rows = self.rows
         visible = [i for i, r in enumerate(rows)
                    if (not status or r[R_STATUS] == status) and (session is None or r[R_SESSION] == session)
                    and (not carrier or fold(r[R_CARRIER] or "") == carrier)
+                   and (not since or r[R_CREATED] >= since) and (not until or r[R_CREATED] <= until)
                    and all(w in r[R_SEARCH] for w in words)]
         self.beginResetModel()
         self._visible = self._sorted(visible)
