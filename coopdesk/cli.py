@@ -331,6 +331,38 @@ def cmd_session(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_orders(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, order_import
+
+    database = datafile.open_data(_data_path(args))
+    try:
+        report = order_import.import_orders(database, Path(args.file), dry_run=args.dry_run)
+    finally:
+        database.close()
+    if args.json:
+        _print_json(report)
+    else:
+        print(_("{file}: {new} new, {updated} updated, {unchanged} unchanged orders; {lines} lines; "
+                "{cancelled} cancelled; COD {cod_orders} orders = {cod_total} đồng.").format(
+            file=report["file"], new=report["orders_new"], updated=report["orders_updated"],
+            unchanged=report["orders_unchanged"], lines=report["lines"], cancelled=report["cancelled"],
+            cod_orders=report["cod_orders"], cod_total=report["cod_total_vnd"]))
+        for r in report["rejected"]:
+            print(_("Row {row}: {reason}").format(**r), file=sys.stderr)
+        for w in report["warnings"][:50]:
+            print(_("Warning: {message}").format(message=w), file=sys.stderr)
+        if not report["committed"] and not args.dry_run:
+            print(_("Nothing was imported."), file=sys.stderr)
+    return 0 if not report["rejected"] else 1
+
+
+def cmd_order_template(args: argparse.Namespace) -> int:
+    from coopdesk.services import order_import
+
+    print(order_import.write_template(Path(args.out)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
@@ -398,6 +430,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel")
     p.add_argument("--host")
     p.add_argument("--end", action="store_true")
+    p = add("import-orders", _("import a TikTok Shop order export (CSV or XLSX) or CoopDesk's order sheet"),
+            cmd_import_orders)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
+    p = add("order-template", _("write CoopDesk's order sheet (xlsx) for Facebook, Zalo and phone orders"),
+            cmd_order_template)
+    p.add_argument("--out", metavar="XLSX", required=True)
     p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--reason", required=True)

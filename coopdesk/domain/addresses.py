@@ -12,7 +12,7 @@ from importlib.metadata import version
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
 from coopdesk.domain.errors import Collector
-from coopdesk.domain.text import fold_place, sort_key
+from coopdesk.domain.text import fold, fold_place, sort_key
 from coopdesk.i18n import _
 
 ADDRESS_SCHEME = f"vn-2025@{version('vietnam-provinces')}"
@@ -139,27 +139,62 @@ class LegacyMatch:
     province: int
 
 
-def legacy_candidates(text: str) -> list[LegacyMatch]:
-    """Map an old three-level address ('Phường Phú Cường, Thành phố Thủ Dầu Một, Bình Dương') to new communes.
+_OLD_PREFIXES = ("thanh pho ", "tp. ", "tp ", "tinh ", "quan ", "huyen ", "thi xa ", "thi tran ", "xa ", "phuong ")
 
-    Old names repeat a lot, so the ward is looked up inside its old district and province, as the text gives them.
-    """
+
+def _old_key(name: str) -> str:
+    folded = fold(name).replace(".", ". ").strip()
+    folded = " ".join(folded.split())
+    for prefix in _OLD_PREFIXES:
+        if folded.startswith(prefix):
+            return folded[len(prefix):].strip()
+    return folded
+
+
+@lru_cache(maxsize=1)
+def _legacy_index() -> dict[tuple[str, str, str], list[tuple[str, int]]]:
+    """(old province, old district, old ward) names, folded and without 'tỉnh/quận/phường' -> old wards."""
     from vietnam_provinces.legacy import District as OldDistrict
     from vietnam_provinces.legacy import Province as OldProvince
     from vietnam_provinces.legacy import Ward as OldWard
 
+    provinces_by_code = {int(p.code): p.name for p in OldProvince.iter_all()}
+    districts = {int(d.code): (d.name, int(d.province_code)) for d in OldDistrict.iter_all()}
+    index: dict[tuple[str, str, str], list[tuple[str, int]]] = {}
+    for w in OldWard.iter_all():
+        district, province_code = districts[int(w.district_code)]
+        province = provinces_by_code[province_code]
+        entry = (f"{w.name}, {district}, {province}", int(w.code))
+        index.setdefault((_old_key(province), _old_key(district), _old_key(w.name)), []).append(entry)
+        # Districts were renamed or regrouped before 2025 too, so the ward is also found by province alone.
+        index.setdefault((_old_key(province), "", _old_key(w.name)), []).append(entry)
+    return index
+
+
+@lru_cache(maxsize=4096)
+def _new_wards(old_code: int) -> tuple[Place, ...]:
+    return tuple(Place(int(r.ward.code), r.ward.name, fold_place(r.ward.name))
+                 for r in Ward.search_from_legacy(code=old_code))
+
+
+@lru_cache(maxsize=8192)
+def legacy_candidates(text: str) -> list[LegacyMatch]:
+    """Map an old three-level address ('Phường Phú Cường, Thành phố Thủ Dầu Một, Bình Dương') to new communes.
+
+    Old names repeat a lot, so the ward is looked up inside its old district and province, as the text gives them.
+    A ward split by the reform gives several candidates for staff to choose from.
+    """
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) < 3:
         return []
-    ward_text, district_text, province_text = parts[-3], parts[-2], parts[-1]
-    out: list[LegacyMatch] = []
-    for old_province in OldProvince.search(province_text)[:1]:
-        for district in OldDistrict.search(district_text, province=old_province.code)[:2]:
-            for ward in OldWard.search(ward_text, district=district.code)[:3]:
-                new = [w.ward for w in Ward.search_from_legacy(code=ward.code)]
-                if not new:
-                    continue
-                places = tuple(Place(int(w.code), w.name, fold_place(w.name)) for w in new)
-                out.append(LegacyMatch(f"{ward.name}, {district.name}, {old_province.name}", places,
-                                       int(new[0].province_code)))
+    index = _legacy_index()
+    province, district, ward = _old_key(parts[-1]), _old_key(parts[-2]), _old_key(parts[-3])
+    province = {"thua thien hue": "hue"}.get(province, province)  # renamed a city in January 2025
+    found = index.get((province, district, ward)) or index.get((province, "", ward), [])
+    out = []
+    for old_name, code in found:
+        places = _new_wards(code)
+        if places:
+            province = commune_province(places[0].code)
+            out.append(LegacyMatch(old_name, places, province or 0))
     return out

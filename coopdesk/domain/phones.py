@@ -18,6 +18,10 @@ OLD_MOBILE = {
 }
 
 
+# The ten-digit mobile prefixes in use since the 2018 conversion: 03x, 05x, 07x, 08x, 09x.
+_CURRENT_MOBILE = re.compile(r"0(?:3[2-9]|5[2689]|7[06-9]|8[1-9]|9\d)\d{7}")
+
+
 @dataclass(frozen=True)
 class Phone:
     """A valid number: E.164 to store, national form to show."""
@@ -50,6 +54,9 @@ def normalize_phone(raw: str) -> Phone | None:
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
+        if _CURRENT_MOBILE.fullmatch(digits):
+            # Allocated mobile ranges that the phonenumbers data may not list yet (e.g. some 089x numbers).
+            return Phone(f"+84{digits[1:]}", f"{digits[:4]} {digits[4:7]} {digits[7:]}")
         return None
     return Phone(
         phonenumbers.format_number(number, PhoneNumberFormat.E164),

@@ -26,7 +26,8 @@ def fold(text: str) -> str:
     """Lower-case text without diacritics, đ as d: 'Bún khô' -> 'bun kho'. Cached: names repeat a lot."""
     decomposed = unicodedata.normalize("NFD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("đ", "d")
+    # Typed apostrophes vary (Ea H’leo, Ea H'leo): one form, so they compare equal.
+    return stripped.replace("đ", "d").replace("’", "'").replace("‘", "'").replace("`", "'")
 
 
 def fold_place(text: str) -> str:

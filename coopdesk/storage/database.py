@@ -187,12 +187,26 @@ def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool 
 
 
 def migrate(database: Database, target: int = SCHEMA_VERSION) -> int:
-    """Run the missing migrations, each in its own transaction; return the new version."""
+    """Run the missing migrations, each in its own transaction; return the new version.
+
+    Foreign keys are off while a migration rebuilds a table (SQLite's documented procedure) and
+    checked before each commit, so a migration can never leave a broken reference behind.
+    """
     version = database.conn.execute("PRAGMA user_version").fetchone()[0]
-    for number in range(version + 1, target + 1):
-        with database.transaction() as db:
-            MIGRATIONS[number - 1](db)
-            db.execute(f"PRAGMA user_version = {number}")
+    if version >= target:
+        return version
+    database.conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for number in range(version + 1, target + 1):
+            with database.transaction() as db:
+                MIGRATIONS[number - 1](db)
+                broken = db.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StorageError(_("Migration {n} would break {count} references; nothing was changed.")
+                                       .format(n=number, count=len(broken)))
+                db.execute(f"PRAGMA user_version = {number}")
+    finally:
+        database.conn.execute("PRAGMA foreign_keys=ON")
     return database.conn.execute("PRAGMA user_version").fetchone()[0]
 
 

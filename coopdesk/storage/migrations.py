@@ -145,10 +145,41 @@ def _v4_orders(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX ix_order_history_order ON order_history(order_id)")
 
 
+def _v5_platform_imports(db: sqlite_utils.Database) -> None:
+    for col, decl in (("platform", "TEXT NOT NULL DEFAULT ''"), ("platform_order_id", "TEXT"),
+                      ("payment_method", "TEXT NOT NULL DEFAULT ''"), ("buyer_username", "TEXT NOT NULL DEFAULT ''"),
+                      ("buyer_message", "TEXT NOT NULL DEFAULT ''"), ("package_id", "TEXT NOT NULL DEFAULT ''"),
+                      ("import_state", "TEXT NOT NULL DEFAULT ''"), ("flags", "TEXT NOT NULL DEFAULT ''")):
+        db.execute(f"ALTER TABLE orders ADD COLUMN {col} {decl}")
+    db.execute("CREATE UNIQUE INDEX ux_orders_platform ON orders(platform, platform_order_id) "
+               "WHERE platform_order_id IS NOT NULL")
+    # Lines of an unknown platform SKU keep the platform's SKU and name and no product until mapped,
+    # so the product column becomes optional (the table is rebuilt, as SQLite requires).
+    db.execute("""CREATE TABLE order_lines_new (
+        id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        product_id INTEGER REFERENCES products(id), sku TEXT NOT NULL, name TEXT NOT NULL,
+        qty INTEGER NOT NULL CHECK (qty > 0), unit_price INTEGER NOT NULL CHECK (unit_price >= 0),
+        discount INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0), price_reason TEXT NOT NULL DEFAULT '',
+        cancelled INTEGER NOT NULL DEFAULT 0, platform_sku_id TEXT NOT NULL DEFAULT '',
+        variation TEXT NOT NULL DEFAULT '', unmapped INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("""INSERT INTO order_lines_new (id, order_id, product_id, sku, name, qty, unit_price, discount,
+                  price_reason, cancelled)
+                  SELECT id, order_id, product_id, sku, name, qty, unit_price, discount, price_reason, cancelled
+                  FROM order_lines""")
+    db.execute("DROP TABLE order_lines")
+    db.execute("ALTER TABLE order_lines_new RENAME TO order_lines")
+    db.execute("CREATE INDEX ix_order_lines_order ON order_lines(order_id)")
+    db.execute("CREATE INDEX ix_order_lines_unmapped ON order_lines(sku) WHERE unmapped = 1")
+    db.execute("""CREATE TABLE sku_map (
+        platform TEXT NOT NULL, platform_sku TEXT NOT NULL, product_id INTEGER REFERENCES products(id),
+        action TEXT NOT NULL CHECK (action IN ('map', 'skip')), PRIMARY KEY (platform, platform_sku))""")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
     _v3_traceability,
     _v4_orders,
+    _v5_platform_imports,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -140,6 +140,32 @@ def update_order(db: sqlite_utils.Database, order_id: int, customer_id: int, o: 
     db.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
 
 
+def sku_map(database: Database, platform: str) -> dict[str, tuple[int | None, str]]:
+    """Remembered answers for platform SKUs: upper-cased SKU -> (product id, 'map' or 'skip')."""
+    return {r["platform_sku"].upper(): (r["product_id"], r["action"]) for r in
+            database.query("SELECT * FROM sku_map WHERE platform = ?", (platform,))}
+
+
+def remember_sku(db: sqlite_utils.Database, platform: str, platform_sku: str, product_id: int | None,
+                 action: str) -> None:
+    db.execute("INSERT INTO sku_map (platform, platform_sku, product_id, action) VALUES (?,?,?,?) "
+               "ON CONFLICT(platform, platform_sku) DO UPDATE SET product_id = excluded.product_id, "
+               "action = excluded.action", (platform, platform_sku, product_id, action))
+
+
+def map_unmapped_lines(db: sqlite_utils.Database, platform_sku: str, product_id: int) -> int:
+    """Point stored unmapped lines of a platform SKU at a product, now that staff mapped it."""
+    return db.execute("UPDATE order_lines SET product_id = ?, unmapped = 0 WHERE unmapped = 1 AND upper(sku) = ?",
+                      (product_id, platform_sku.upper())).rowcount
+
+
+def platform_orders(database: Database, platform: str) -> dict[str, dict]:
+    """Stored orders of a platform by their platform order id, with what the last import set."""
+    return {r["platform_order_id"]: r for r in database.query(
+        "SELECT id, platform_order_id, status, tracking, carrier, total, cod, import_state FROM orders "
+        "WHERE platform = ?", (platform,))}
+
+
 def insert_line(db: sqlite_utils.Database, order_id: int, line: OrderLine) -> int:
     return db.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price, discount, "
                       "price_reason) VALUES (?,?,?,?,?,?,?,?)",

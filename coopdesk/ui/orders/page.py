@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,9 +33,10 @@ from coopdesk.domain.money import format_vnd
 from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, OrderDraft, order_status_label
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
-from coopdesk.services import order_entry
+from coopdesk.services import order_entry, order_import
 from coopdesk.services.changes import Changes
 from coopdesk.ui.orders.form import OrderForm
+from coopdesk.ui.orders.import_dialog import OrderImport
 from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
@@ -158,6 +162,11 @@ class OrdersPage(QWidget):
                                         self.paste_comment)
         self.open_action = page_action(self, self.toolbar, _("Open order"), None, self.open_selected)
         self.flag_action = page_action(self, self.toolbar, _("Flag customer (bom hàng)…"), None, self.flag_customer)
+        self.toolbar.addSeparator()
+        self.import_action = page_action(self, self.toolbar, _("Import TikTok orders…"), QKeySequence("Ctrl+I"),
+                                         self.import_orders)
+        self.template_action = page_action(self, self.toolbar, _("Order sheet template…"), None,
+                                           self.save_order_template)
         layout.addWidget(self.toolbar)
 
         split = QSplitter()
@@ -260,7 +269,8 @@ class OrdersPage(QWidget):
         self._apply_filters()
         self._update_session()
         ro = self.database.read_only
-        for a in (self.start_action, self.end_action, self.new_action, self.paste_action, self.flag_action):
+        for a in (self.start_action, self.end_action, self.new_action, self.paste_action, self.flag_action,
+                  self.import_action):
             a.setEnabled(not ro)
         self.form.save_button.setEnabled(not ro)
 
@@ -405,6 +415,39 @@ class OrdersPage(QWidget):
                      yes=_("End session")):
             order_entry.end_session(self.database, s["id"])
             self.changed.emit(Changes(orders=True))
+
+    def import_orders(self, path: str | None = None) -> OrderImport | None:
+        """A TikTok Shop export (CSV or XLSX) or CoopDesk's order sheet: preview, map SKUs, then commit."""
+        if not path:
+            path, _f = QFileDialog.getOpenFileName(self, _("Import orders"), str(Path.home()),
+                                                   _("Order exports (*.csv *.xlsx)"))
+        if not path:
+            return None
+        self.importer = OrderImport(self, self.database)
+        self.importer.finished.connect(self._on_import_finished)
+        self.importer.start(path)
+        return self.importer
+
+    def _on_import_finished(self, report: dict | None) -> None:
+        self.last_import = report
+        if report is None:
+            return
+        self.changed.emit(Changes(orders=True, lots=True, products=True))
+        self.window_.statusBar().showMessage(_("Imported {file}: {new} new, {updated} updated, {unchanged} unchanged")
+                                             .format(file=report["file"], new=report["orders_new"],
+                                                     updated=report["orders_updated"],
+                                                     unchanged=report["orders_unchanged"]), 10000)
+
+    def save_order_template(self, target: str | None = None) -> None:
+        if not target:
+            target, _f = QFileDialog.getSaveFileName(self, _("Save the order sheet"),
+                                                     str(Path.home() / "don-hang.xlsx"), _("Excel workbook (*.xlsx)"))
+        if not target:
+            return
+        try:
+            order_import.write_template(Path(target))
+        except CoopDeskError as e:
+            warn(self, _("Not written"), e.message)
 
     def flag_customer(self) -> None:
         phone = self.form.phone.text()

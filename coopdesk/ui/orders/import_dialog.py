@@ -1,0 +1,206 @@
+"""Importing an order export: read it off the GUI thread, show the preview, map unknown SKUs, then commit
+with a progress bar and a Cancel button (cancel rolls the whole file back)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressDialog,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.money import format_vnd
+from coopdesk.i18n import _
+from coopdesk.services import catalog, order_import
+from coopdesk.ui.widgets.dialogs import warn
+from coopdesk.ui.workers import run_in_background
+
+SKIP, CREATE = "skip", "create"
+
+
+class ImportPreviewDialog(QDialog):
+    """The counts, the rejected rows, the warnings and conflicts, and a choice for each unknown SKU."""
+
+    def __init__(self, plan: order_import.ImportPlan, products: list, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setWindowTitle(_("Import orders from {file}").format(file=plan.file))
+        self.resize(820, 640)
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        figures = [(_("New orders"), len(plan.new)), (_("Updated"), len(plan.updates)),
+                   (_("Unchanged"), len(plan.unchanged)), (_("Lines"), plan.lines), (_("Cancelled"), plan.cancelled),
+                   (_("COD orders"), plan.cod_orders), (_("COD total"), format_vnd(plan.cod_total_vnd)),
+                   (_("Rejected rows"), len(plan.rejected))]
+        for i, (label, value) in enumerate(figures):
+            name = QLabel(label)
+            number = QLabel(f"<b>{value}</b>")
+            number.setObjectName(f"figure{i}")
+            grid.addWidget(name, i // 4, (i % 4) * 2)
+            grid.addWidget(number, i // 4, (i % 4) * 2 + 1)
+        layout.addLayout(grid)
+        if plan.rejected:
+            note = QLabel(_("Nothing will be imported while rows are rejected. Fix them in the file (or export again) "
+                            "and import it again:"))
+            note.setWordWrap(True)
+            note.setStyleSheet("color:#b71c1c")
+            layout.addWidget(note)
+            rejected = QPlainTextEdit("\n".join(_("Row {row}: {reason}").format(row=r.row, reason=r.reason)
+                                                for r in plan.rejected))
+            rejected.setReadOnly(True)
+            layout.addWidget(rejected, 1)
+        self.mapping = QTableWidget(0, 3)
+        if plan.unknown_skus:
+            layout.addWidget(QLabel(_("These SKUs are not in the catalog. Choose what each one is; CoopDesk remembers "
+                                      "the answer for the next import:")))
+            self.mapping.setHorizontalHeaderLabels([_("SKU in the file"), _("Product name in the file"),
+                                                    _("In CoopDesk")])
+            self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            self.mapping.verticalHeader().hide()
+            for sku, name in sorted(plan.unknown_skus.items()):
+                r = self.mapping.rowCount()
+                self.mapping.insertRow(r)
+                self.mapping.setItem(r, 0, QTableWidgetItem(sku))
+                self.mapping.setItem(r, 1, QTableWidgetItem(name))
+                combo = QComboBox()
+                combo.addItem(_("Keep unmapped for now"), SKIP)
+                combo.addItem(_("Create a new product"), CREATE)
+                for p in products:
+                    combo.addItem(f"{p.sku} — {p.name}", p.id)
+                self.mapping.setCellWidget(r, 2, combo)
+            layout.addWidget(self.mapping, 1)
+        notes = plan.conflicts + plan.warnings
+        if notes:
+            layout.addWidget(QLabel(_("Warnings ({n}) — the orders are imported, these need a look:").format(
+                n=len(notes))))
+            box = QPlainTextEdit("\n".join(notes))
+            box.setReadOnly(True)
+            box.setMaximumHeight(160)
+            layout.addWidget(box)
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(not plan.rejected and bool(plan.new or plan.updates or plan.unknown_skus))
+        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choices(self) -> tuple[dict[str, int | None], list[str]]:
+        """(SKU -> product id or None to keep unmapped, SKUs to create as products)."""
+        mapping, create = {}, []
+        for r in range(self.mapping.rowCount()):
+            sku = self.mapping.item(r, 0).text()
+            value = self.mapping.cellWidget(r, 2).currentData()
+            if value == CREATE:
+                create.append(sku)
+            else:
+                mapping[sku] = None if value == SKIP else value
+        return mapping, create
+
+
+class _Progress(QObject):
+    moved = Signal(int, int)
+
+
+class OrderImport(QObject):
+    """Runs one import from the orders page: preview in the background, the dialog, then the commit."""
+
+    finished = Signal(object)  # the report dict, or None when nothing was imported
+
+    def __init__(self, page: QWidget, database) -> None:  # noqa: ANN001
+        super().__init__(page)
+        self.page, self.database = page, database
+        self.dialog: ImportPreviewDialog | None = None
+        self.task = None
+
+    def start(self, path: str) -> None:
+        data_file = self.database.path
+        busy = QProgressDialog(_("Reading {file}…").format(file=Path(path).name), _("Cancel"), 0, 0, self.page)
+        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setMinimumDuration(300)
+
+        def job(cancel: threading.Event):  # noqa: ANN202
+            from coopdesk.services.datafile import open_reader
+
+            reader = open_reader(data_file)
+            try:
+                return order_import.preview_import(reader, Path(path))
+            finally:
+                reader.close()
+
+        def done(plan) -> None:  # noqa: ANN001
+            busy.close()
+            self.show_preview(plan)
+
+        def failed(error: BaseException) -> None:
+            busy.close()
+            if isinstance(error, CoopDeskError):
+                warn(self.page, _("Not imported"), error.message)
+                self.finished.emit(None)
+            else:
+                raise error
+
+        self.task = run_in_background(self.page, job, done, failed)
+        busy.canceled.connect(self.task.cancel)
+
+    def show_preview(self, plan: order_import.ImportPlan) -> ImportPreviewDialog:
+        self.dialog = ImportPreviewDialog(plan, catalog.list_products(self.database), self.page)
+        self.dialog.accepted.connect(lambda: self.commit(plan))
+        self.dialog.rejected.connect(lambda: self.finished.emit(None))
+        self.dialog.open()
+        return self.dialog
+
+    def commit(self, plan: order_import.ImportPlan) -> None:
+        mapping, create = self.dialog.choices() if self.dialog else ({}, [])
+        try:
+            mapping.update(order_import.create_products_for(self.database, plan, create))
+        except CoopDeskError as e:
+            warn(self.page, _("Not imported"), e.message)
+            return
+        total = len(plan.new) + len(plan.updates)
+        self.progress = QProgressDialog(_("Importing {n} orders…").format(n=total), _("Cancel"), 0, max(total, 1),
+                                        self.page)
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        signals = _Progress(self)
+        signals.moved.connect(lambda done, _t: self.progress.setValue(done))
+        database = self.database
+        self.stop = threading.Event()  # our own flag, so the failure callback still arrives after a cancel
+
+        def job(_cancel: threading.Event):  # noqa: ANN202
+            # The window is modal while this runs, so this thread alone uses the data file's connection.
+            order_import.commit_import(database, plan, mapping, self.stop, lambda d, t: signals.moved.emit(d, t))
+            return plan.report()
+
+        def done(report) -> None:  # noqa: ANN001
+            self.progress.close()
+            self.finished.emit(report)
+
+        def failed(error: BaseException) -> None:
+            self.progress.close()
+            if isinstance(error, CoopDeskError):
+                warn(self.page, _("Not imported"), error.message)
+                self.finished.emit(None)
+            else:
+                raise error
+
+        self.task = run_in_background(self.page, job, done, failed)
+        self.progress.canceled.connect(self._cancel)
+
+    def _cancel(self) -> None:
+        # The job sees the flag between chunks, raises ImportCancelled, and the transaction rolls back.
+        self.stop.set()
