@@ -86,10 +86,12 @@ def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Ord
 
 def _read_xlsx(path: Path, sheet: str, first_column: str) -> Table:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
+        with path.open("rb") as fh:  # a file object: openpyxl then judges the content, not the file's ending
+            wb = load_workbook(io.BytesIO(fh.read()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, InvalidFileException) as e:
         raise CoopDeskError(_("{file} is not an Excel (.xlsx) file or is damaged.").format(file=path.name)) from e
     try:
         ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0]

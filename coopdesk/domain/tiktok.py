@@ -106,8 +106,6 @@ def _money(text: str) -> int:
         return int(raw)
     if not raw:
         return 0
-    if re.fullmatch(r"\d+\.0+", raw):  # an XLSX number read as 230000.0
-        raw = raw.split(".")[0]
     return parse_vnd(raw)
 
 

@@ -184,35 +184,33 @@ def write_template(target: Path) -> Path:
 
 
 def _plan_update(plan: ImportPlan, stored: dict, o: ImportedOrder) -> None:
+    """Forward only: an older export changes nothing, and a field staff changed in CoopDesk is kept (listed)."""
     last = json.loads(stored["import_state"] or "{}")
-    status, tracking, carrier = stored["status"], stored["tracking"], stored["carrier"]
-    changes = {}
-    locally_changed = bool(last) and (status != last.get("status") or tracking != last.get("tracking")
-                                      or carrier != last.get("carrier"))
-    if RANK[o.status] > RANK[status]:
-        if locally_changed and status != last.get("status"):
-            plan.conflicts.append(_("Order {id}: status changed in CoopDesk to “{local}”; the export says “{file}” — "
-                                    "kept as in CoopDesk").format(id=o.order_id, local=status, file=o.status))
-        else:
-            changes["status"] = (status, o.status)
-            status = o.status
-    for key, new in (("tracking", o.tracking), ("carrier", o.carrier)):
-        old = tracking if key == "tracking" else carrier
-        if new and new != old:
-            if locally_changed and old != last.get(key):
-                plan.conflicts.append(_("Order {id}: {field} changed in CoopDesk to “{local}”; the export says "
-                                        "“{file}” — kept as in CoopDesk").format(id=o.order_id, field=key,
-                                                                                local=old, file=new))
-                continue
-            changes[key] = (old, new)
-            if key == "tracking":
-                tracking = new
-            else:
-                carrier = new
-    if changes:
-        plan.updates.append(Update(stored["id"], o, status, tracking, carrier, changes))
-    else:
+    current = {"status": stored["status"], "tracking": stored["tracking"], "carrier": stored["carrier"]}
+    incoming = {"status": o.status, "tracking": o.tracking or current["tracking"],
+                "carrier": o.carrier or current["carrier"]}
+    if incoming == last or incoming == current:
         plan.unchanged.append(o.order_id)
+        return
+    local = {k for k in current if last and current[k] != last.get(k)}
+    news = {k for k in incoming if incoming[k] != (last.get(k) if last else current[k])}
+    clashes = sorted(local & news)
+    for key in clashes:
+        plan.conflicts.append(_("Order {id}: {field} was changed in CoopDesk to “{local}”; the export says “{file}” "
+                                "— kept as in CoopDesk").format(id=o.order_id, field=key, local=current[key],
+                                                                file=incoming[key]))
+    if RANK[o.status] < RANK[current["status"]] and "status" not in local:
+        plan.unchanged.append(o.order_id)  # an export older than what is stored
+        return
+    changes = {k: (current[k], incoming[k]) for k in news - local if incoming[k] != current[k]}
+    if "status" in changes and RANK[incoming["status"]] <= RANK[current["status"]]:
+        del changes["status"]
+    if not changes:
+        if not clashes:
+            plan.unchanged.append(o.order_id)
+        return
+    new = {k: changes[k][1] if k in changes else current[k] for k in current}
+    plan.updates.append(Update(stored["id"], o, new["status"], new["tracking"], new["carrier"], changes))
 
 
 def _customer_key(o: ImportedOrder) -> str:
@@ -293,8 +291,10 @@ def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | 
             done += len(order_rows)
             yield done, total
         if plan.updates:
-            bulk.update_orders(db, [(u.status, u.tracking, u.carrier, _state(u.status, u.tracking, u.carrier),
-                                     u.order_id) for u in plan.updates])
+            # The import state records what the file said, so a field kept local stays a visible conflict.
+            bulk.update_orders(db, [(u.status, u.tracking, u.carrier,
+                                     _state(u.imported.status, u.imported.tracking or u.tracking,
+                                            u.imported.carrier or u.carrier), u.order_id) for u in plan.updates])
             bulk.release_orders(db, [u.order_id for u in plan.updates if u.status == "cancelled"])
             bulk.insert_history(db, [(u.order_id, "import", "import_update",
                                       json.dumps({"file": plan.file, **u.changes}, ensure_ascii=False))
