@@ -126,3 +126,30 @@ def test_add_order_and_orders(tmp_path):
     orders = json.loads(coopdesk("orders", "--data", data, "--json").stdout)
     assert len(orders) == before
     assert orders[-1]["lines"][0]["lots"] == [{"code": lot, "qty": 1}]
+
+
+def test_import_orders_json(tmp_path):
+    from tests.conftest import SAMPLES
+
+    data = tmp_path / "htx.db"
+    coopdesk("demo", "--data", data, check=True)
+    out = coopdesk("import-orders", SAMPLES / "tiktok_orders_small.csv", "--data", data, "--dry-run", "--json")
+    report = json.loads(out.stdout)
+    assert out.returncode == 0 and report["committed"] is False
+    assert {k: report[k] for k in ("orders_new", "orders_updated", "orders_unchanged", "lines", "cancelled",
+                                   "cod_orders", "cod_total_vnd")} == {
+        "orders_new": 25, "orders_updated": 0, "orders_unchanged": 0, "lines": 40, "cancelled": 3,
+        "cod_orders": 18, "cod_total_vnd": 6_066_000}
+    assert isinstance(report["warnings"], list) and report["rejected"] == []
+    assert json.loads(coopdesk("import-orders", SAMPLES / "tiktok_orders_small.csv", "--data", data,
+                               "--json").stdout)["committed"] is True
+    again = json.loads(coopdesk("import-orders", SAMPLES / "tiktok_orders_small.xlsx", "--data", data,
+                                "--json").stdout)
+    assert (again["orders_new"], again["orders_unchanged"]) == (0, 25)
+    bad = tmp_path / "x.csv"
+    bad.write_text("Tên,Giá\nA,1\n", encoding="utf-8")
+    refused = coopdesk("import-orders", bad, "--data", data, "--json")
+    assert refused.returncode == 2 and "x.csv" in refused.stderr
+    template = tmp_path / "mau.xlsx"
+    coopdesk("order-template", "--out", template, check=True)
+    assert template.exists()

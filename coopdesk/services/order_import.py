@@ -106,7 +106,7 @@ def preview_import(database: Database, source: Path) -> ImportPlan:
     plan = ImportPlan(table.file, rejected=rejected, platform=platform)
     catalog = {r["sku"].upper(): r["id"] for r in product_store.catalog_rows(database)}
     remembered = store.sku_map(database, platform)
-    existing = store.platform_orders(database, platform)
+    existing = store.platform_orders(database, platform, [o.order_id for o in orders])
     for o in orders:
         for line in o.lines:
             key = line.seller_sku.upper()

@@ -159,11 +159,15 @@ def map_unmapped_lines(db: sqlite_utils.Database, platform_sku: str, product_id:
                       (product_id, platform_sku.upper())).rowcount
 
 
-def platform_orders(database: Database, platform: str) -> dict[str, dict]:
-    """Stored orders of a platform by their platform order id, with what the last import set."""
-    return {r["platform_order_id"]: r for r in database.query(
-        "SELECT id, platform_order_id, status, tracking, carrier, total, cod, import_state FROM orders "
-        "WHERE platform = ?", (platform,))}
+def platform_orders(database: Database, platform: str, ids: list[str]) -> dict[str, dict]:
+    """Stored orders among ``ids`` of a platform, by platform order id, with what the last import set."""
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update({r["platform_order_id"]: r for r in database.query(
+            "SELECT id, platform_order_id, status, tracking, carrier, total, cod, import_state FROM orders "
+            f"WHERE platform = ? AND platform_order_id IN ({','.join('?' * len(chunk))})", (platform, *chunk))})
+    return out
 
 
 def insert_line(db: sqlite_utils.Database, order_id: int, line: OrderLine) -> int:
