@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from coopdesk import __version__
+from tests.conftest import SAMPLES, needs_samples
 
 
 def coopdesk(*args, check=False):
@@ -128,9 +129,8 @@ def test_add_order_and_orders(tmp_path):
     assert orders[-1]["lines"][0]["lots"] == [{"code": lot, "qty": 1}]
 
 
+@needs_samples
 def test_import_orders_json(tmp_path):
-    from tests.conftest import SAMPLES
-
     data = tmp_path / "htx.db"
     coopdesk("demo", "--data", data, check=True)
     out = coopdesk("import-orders", SAMPLES / "tiktok_orders_small.csv", "--data", data, "--dry-run", "--json")

@@ -248,8 +248,8 @@ def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | 
         fresh = []
         for o in plan.new:
             key = _customer_key(o)
-            if key not in known and key not in {f[0] for f in fresh[-1:]}:
-                known[key] = -1
+            if key not in known:
+                known[key] = -1  # placeholder: the real id is read back after the insert
                 fresh.append((key, ",".join(o.other_phones), o.recipient, o.street, o.province, o.commune,
                               o.raw_address, addresses.ADDRESS_SCHEME if o.commune else ""))
         bulk.insert_customers(db, fresh)

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.services import order_entry as oe
 from coopdesk.services import order_import as oi
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, needs_samples
+
+pytestmark = needs_samples
 
 SMALL_CSV, SMALL_XLSX, LIVE = SAMPLES / "tiktok_orders_small.csv", SAMPLES / "tiktok_orders_small.xlsx", \
     SAMPLES / "tiktok_orders_live_5000.csv"

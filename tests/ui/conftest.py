@@ -7,6 +7,21 @@ import pytest
 from tests.conftest import artifact
 
 
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch):
+    """A message box offscreen would wait for a click forever: record it and go on instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def exec_(box) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return shown
+
+
 @pytest.fixture
 def app(qapp):
     from coopdesk.ui.app import load_fonts

@@ -4,8 +4,10 @@ import io
 from PySide6.QtWidgets import QApplication
 
 from coopdesk.services import order_entry as oe
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, needs_samples
 from tests.ui.conftest import snapshot
+
+pytestmark = needs_samples
 
 
 def test_import_dialog_preview_mapping_and_commit(window, qtbot, demo_db):
