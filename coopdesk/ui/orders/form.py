@@ -47,6 +47,7 @@ class OrderForm(QWidget):
         self._catalog = catalog
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
         self.errors = ErrorBanner()
         outer.addWidget(self.errors)
         buyer = QGroupBox(_("Buyer"))
@@ -94,7 +95,7 @@ class OrderForm(QWidget):
         self.lines.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.lines.verticalHeader().hide()
         self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.lines.setMinimumHeight(110)
+        self.lines.setMinimumHeight(72)
         self.lines.itemChanged.connect(lambda _i: self._recompute())
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.lines, activated=self.remove_selected_line,
                   context=Qt.ShortcutContext.WidgetShortcut)
@@ -125,8 +126,12 @@ class OrderForm(QWidget):
         row.addWidget(self.prepaid)
         m.addRow(row)
         m.addRow(self.totals)
-        m.addRow(_("&Delivery note"), self.delivery_note)
-        m.addRow(_("&Internal note"), self.internal_note)
+        notes = QHBoxLayout()  # one row for both notes keeps the desk inside a 768-pixel-high screen
+        self.delivery_note.setToolTip(_("Delivery note, printed for the carrier"))
+        self.internal_note.setPlaceholderText(_("internal note"))
+        notes.addWidget(self.delivery_note, 1)
+        notes.addWidget(self.internal_note, 1)
+        m.addRow(_("&Delivery note"), notes)
         outer.addWidget(money)
         buttons = QHBoxLayout()
         self.paste_button = QPushButton(_("Paste a &comment (Ctrl+Shift+V)"))

@@ -190,22 +190,21 @@ class OrdersPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search name, phone, SKU — no need for diacritics"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
-        self.session_filter.setMaximumWidth(230)
+        self.session_filter.setMinimumContentsLength(14)
+        self.session_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.carrier_filter = QComboBox()
         self.since, self.until = DateEdit(), DateEdit()
         self.since.setPlaceholderText(_("from dd/mm/yyyy"))
         self.until.setPlaceholderText(_("to dd/mm/yyyy"))
-        filters.addWidget(self.session_filter)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.carrier_filter)
-        filters.addWidget(self.search, 1)
+        filters.addWidget(self.session_filter, 2)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.carrier_filter, 1)
         r.addLayout(filters)
-        dates = QHBoxLayout()
-        dates.addWidget(self.since)
-        dates.addWidget(self.until)
-        dates.addStretch(1)
-        r.addLayout(dates)
+        second = QHBoxLayout()  # two rows, so the desk fits a 1366-pixel screen beside the form
+        second.addWidget(self.search, 3)
+        second.addWidget(self.since, 1)
+        second.addWidget(self.until, 1)
+        r.addLayout(second)
         self.model = OrdersTableModel()
         self.table = QTableView()
         self.table.setModel(self.model)  # it filters and sorts itself: fast with 100,000 orders
@@ -240,6 +239,10 @@ class OrdersPage(QWidget):
     @property
     def database(self):  # noqa: ANN201
         return self.window_.database
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        super().showEvent(event)
+        self.form.phone.setFocus()  # the desk is ready for the next phone number as soon as it shows
 
     def _catalog(self):  # noqa: ANN202
         if self._catalog_cache is None:
