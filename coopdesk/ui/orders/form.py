@@ -131,7 +131,7 @@ class OrderForm(QWidget):
         self.internal_note.setPlaceholderText(_("internal note"))
         notes.addWidget(self.delivery_note, 1)
         notes.addWidget(self.internal_note, 1)
-        m.addRow(_("&Delivery note"), notes)
+        m.addRow(_("Delivery note"), notes)
         outer.addWidget(money)
         buttons = QHBoxLayout()
         self.paste_button = QPushButton(_("Paste a &comment (Ctrl+Shift+V)"))

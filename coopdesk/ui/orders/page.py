@@ -216,7 +216,7 @@ class OrdersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((50, 80, 150, 105, 170, 95, 95)):
+        for col, width in enumerate((50, 95, 150, 105, 170, 95, 95)):
             self.table.setColumnWidth(col, width)
         self.table.activated.connect(lambda _i: self.open_selected())
         r.addWidget(self.table, 1)
