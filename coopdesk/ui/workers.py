@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
+
+from coopdesk.i18n import _
 
 
 class _Signals(QObject):
@@ -52,3 +56,46 @@ def run_in_background(parent: QObject, fn: Callable[[threading.Event], object],
     signals.failed.connect(lambda e: None if cancel.is_set() else on_error(e))
     QThreadPool.globalInstance().start(_Job(fn, signals, cancel))
     return Task(signals, cancel)
+
+
+def read_in_background(parent: QWidget, label: str, data_file: Path, read: Callable[[object], object],
+                       on_done: Callable[[object], None], error_title: str,
+                       on_known_error: Callable[[], None] | None = None) -> Task:
+    """Run ``read(reader)`` on a read-only connection of its own, with a busy dialog and a Cancel button.
+
+    A known error (CoopDeskError) is shown plainly under ``error_title``; anything else is a bug and goes to
+    the error hook. Cancel discards the result: a read changes nothing.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    from coopdesk.domain.errors import CoopDeskError
+    from coopdesk.services.datafile import open_reader
+    from coopdesk.ui.widgets.dialogs import warn
+
+    busy = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+    busy.setWindowModality(Qt.WindowModality.WindowModal)
+    busy.setMinimumDuration(300)
+
+    def job(_cancel: threading.Event) -> object:
+        reader = open_reader(data_file)
+        try:
+            return read(reader)
+        finally:
+            reader.close()
+
+    def done(result: object) -> None:
+        busy.close()
+        on_done(result)
+
+    def failed(error: BaseException) -> None:
+        busy.close()
+        if not isinstance(error, CoopDeskError):
+            raise error
+        warn(parent, error_title, error.message)
+        if on_known_error is not None:
+            on_known_error()
+
+    task = run_in_background(parent, job, done, failed)
+    busy.canceled.connect(task.cancel)
+    return task

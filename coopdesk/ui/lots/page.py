@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -50,7 +48,7 @@ from coopdesk.ui.lots.table_model import (
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
-from coopdesk.ui.workers import run_in_background
+from coopdesk.ui.workers import read_in_background
 
 
 class LotsPage(QWidget):
@@ -399,37 +397,17 @@ class LotsPage(QWidget):
             folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the trace site"))
         if not folder:
             return
-        data_file = self.database.path
-        progress = QProgressDialog(_("Writing the trace pages…"), _("Cancel"), 0, 0, self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-
-        def job(cancel: threading.Event):  # noqa: ANN202
-            from coopdesk.services.datafile import open_reader
-
-            reader = open_reader(data_file)
-            try:
-                return publishing.export_site(reader, Path(folder))
-            finally:
-                reader.close()
-
         def done(report) -> None:  # noqa: ANN001
-            progress.close()
             self.last_site_report = report
             inform(self, _("Trace site written"), _(
                 "{pages} files in {folder}: {written} written, {unchanged} unchanged.\nCopy the folder to the web "
                 "host (or a USB stick); each lot's QR points to its page.").format(
                 pages=report.pages, folder=folder, written=len(report.written), unchanged=len(report.unchanged)))
 
-        def failed(error: BaseException) -> None:
-            progress.close()
-            if isinstance(error, CoopDeskError):
-                warn(self, _("Not written"), error.message)
-            else:
-                raise error
-
-        self._task = run_in_background(self, job, done, failed)
-        progress.canceled.connect(self._task.cancel)
+        # The site is written from a read-only connection of its own: the data file is only read.
+        self._task = read_in_background(self, _("Writing the trace pages…"), self.database.path,
+                                        lambda reader: publishing.export_site(reader, Path(folder)), done,
+                                        _("Not written"))
 
     def open_registers(self) -> RegistersDialog:
         dialog = RegistersDialog(self, self.database)

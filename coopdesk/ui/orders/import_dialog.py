@@ -27,7 +27,7 @@ from coopdesk.domain.money import format_vnd
 from coopdesk.i18n import _
 from coopdesk.services import catalog, order_import
 from coopdesk.ui.widgets.dialogs import warn
-from coopdesk.ui.workers import run_in_background
+from coopdesk.ui.workers import read_in_background, run_in_background
 
 SKIP, CREATE = "skip", "create"
 
@@ -128,34 +128,12 @@ class OrderImport(QObject):
         self.task = None
 
     def start(self, path: str) -> None:
-        data_file = self.database.path
-        busy = QProgressDialog(_("Reading {file}…").format(file=Path(path).name), _("Cancel"), 0, 0, self.page)
-        busy.setWindowModality(Qt.WindowModality.WindowModal)
-        busy.setMinimumDuration(300)
+        def read(reader) -> order_import.ImportPlan:  # noqa: ANN001
+            return order_import.preview_import(reader, Path(path))
 
-        def job(cancel: threading.Event):  # noqa: ANN202
-            from coopdesk.services.datafile import open_reader
-
-            reader = open_reader(data_file)
-            try:
-                return order_import.preview_import(reader, Path(path))
-            finally:
-                reader.close()
-
-        def done(plan) -> None:  # noqa: ANN001
-            busy.close()
-            self.show_preview(plan)
-
-        def failed(error: BaseException) -> None:
-            busy.close()
-            if isinstance(error, CoopDeskError):
-                warn(self.page, _("Not imported"), error.message)
-                self.finished.emit(None)
-            else:
-                raise error
-
-        self.task = run_in_background(self.page, job, done, failed)
-        busy.canceled.connect(self.task.cancel)
+        self.task = read_in_background(self.page, _("Reading {file}…").format(file=Path(path).name),
+                                       self.database.path, read, self.show_preview, _("Not imported"),
+                                       lambda: self.finished.emit(None))
 
     def show_preview(self, plan: order_import.ImportPlan) -> ImportPreviewDialog:
         self.dialog = ImportPreviewDialog(plan, catalog.list_products(self.database), self.page)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressDialog,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -41,7 +39,7 @@ from coopdesk.ui.products.table_model import (
 )
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
-from coopdesk.ui.workers import run_in_background
+from coopdesk.ui.workers import read_in_background
 
 
 class ImportPreviewDialog(QDialog):
@@ -233,34 +231,9 @@ class ProductsPage(QWidget):
                                                    _("Excel workbook (*.xlsx)"))
         if not path:
             return
-        data_file = self.database.path
-        progress = QProgressDialog(_("Reading {file}…").format(file=Path(path).name), _("Cancel"), 0, 0, self)
-        progress.setWindowTitle(_("Import products"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-
-        def job(cancel: threading.Event) -> catalog.CatalogImport:
-            from coopdesk.services.datafile import open_reader
-
-            reader = open_reader(data_file)
-            try:
-                return catalog.preview_import(reader, Path(path))
-            finally:
-                reader.close()
-
-        def done(preview: catalog.CatalogImport) -> None:
-            progress.close()
-            self.show_import_preview(preview)
-
-        def failed(error: BaseException) -> None:
-            progress.close()
-            if isinstance(error, CoopDeskError):
-                warn(self, _("Not imported"), error.message)
-            else:
-                raise error
-
-        self._task = run_in_background(self, job, done, failed)
-        progress.canceled.connect(self._task.cancel)
+        self._task = read_in_background(self, _("Reading {file}…").format(file=Path(path).name), self.database.path,
+                                        lambda reader: catalog.preview_import(reader, Path(path)),
+                                        self.show_import_preview, _("Not imported"))
 
     def show_import_preview(self, preview: catalog.CatalogImport) -> ImportPreviewDialog:
         dialog = ImportPreviewDialog(preview, self)
