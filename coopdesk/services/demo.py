@@ -8,10 +8,11 @@ from coopdesk.domain import addresses
 from coopdesk.domain.cooperative import CooperativeDraft, validate_cooperative
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.lots import EventDraft
+from coopdesk.domain.orders import LineDraft, OrderDraft
 from coopdesk.domain.phones import normalize_phone
 from coopdesk.domain.products import ProductDraft, validate_product
 from coopdesk.i18n import _
-from coopdesk.services import cooperative
+from coopdesk.services import cooperative, order_entry
 from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
 from coopdesk.storage import cooperative as coop_store
@@ -125,9 +126,6 @@ DEMO_ORDERS = (
 
 def _write_orders(database: Database, today: date) -> None:
     """A past live session with orders in every status, and one customer flagged for refusing COD."""
-    from coopdesk.domain.orders import LineDraft, OrderDraft
-    from coopdesk.services import order_entry
-
     day = today - timedelta(days=3)
     start = f"{day.isoformat()} 19:30:00"
     session = order_entry.start_session(database, "Live tối — Bún sắn & bí đỏ Hồng Phước", "TikTok",
