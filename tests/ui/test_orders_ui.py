@@ -168,3 +168,20 @@ def test_filter_by_carrier_and_date(window, qtbot):
     page.until.setText("20/11/2026")
     page._apply_filters()
     assert page.model.rowCount() == 8
+
+
+def test_the_lot_column_forces_the_lot(window, qtbot, demo_db):
+    from coopdesk.domain.lots import EventDraft
+    from coopdesk.services import traceability as trace
+
+    newer = trace.create_lot(demo_db, "YDI-BUN-500", parents=[("HP-2025-0001", "50")]).code
+    trace.add_event(demo_db, newer, EventDraft(kind="processing", day="20/11/2026", person="Mai", method="Tráng",
+                                               quantity_kg="20"))
+    trace.add_event(demo_db, newer, EventDraft(kind="packing", day="21/11/2026", person="Mai", packs="10",
+                                               pack_size="500 g"))
+    page = orders_page(window)
+    page.form.phone.setText("0966 555 444")
+    page.form.add_line("YDI-BUN-500", "2")
+    page.form.lines.item(0, 6).setText(newer)
+    assert page.save()
+    assert page.last_saved.lines[0]["lots"] == [{"code": newer, "qty": 2}]

@@ -30,7 +30,7 @@ from coopdesk.i18n import _
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import MoneyEdit, PlacePicker
 
-COL_SKU, COL_NAME, COL_QTY, COL_PRICE, COL_REASON, COL_AMOUNT = range(6)
+COL_SKU, COL_NAME, COL_QTY, COL_PRICE, COL_REASON, COL_AMOUNT, COL_LOT = range(7)
 DELIVERY_NOTES = ("Cho xem hàng", "Cho xem hàng, không cho thử", "Không cho xem hàng", "Gọi trước khi giao")
 
 
@@ -88,9 +88,11 @@ class OrderForm(QWidget):
         self.item.textEdited.connect(self._on_item_edited)
         self.item.returnPressed.connect(self._on_item_enter)
         iv.addWidget(self.item)
-        self.lines = QTableWidget(0, 6)
+        self.lines = QTableWidget(0, 7)
         self.lines.setHorizontalHeaderLabels([_("SKU"), _("Product"), _("Qty"), _("Price"), _("Price reason"),
-                                              _("Amount")])
+                                              _("Amount"), _("Lot")])
+        self.lines.horizontalHeaderItem(COL_LOT).setToolTip(_("Empty: first-expiring packed lot first. "
+                                                               "Type a lot code to take the packs from it."))
         self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.lines.verticalHeader().hide()
@@ -226,7 +228,8 @@ class OrderForm(QWidget):
         r = self.lines.rowCount()
         self.lines.insertRow(r)
         for col, value in ((COL_SKU, item.sku), (COL_NAME, item.name), (COL_QTY, qty or "1"),
-                           (COL_PRICE, f"{item.price_vnd:,}".replace(",", ".")), (COL_REASON, ""), (COL_AMOUNT, "")):
+                           (COL_PRICE, f"{item.price_vnd:,}".replace(",", ".")), (COL_REASON, ""), (COL_AMOUNT, ""),
+                           (COL_LOT, "")):
             cell = QTableWidgetItem(value)
             if col in (COL_SKU, COL_NAME, COL_AMOUNT):
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -275,7 +278,8 @@ class OrderForm(QWidget):
         province, commune = self.place.values()
         cell = self.lines.item
         lines = [LineDraft(item=cell(r, COL_SKU).text(), qty=cell(r, COL_QTY).text(), price=cell(r, COL_PRICE).text(),
-                           price_reason=cell(r, COL_REASON).text()) for r in range(self.lines.rowCount())]
+                           price_reason=cell(r, COL_REASON).text(), lot=cell(r, COL_LOT).text())
+                 for r in range(self.lines.rowCount())]
         pending = self.item.text().strip()
         if pending:
             item, qty = split_item(pending)
