@@ -245,6 +245,19 @@ def cmd_import_diary(args: argparse.Namespace) -> int:
     return 0 if preview.ok else 1
 
 
+def cmd_adjust_stock(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, traceability
+
+    database = datafile.open_data(_data_path(args))
+    try:
+        left = traceability.adjust_stock(database, args.lot, args.packs, args.reason)
+    finally:
+        database.close()
+    _print_json({"lot": args.lot, "on_hand": left}) if args.json else print(
+        _("Lot {lot}: {n} packs on hand.").format(lot=args.lot, n=left))
+    return 0
+
+
 def cmd_recall(args: argparse.Namespace) -> int:
     from coopdesk.services import datafile, traceability
 
@@ -437,6 +450,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("order-template", _("write CoopDesk's order sheet (xlsx) for Facebook, Zalo and phone orders"),
             cmd_order_template)
     p.add_argument("--out", metavar="XLSX", required=True)
+    p = add("adjust-stock", _("put packs back on a packed lot (returned parcels) or take them off"),
+            cmd_adjust_stock)
+    p.add_argument("lot", metavar="LOT")
+    p.add_argument("--packs", type=int, required=True, help=_("packs to add (negative to take off)"))
+    p.add_argument("--reason", required=True)
     p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--reason", required=True)

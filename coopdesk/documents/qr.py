@@ -8,14 +8,6 @@ from coopdesk.domain.errors import CoopDeskError
 from coopdesk.i18n import _
 
 
-def qr_matrix(url: str) -> list[list[bool]]:
-    """The dark/light modules, for drawing as vectors in a PDF (quiet zone not included)."""
-    import segno
-
-    code = segno.make(url, error="m", micro=False)
-    return [[bool(v) for v in row] for row in code.matrix]
-
-
 def write_qr(url: str, target: Path, scale: int = 10) -> Path:
     """Write the QR of ``url`` to a .png or .svg file, with the standard 4-module quiet zone."""
     import segno

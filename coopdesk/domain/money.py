@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from coopdesk.i18n import _
 
@@ -14,16 +13,6 @@ _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
 
 class MoneyError(ValueError):
     """The text is not an amount of đồng."""
-
-
-@dataclass(frozen=True, order=True)
-class Money:
-    """A whole number of đồng. VND has no minor unit, so never a float."""
-
-    dong: int
-
-    def __str__(self) -> str:
-        return format_vnd(self.dong)
 
 
 def parse_vnd(text: str) -> int:

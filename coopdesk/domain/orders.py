@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coopdesk.domain import addresses
-from coopdesk.domain.errors import Collector, FieldError, ValidationError
+from coopdesk.domain.errors import Collector
 from coopdesk.domain.money import MoneyError, parse_vnd
 from coopdesk.domain.phones import Phone, find_phones, normalize_phone
 from coopdesk.domain.text import clean, fold, sort_key
@@ -284,7 +284,3 @@ def check_order(d: OrderDraft, catalog: list[CatalogItem]) -> CheckedOrder:
                         street=clean(d.street), province=province, commune=commune,
                         raw_address=clean(d.raw_address), lines=tuple(lines), shipping=shipping, prepaid=prepaid,
                         cod=cod, delivery_note=clean(d.delivery_note), internal_note=clean(d.internal_note))
-
-
-def refuse(field_key: str, message: str) -> ValidationError:
-    return ValidationError([FieldError(field_key, message)])

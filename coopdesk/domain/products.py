@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from coopdesk.domain import addresses
@@ -266,8 +266,3 @@ def format_weight(grams: int | None) -> str:
         kg = f"{grams / 1000:g}".replace(".", ",")
         return f"{kg} kg"
     return f"{grams} g"
-
-
-def with_id(p: Product, product_id: int) -> Product:
-    """The same product, stored under ``product_id``."""
-    return replace(p, id=product_id)

@@ -378,6 +378,23 @@ def corrections(database: Database, code: str) -> list[dict]:
     return store.corrections(database, lot) if lot else []
 
 
+def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
+    """Put packs back on a packed lot (a returned parcel) or take them off (breakage); returns packs on hand."""
+    state = _state(database, code)
+    if not state.is_packed:
+        raise ValidationError([FieldError("lot", _("Lot {code} is not packed: its stock is counted in kg").format(
+            code=state.lot.code))])
+    if not clean(reason):
+        raise ValidationError([FieldError("reason", _("Reason: say why the stock changes"))])
+    if packs == 0 or state.on_hand()[0] + packs < 0:
+        raise ValidationError([FieldError("packs", _("Packs: {n} would leave lot {code} below zero").format(
+            n=packs, code=state.lot.code))])
+    with database.transaction() as db:
+        order_store.adjust_stock(db, state.lot.id, packs, clean(reason))
+        audit.record(db, "adjust", "lot", state.lot.id, {"packs": packs, "reason": clean(reason)})
+    return _state(database, code).on_hand()[0]
+
+
 def recall_lot(database: Database, code: str, reason: str, day: date | None = None) -> list[str]:
     """Record a recall; returns the lot and every lot made from it, which the recall reaches too."""
     lot = store.lot_id(database, code)

@@ -6,13 +6,7 @@ import json
 
 import sqlite_utils
 
-from coopdesk.storage.database import Database
-
 
 def record(db: sqlite_utils.Database, action: str, entity: str, entity_id: int | None, detail: dict) -> None:
     db.execute("INSERT INTO audit (action, entity, entity_id, detail) VALUES (?, ?, ?, ?)",
                (action, entity, entity_id, json.dumps(detail, ensure_ascii=False, default=str)))
-
-
-def recent(database: Database, limit: int = 50) -> list[dict]:
-    return database.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))

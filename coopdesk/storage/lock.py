@@ -49,7 +49,3 @@ class FileLock:
                 pass
         os.close(self._fd)  # closing drops a POSIX flock
         self._fd = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None

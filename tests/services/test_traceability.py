@@ -126,3 +126,15 @@ def test_filters(demo_db):
     assert [v.code for v in trace.filter_views(items, text="bun kho")] == ["HP-2026-0001"]
     assert {v.code for v in trace.filter_views(items, sku="NL-SAN-TUOI")} == {"HP-2025-0001", "HP-2025-0002"}
     assert [v.code for v in trace.filter_views(items, text="dong moi")] == ["HP-2025-0001"]
+
+
+def test_stock_adjustments(demo_db):
+    before = trace.view(demo_db, "HP-2026-0002").state.on_hand()[0]
+    assert trace.adjust_stock(demo_db, "HP-2026-0002", 3, "Khách hoàn 3 quả") == before + 3
+    assert trace.adjust_stock(demo_db, "HP-2026-0002", -1, "Vỡ khi bốc xếp") == before + 2
+    with pytest.raises(ValidationError):
+        trace.adjust_stock(demo_db, "HP-2026-0002", -1000, "thử")
+    with pytest.raises(ValidationError):
+        trace.adjust_stock(demo_db, "HP-2025-0001", 1, "thử")  # not packed: counted in kg
+    with pytest.raises(ValidationError):
+        trace.adjust_stock(demo_db, "HP-2026-0002", 1, "")

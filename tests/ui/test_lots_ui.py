@@ -148,3 +148,20 @@ def test_export_site_and_diary_from_the_screen(window, qtbot, demo_db, tmp_path,
     page.select_code("HP-2026-0001")
     pdf = page.diary_pdf(tmp_path / "nk.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_correct_an_entry_of_a_packed_lot(window, qtbot, demo_db):
+    page = lots_page(window, qtbot)
+    page.select_code("HP-2026-0002")
+    harvest = next(e for e in trace.view(demo_db, "HP-2026-0002").state.events if e.kind == "harvest")
+    dialog = page.correct_event(harvest)
+    assert dialog.reason.isVisibleTo(dialog) and dialog.quantity.text() == "600"
+    dialog.quantity.setText("620")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.reason.property("hasError")  # a correction needs its reason
+    dialog.reason.setText("Cân lại ở kho")
+    dialog.accept()
+    assert not dialog.isVisible()
+    fixed = next(e for e in trace.view(demo_db, "HP-2026-0002").state.events if e.kind == "harvest")
+    assert fixed.quantity_g == 620_000
+    assert trace.corrections(demo_db, "HP-2026-0002")[-1]["reason"] == "Cân lại ở kho"

@@ -36,7 +36,9 @@ from coopdesk.domain.lots import (
     EventDraft,
     GrowingArea,
     Input,
+    TraceEvent,
     event_label,
+    format_kg,
 )
 from coopdesk.domain.products import format_weight
 from coopdesk.i18n import _
@@ -163,6 +165,31 @@ class EventDialog(QDialog):
         files, _f = QFileDialog.getOpenFileNames(self, _("Choose photos"), "", _("Images (*.png *.jpg *.jpeg *.webp)"))
         for f in files:
             self.photos.addItem(f)
+
+    def set_event(self, e: TraceEvent) -> None:
+        """Fill the dialog with a recorded event, to correct it (the reason is then always asked)."""
+        self.kind.setCurrentIndex(max(self.kind.findData(e.kind), 0))
+        self.day.setText(format_date(e.day))
+        self.person.setCurrentText(e.person)
+        self.area.setCurrentIndex(max(self.area.findData(str(e.area_id) if e.area_id else ""), 0))
+        self.place.setText(e.place)
+        self.input.setCurrentIndex(max(self.input.findData(str(e.input_id) if e.input_id else ""), 0))
+        self.dose.setText(e.dose)
+        self.quantity.setText(format_kg(e.quantity_g).removesuffix(" kg") if e.quantity_g else "")
+        self.packs.setText(str(e.packs or ""))
+        self.pack_size.setText(format_weight(e.pack_size_g) if e.pack_size_g else self.pack_size.text())
+        self.method.setText(e.method)
+        self.lab.setText(e.lab)
+        self.result.setText(e.result)
+        self.passed.setCurrentIndex(max(self.passed.findData({True: "1", False: "0", None: ""}[e.passed]), 0))
+        self.note.setText(e.note)
+        self.private.setChecked(e.private)
+        self.photos.clear()
+        for p in e.photos:
+            self.photos.addItem(p)
+        self.reason.setVisible(True)
+        self.reason_label.setVisible(True)
+        self.reason.setPlaceholderText(_("why this entry is corrected"))
 
     def value(self) -> EventDraft:
         return EventDraft(

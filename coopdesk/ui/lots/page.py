@@ -78,6 +78,7 @@ class LotsPage(QWidget):
         self.site_action = self._action(_("Export trace site…"), QKeySequence("Ctrl+Shift+E"), self.export_site)
         self.registers_action = self._action(_("Households, areas && inputs…"), QKeySequence("Ctrl+R"),
                                              self.open_registers)
+        self.correct_action = self._action(_("Correct an entry…"), None, self.correct_event)
         self.recall_action = self._action(_("Recall…"), None, self.recall)
         layout.addWidget(self.toolbar)
 
@@ -179,7 +180,8 @@ class LotsPage(QWidget):
         self.product_filter.setCurrentIndex(max(self.product_filter.findData(sku or ""), 0))
         self.product_filter.blockSignals(False)
         read_only = self.database.read_only
-        for a in (self.new_action, self.event_action, self.import_action, self.registers_action, self.recall_action):
+        for a in (self.new_action, self.event_action, self.import_action, self.registers_action, self.recall_action,
+                  self.correct_action):
             a.setEnabled(not read_only)
         self.apply_filters()
         if current:
@@ -315,6 +317,42 @@ class LotsPage(QWidget):
         dialog = EventDialog(self, v.code, v.state.is_packed, trace.inputs(self.database),
                              v.areas or list(trace.areas(self.database).values()), members, v.product.net_weight_g,
                              lambda draft, reason: self._save_event(v.code, draft, reason), kind or last)
+        dialog.open()
+        return dialog
+
+    def choose_event(self, v: trace.LotView):  # noqa: ANN201
+        """Ask which diary entry of the lot to correct; None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if not v.state.events:
+            return None
+        registry = trace.inputs(self.database)
+        labels = [f"{format_date(e.day)} · {event_label(e.kind)} · "
+                  f"{' · '.join(publishing.event_details(e, registry, language()))}"[:120] for e in v.state.events]
+        choice, ok = QInputDialog.getItem(self, _("Correct an entry"), _("Which entry of lot {code}?").format(
+            code=v.code), labels, len(labels) - 1, False)
+        return v.state.events[labels.index(choice)] if ok else None
+
+    def correct_event(self, event=None) -> EventDialog | None:  # noqa: ANN001
+        """Open a recorded entry to change it; the change and its reason go into the lot's correction trail."""
+        v = self.selected()
+        if v is None:
+            return None
+        event = event if event is not None and not isinstance(event, bool) else self.choose_event(v)
+        if event is None:
+            return None
+        members = [m["name"].removeprefix("Hộ ").strip() for m in trace.members(self.database)]
+
+        def save(draft, reason: str):  # noqa: ANN001, ANN202
+            fixed = trace.correct_event(self.database, v.code, event.id, draft, reason)
+            self._emit()
+            return fixed
+
+        dialog = EventDialog(self, v.code, True, trace.inputs(self.database),
+                             list(trace.areas(self.database).values()), members, v.product.net_weight_g, save,
+                             event.kind)
+        dialog.setWindowTitle(_("Correct an entry of lot {code}").format(code=v.code))
+        dialog.set_event(event)
         dialog.open()
         return dialog
 
