@@ -120,7 +120,7 @@ def test_order_list_filters_and_status(window, qtbot, demo_db):
     order_id = dialog.order_id
     dialog.move("packed")
     assert oe.get_order(demo_db, order_id)["status"] == "packed"
-    assert "status" in dialog.text.toPlainText()
+    assert "Mới → Đã đóng gói" in dialog.text.toPlainText()
     snapshot(dialog, "order-dialog")
     dialog.reject()
     snapshot(window, "orders-list")

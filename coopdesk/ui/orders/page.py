@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.domain import addresses
 from coopdesk.domain.dates import DateError, parse_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
@@ -67,6 +68,30 @@ class SessionDialog(QDialog):
         f.addRow(buttons)
 
 
+def history_text(action: str, detail: str) -> str:
+    """One line of an order's history in words, not JSON."""
+    import json
+
+    try:
+        d = json.loads(detail or "{}")
+    except ValueError:
+        d = {}
+    if action == "create":
+        return _("created: total {total}, COD {cod}").format(total=format_vnd(d.get("total", 0)),
+                                                             cod=format_vnd(d.get("cod", 0)))
+    if action == "status":
+        return f"{order_status_label(d.get('from', ''))} → {order_status_label(d.get('to', ''))}"
+    if action == "edit":
+        return _("edited: total {old} → {new}").format(old=format_vnd(d.get("before", {}).get("total", 0)),
+                                                       new=format_vnd(d.get("after", {}).get("total", 0)))
+    if action == "cancel_line":
+        return _("line cancelled: {sku} × {qty}").format(sku=d.get("sku", ""), qty=d.get("qty", ""))
+    if action in ("import", "import_update"):
+        changes = ", ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d.items() if isinstance(v, list))
+        return _("imported from {file}").format(file=d.get("file", "")) + (f" ({changes})" if changes else "")
+    return f"{action} {detail}"
+
+
 class OrderDialog(QDialog):
     """One order: its lines and lots, its history, and the next statuses it can take."""
 
@@ -89,8 +114,13 @@ class OrderDialog(QDialog):
 
     def refresh(self) -> None:
         o = order_entry.get_order(self.database, self.order_id)
+        place = ", ".join(x for x in (o["street"], addresses.commune_name(o["commune"]),
+                                      addresses.province_name(o["province"])) if x)
         lines = [_("Order {id} · {status}").format(id=o["id"], status=order_status_label(o["status"])),
-                 f"{o['name']} · {display_phone(o['phone'])}", f"{o['street']} {o['raw_address']}".strip(), ""]
+                 f"{o['name']} · {display_phone(o['phone'])}", place or o["raw_address"]]
+        if o["raw_address"] and o["raw_address"] != place:
+            lines.append(_("As written: {text}").format(text=o["raw_address"]))
+        lines.append("")
         for x in o["lines"]:
             lots = ", ".join(f"{a['code']} ×{a['qty']}" for a in x["lots"]) or _("no lot (oversold)")
             state = _(" (cancelled)") if x["cancelled"] else ""
@@ -98,18 +128,20 @@ class OrderDialog(QDialog):
         lines += ["", _("Total {total} · COD to collect {cod}").format(total=format_vnd(o["total"]),
                                                                        cod=format_vnd(o["cod"])), "", _("History:")]
         for h in order_entry.history(self.database, self.order_id):
-            lines.append(f"{h['at']}  {h['who'] or '-'}  {h['action']}  {h['detail']}")
+            lines.append(f"{h['at'][8:10]}/{h['at'][5:7]}/{h['at'][:4]} {h['at'][11:16]}  {h['who'] or '-'}  "
+                         f"{history_text(h['action'], h['detail'])}")
         self.text.setPlainText("\n".join(lines))
         while self.buttons.count():
             w = self.buttons.takeAt(0).widget()
             if w:
+                w.hide()  # gone at once; Qt frees it on the next turn of the event loop
                 w.deleteLater()
         if self._on_edit is not None and o["status"] in ("new", "packed") and not self.database.read_only:
             edit = QPushButton(_("&Edit order"))
             edit.clicked.connect(lambda: (self._on_edit(self.order_id), self.accept()))
             self.buttons.addWidget(edit)
         for status in sorted(NEXT.get(o["status"], ())):
-            b = QPushButton(_(STATUS_LABELS[status]))
+            b = QPushButton("→ " + _(STATUS_LABELS[status]))
             b.clicked.connect(lambda _c=False, s=status: self.move(s))
             b.setEnabled(not self.database.read_only)
             self.buttons.addWidget(b)
