@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from coopdesk.documents.spreadsheets import check_size
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.text import nfc
 from coopdesk.i18n import _
@@ -50,16 +51,8 @@ def _decode(data: bytes, name: str) -> str:
 def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Order ID") -> Table:
     """Read a CSV or XLSX export; refuse an empty, huge, damaged or unknown file with a message naming it."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise CoopDeskError(_("Cannot read {file}: {detail}").format(file=path.name, detail=e.strerror)) from e
-    if size == 0:
-        raise CoopDeskError(_("{file} is empty.").format(file=path.name))
-    if size > MAX_BYTES:
-        raise CoopDeskError(_("{file} is {mb} MB, larger than any order export ({limit} MB at most). Is it the "
-                              "right file?").format(file=path.name, mb=size // (1024 * 1024),
-                                                     limit=MAX_BYTES // (1024 * 1024)))
+    check_size(path, MAX_BYTES, _("{file} is {mb} MB, larger than any order export ({limit} MB at most). "
+                                  "Is it the right file?"))
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path, sheet, first_column)

@@ -69,20 +69,29 @@ def write_xlsx(sheets: list[tuple[str, list[str], list[list[object]]]]) -> bytes
     return buf.getvalue()
 
 
-def read_xlsx(path: Path) -> list[Sheet]:
-    """Every sheet of an xlsx file as text rows; a clear error for what is not an xlsx file."""
-    from openpyxl import load_workbook
+def check_size(path: Path, max_bytes: int, too_large: str) -> int:
+    """The file's size; a missing, empty or oversized file is refused with a message naming it.
 
-    path = Path(path)
+    ``too_large`` is the translated message, with {file}, {mb} and {limit} (MB) to fill.
+    """
     try:
         size = path.stat().st_size
     except OSError as e:
         raise CoopDeskError(_("Cannot read {file}: {detail}").format(file=path.name, detail=e.strerror)) from e
     if size == 0:
         raise CoopDeskError(_("{file} is empty.").format(file=path.name))
-    if size > MAX_BYTES:
-        raise CoopDeskError(_("{file} is too large ({mb} MB) for a catalog.").format(
-            file=path.name, mb=size // (1024 * 1024)))
+    if size > max_bytes:
+        raise CoopDeskError(too_large.format(file=path.name, mb=size // (1024 * 1024),
+                                             limit=max_bytes // (1024 * 1024)))
+    return size
+
+
+def read_xlsx(path: Path) -> list[Sheet]:
+    """Every sheet of an xlsx file as text rows; a clear error for what is not an xlsx file."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    check_size(path, MAX_BYTES, _("{file} is too large ({mb} MB) for a catalog."))
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -122,3 +131,20 @@ def columns_of(sheet: Sheet, spec: tuple[tuple[str, str, str], ...]) -> dict[str
                 found[key] = by_key[header_key(name)]
                 break
     return found
+
+
+def sheet_with_columns(sheets: list[Sheet], file: str, name: str, spec: tuple[tuple[str, str, str], ...],
+                       required: tuple[str, ...], no_sheet: str) -> tuple[Sheet, dict[str, str]]:
+    """The sheet called ``name`` (else the first) and its columns; refuse it when a required column is missing.
+
+    ``no_sheet`` is the translated message for a file without sheets, with {file} to fill.
+    """
+    sheet = next((s for s in sheets if header_key(s.name) == header_key(name)), sheets[0] if sheets else None)
+    if sheet is None:
+        raise CoopDeskError(no_sheet.format(file=file))
+    cols = columns_of(sheet, spec)
+    missing = [vi for key, vi, _en in spec if key in required and key not in cols]
+    if missing:
+        raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(
+            file=file, sheet=sheet.name, columns=", ".join(f"“{m}”" for m in missing)))
+    return sheet, cols

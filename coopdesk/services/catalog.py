@@ -175,15 +175,9 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
     """Read and check a catalog xlsx without writing anything."""
     sheets = spreadsheets.read_xlsx(Path(source))
     result = CatalogImport(Path(source).name)
-    product_sheet = next((s for s in sheets if spreadsheets.header_key(s.name) == spreadsheets.header_key(
-        PRODUCT_SHEET)), sheets[0] if sheets else None)
-    if product_sheet is None:
-        raise CoopDeskError(_("{file} has no sheet of products.").format(file=result.file))
-    cols = spreadsheets.columns_of(product_sheet, COLUMNS)
-    missing = [vi for key, vi, _en in COLUMNS if key in ("sku", "name", "price") and key not in cols]
-    if missing:
-        raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(
-            file=result.file, sheet=product_sheet.name, columns=", ".join(f"“{m}”" for m in missing)))
+    product_sheet, cols = spreadsheets.sheet_with_columns(sheets, result.file, PRODUCT_SHEET, COLUMNS,
+                                                          ("sku", "name", "price"),
+                                                          _("{file} has no sheet of products."))
     cert_rows: dict[str, list[dict[str, str]]] = {}
     cert_sheet = next((s for s in sheets if s is not product_sheet and
                        spreadsheets.header_key(s.name) == spreadsheets.header_key(CERT_SHEET)), None)

@@ -135,16 +135,9 @@ def preview_diary(database: Database, code: str, source: Path, today: date | Non
     """Check every row through the same rules as the 'add event' dialog, in date order; store nothing."""
     today = today or date.today()
     sheets = spreadsheets.read_xlsx(Path(source))
-    sheet = next((s for s in sheets if spreadsheets.header_key(s.name) == spreadsheets.header_key(SHEET)),
-                 sheets[0] if sheets else None)
     result = DiaryImport(Path(source).name, code.upper())
-    if sheet is None:
-        raise CoopDeskError(_("{file} has no diary sheet.").format(file=result.file))
-    cols = spreadsheets.columns_of(sheet, TEMPLATE_COLUMNS)
-    missing = [vi for key, vi, _en in TEMPLATE_COLUMNS if key in ("day", "kind", "person") and key not in cols]
-    if missing:
-        raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(
-            file=result.file, sheet=sheet.name, columns=", ".join(f"“{m}”" for m in missing)))
+    sheet, cols = spreadsheets.sheet_with_columns(sheets, result.file, SHEET, TEMPLATE_COLUMNS,
+                                                  ("day", "kind", "person"), _("{file} has no diary sheet."))
     state = traceability.view(database, code).state
     if state.is_packed and not reason.strip():
         raise CoopDeskError(_("Lot {code} is packed and locked: give a reason to add diary entries to it.").format(
