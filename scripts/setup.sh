@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Set up CoopDesk on Debian/Ubuntu: system libraries for Qt (and poppler for the tests), then a
-# Python 3.12+ virtual environment in .venv with CoopDesk installed into it.
+# Python 3.12+ virtual environment in .venv holding exactly the versions in uv.lock.
 #   scripts/setup.sh          the app
 #   scripts/setup.sh test     the app and what the tests need
+# To update the locked versions (after changing pyproject.toml, or to take newer releases):
+#   scripts/update-lock.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras=${1:-}
+UV_VERSION=0.13.9
 
 # 1. System packages (only what is missing; apt needs root).
 pkgs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
@@ -45,19 +48,20 @@ if [ -z "$py" ]; then
     echo "CoopDesk needs Python 3.12 or newer (PySide6 6.12 crashes on 3.11; the 2025 address data needs 3.12)." >&2
     exit 1
 fi
+py=$("$py" -c 'import sys; print(sys.executable)')
 
-# 3. The virtual environment, reinstalled only when pyproject.toml changed.
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then
-    rm -rf .venv
-    "$py" -m venv .venv
+# 3. uv, itself pinned, in a small tools environment of its own (.tools).
+if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    rm -rf .tools
+    "$py" -m venv .tools
+    .tools/bin/python -m pip install -q --disable-pip-version-check "uv==$UV_VERSION"
 fi
-stamp=.venv/.coopdesk-installed-${extras:-app}
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    if [ "$extras" = test ]; then
-        .venv/bin/python -m pip install -q -e '.[test]'
-    else
-        .venv/bin/python -m pip install -q -e .
-    fi
-    touch "$stamp"
+
+# 4. The virtual environment: exactly the lock. --locked fails when pyproject.toml and uv.lock disagree.
+export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv
+if [ "$extras" = test ]; then
+    .tools/bin/uv sync --quiet --locked --python "$py" --extra test
+else
+    # --inexact: starting the app after the tests keeps the test tools installed.
+    .tools/bin/uv sync --quiet --locked --python "$py" --inexact
 fi

@@ -47,3 +47,17 @@ def test_switching_language():
     i18n.set_language("vi")
     assert i18n._("Products") == "Sản phẩm"
     assert i18n._("Trace & recall") == "Truy xuất/Thu hồi"
+
+
+def test_no_gettext_keyword_is_subscripted():
+    """Babel 2.19 extracts ``t["x"]`` as a message when ``t`` is a keyword; keep names apart so no
+    Babel version can mistake data keys for texts."""
+    import ast
+
+    keywords = {"_", "N_", "t", "ngettext"}
+    clashes = []
+    for path in sorted((ROOT / "coopdesk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in keywords:
+                clashes.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert clashes == []

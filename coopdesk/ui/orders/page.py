@@ -334,11 +334,11 @@ class OrdersPage(QWidget):
         if s is None:
             self.session_label.setText(_("No live session open — orders are saved without one (Ctrl+L starts one)"))
             return
-        t = order_entry.tally(self.database, s["id"])
+        tally = order_entry.tally(self.database, s["id"])
         self.session_label.setText(_("● {name} ({channel}): {orders} orders · {items} packs · {revenue} · COD {cod}")
-                                   .format(name=s["name"], channel=s["channel"] or "-", orders=t["orders"],
-                                           items=t["items"], revenue=format_vnd(t["revenue"]),
-                                           cod=format_vnd(t["cod"])))
+                                   .format(name=s["name"], channel=s["channel"] or "-", orders=tally["orders"],
+                                           items=tally["items"], revenue=format_vnd(tally["revenue"]),
+                                           cod=format_vnd(tally["cod"])))
 
     # --- the desk ---
     def on_phone_entered(self, text: str) -> None:
