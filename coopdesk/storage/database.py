@@ -43,29 +43,70 @@ class Database:
         self.db = sqlite_utils.Database(conn)
         self.lock = lock
         self.read_only = read_only
+        self._depth = 0  # unit-of-work nesting: 0 outside, 1 in the transaction, more in savepoints
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One BEGIN IMMEDIATE … COMMIT: all of it lands, or none of it."""
+        """One BEGIN IMMEDIATE … COMMIT: all of it lands, or none of it.
+
+        Nested calls join the outer transaction through a SAVEPOINT, so a service that calls another
+        service (an import creating products) is still one operation: the outer COMMIT or ROLLBACK decides.
+        """
+        with self.unit_of_work():
+            yield self.db
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Database]:
+        """Take the write lock (BEGIN IMMEDIATE) before the reads that decide a write (Cosmic Python's UoW).
+
+        Reads made through this Database inside the block see the data as it is committed, with no other
+        writer able to change it until COMMIT. Nested blocks become savepoints.
+        """
         if self.read_only:
             raise ReadOnlyDatabase(_("This data file is open read-only (another CoopDesk is using it): "
                                      "nothing was saved."))
+        if self._depth:
+            yield from self._savepoint()
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from e
+        self._depth = 1
         try:
-            yield self.db
+            yield self
         except BaseException:
+            self._depth = 0
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        self._depth = 0
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise translate(e, str(self.path)) from e
+
+    def _savepoint(self) -> Iterator[Database]:
+        name = f"uow{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        self._depth -= 1
+        self.conn.execute(f"RELEASE {name}")
+
+    @property
+    def in_unit_of_work(self) -> bool:
+        """True inside ``unit_of_work()`` or ``transaction()``."""
+        return self._depth > 0
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         """Rows as dicts; SQLite errors become StorageError."""

@@ -137,7 +137,37 @@ def update_order(db: sqlite_utils.Database, order_id: int, customer_id: int, o: 
                   updated_at=datetime('now','localtime') WHERE id=?""",
                (customer_id, o.phone.e164, o.name, o.street, o.province, o.commune, o.raw_address, o.shipping,
                 o.prepaid, o.total, o.cod, o.delivery_note, o.internal_note, search_text, order_id))
-    db.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
+
+
+def update_line(db: sqlite_utils.Database, line_id: int, line: OrderLine) -> None:
+    """Change a stored line in place (its allocations are handled apart: they are facts of the parcel)."""
+    db.execute("UPDATE order_lines SET product_id=?, sku=?, name=?, qty=?, unit_price=?, discount=?, price_reason=? "
+               "WHERE id=?", (line.product_id, line.sku, line.name, line.qty, line.unit_price, line.discount,
+                              line.price_reason, line_id))
+
+
+def delete_line(db: sqlite_utils.Database, line_id: int) -> None:
+    """A line taken out of an order while editing it: its packs go back to their lots."""
+    db.execute("DELETE FROM allocations WHERE line_id = ?", (line_id,))
+    db.execute("DELETE FROM order_lines WHERE id = ?", (line_id,))
+
+
+def release_allocations(db: sqlite_utils.Database, line_id: int) -> None:
+    """Give every pack of one line back to its lot (the line stays)."""
+    db.execute("DELETE FROM allocations WHERE line_id = ?", (line_id,))
+
+
+def trim_allocations(db: sqlite_utils.Database, line_id: int, packs: int) -> None:
+    """Give ``packs`` of a line back, the last-taken lot first."""
+    rows = db.execute("SELECT id, qty FROM allocations WHERE line_id = ? ORDER BY id DESC", (line_id,)).fetchall()
+    for alloc_id, qty in rows:
+        if packs <= 0:
+            break
+        if qty <= packs:
+            db.execute("DELETE FROM allocations WHERE id = ?", (alloc_id,))
+        else:
+            db.execute("UPDATE allocations SET qty = ? WHERE id = ?", (qty - packs, alloc_id))
+        packs -= min(qty, packs)
 
 
 def sku_map(database: Database, platform: str) -> dict[str, tuple[int | None, str]]:

@@ -31,7 +31,7 @@ from coopdesk.domain import addresses
 from coopdesk.domain.dates import DateError, parse_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
-from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, OrderDraft, order_status_label
+from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, order_status_label
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry, order_import
@@ -363,19 +363,12 @@ class OrdersPage(QWidget):
 
     def edit_order(self, order_id: int) -> None:
         """Load a saved order into the form; saving then changes it and keeps the change in its history."""
-        o = order_entry.get_order(self.database, order_id)
-        draft = OrderDraft(phone=display_phone(o["phone"]), name=o["name"], street=o["street"],
-                           province=str(o["province"] or ""), commune=str(o["commune"] or ""),
-                           raw_address=o["raw_address"], shipping=str(o["shipping"] or ""),
-                           prepaid=str(o["prepaid"] or ""), delivery_note=o["delivery_note"],
-                           internal_note=o["internal_note"])
+        try:
+            draft = order_entry.draft_for_edit(self.database, order_id)
+        except CoopDeskError as e:
+            warn(self, _("Cannot edit"), e.message)
+            return
         self.form.set_value(draft)
-        for x in o["lines"]:
-            if not x["cancelled"]:
-                self.form.add_line(x["sku"], str(x["qty"]))
-                row = self.form.lines.rowCount() - 1
-                self.form.lines.item(row, 3).setText(f"{x['unit_price']:,}".replace(",", "."))
-                self.form.lines.item(row, 4).setText(x["price_reason"])
         self.editing_id = order_id
         self.form.customer_card.setText(_("Editing order {id}: Enter saves the change, Esc leaves it.").format(
             id=order_id))
