@@ -221,24 +221,28 @@ def _customer_key(o: ImportedOrder) -> str:
 
 
 def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | None] | None = None,
-                 cancel: threading.Event | None = None) -> Iterator[tuple[int, int]]:
+                 cancel: threading.Event | None = None, create: list[str] | tuple[str, ...] = ()
+                 ) -> Iterator[tuple[int, int]]:
     """Write the plan in one transaction, yielding (done, total) between chunks; cancel rolls all of it back.
 
     ``mapping`` answers the unknown SKUs: a product id, or None to keep (skip) the lines unmapped; answers are
-    remembered for the next import.
+    remembered for the next import. ``create`` names unknown SKUs to add to the catalog: they are created in
+    the same transaction, so a cancelled or failed import leaves no product behind either.
     """
     if plan.rejected:
         raise CoopDeskError(_("{file} has {n} rejected rows: fix them and import again; nothing was stored.").format(
             file=plan.file, n=len(plan.rejected)))
-    mapping = mapping or {}
-    sku_to_product = dict(plan.sku_to_product)
-    for sku, product_id in mapping.items():
-        sku_to_product[sku.upper()] = product_id
-    products = {r["id"]: r for r in product_store.catalog_rows(database)}
-    recalled = traceability.recalled_lot_ids(database)
+    mapping = dict(mapping or {})
     total = len(plan.new) + len(plan.updates)
     done = 0
-    with database.transaction() as db:
+    with database.unit_of_work():
+        db = database.db
+        mapping.update(create_products_for(database, plan, list(create)))  # a savepoint inside this transaction
+        sku_to_product = dict(plan.sku_to_product)
+        for sku, product_id in mapping.items():
+            sku_to_product[sku.upper()] = product_id
+        products = {r["id"]: r for r in product_store.catalog_rows(database)}
+        recalled = traceability.recalled_lot_ids(database)
         for sku, product_id in mapping.items():
             store.remember_sku(db, plan.platform, sku, product_id, "map" if product_id else "skip")
             if product_id:
@@ -328,15 +332,20 @@ def _allocate(db, stock: dict, product_id: int, products: dict, recalled: set[in
 
 def commit_import(database: Database, plan: ImportPlan, mapping: dict[str, int | None] | None = None,
                   cancel: threading.Event | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Changes:
-    for done, total in commit_steps(database, plan, mapping, cancel):
+                  progress: Callable[[int, int], None] | None = None,
+                  create: list[str] | tuple[str, ...] = ()) -> Changes:
+    """The whole import as one operation: products for ``create``, SKU answers, orders; all or nothing."""
+    for done, total in commit_steps(database, plan, mapping, cancel, create):
         if progress:
             progress(done, total)
-    return Changes(orders=True, lots=True)
+    return Changes(orders=True, lots=True, products=bool(create))
 
 
 def create_products_for(database: Database, plan: ImportPlan, skus: list[str]) -> dict[str, int]:
-    """Add unknown platform SKUs to the catalog (name and price from the export); returns SKU -> product id."""
+    """Add unknown platform SKUs to the catalog (name and price from the export); returns SKU -> product id.
+
+    Called by ``commit_steps`` inside the import's transaction; on its own it commits each product.
+    """
     from coopdesk.domain.products import ProductDraft
     from coopdesk.services.catalog import save_product
 

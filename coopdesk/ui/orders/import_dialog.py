@@ -144,11 +144,6 @@ class OrderImport(QObject):
 
     def commit(self, plan: order_import.ImportPlan) -> None:
         mapping, create = self.dialog.choices() if self.dialog else ({}, [])
-        try:
-            mapping.update(order_import.create_products_for(self.database, plan, create))
-        except CoopDeskError as e:
-            warn(self.page, _("Not imported"), e.message)
-            return
         total = len(plan.new) + len(plan.updates)
         self.progress = QProgressDialog(_("Importing {n} orders…").format(n=total), _("Cancel"), 0, max(total, 1),
                                         self.page)
@@ -161,7 +156,9 @@ class OrderImport(QObject):
 
         def job(_cancel: threading.Event):  # noqa: ANN202
             # The window is modal while this runs, so this thread alone uses the data file's connection.
-            order_import.commit_import(database, plan, mapping, self.stop, lambda d, t: signals.moved.emit(d, t))
+            # One operation, one transaction: the new products are created inside the import's transaction.
+            order_import.commit_import(database, plan, mapping, self.stop, lambda d, t: signals.moved.emit(d, t),
+                                       create=create)
             return plan.report()
 
         def done(report) -> None:  # noqa: ANN001
