@@ -17,6 +17,7 @@ from coopdesk.domain.products import CertStatus, Product, ProductDraft, format_w
 from coopdesk.domain.text import fold
 from coopdesk.i18n import _
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import products as store
 from coopdesk.storage.database import Database
@@ -98,6 +99,7 @@ def media_path(database: Database, name: str) -> Path | None:
     return p if p.exists() else None
 
 
+@atomic
 def save_product(database: Database, draft: ProductDraft, product_id: int | None = None) -> tuple[Product, Changes]:
     """Validate and save one product in one transaction; nothing is written when a field is wrong."""
     skus = store.by_sku(database)
@@ -110,6 +112,7 @@ def save_product(database: Database, draft: ProductDraft, product_id: int | None
     return replace(product, id=new_id), Changes(products=True)
 
 
+@atomic
 def delete_product(database: Database, product_id: int) -> Changes:
     """Delete a product that no lot refers to; a product with lots stays, for traceability."""
     lots = store.lot_count(database, product_id)
@@ -219,6 +222,7 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
     return result
 
 
+@atomic
 def commit_import(database: Database, preview: CatalogImport) -> Changes:
     """Store a previewed import, all or nothing; refused while any row has an error."""
     if not preview.ok:

@@ -26,6 +26,7 @@ from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services import traceability
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import orders as store
 from coopdesk.storage import products as product_store
 from coopdesk.storage.database import Database
@@ -63,6 +64,7 @@ def _catalog(database: Database) -> tuple[list[CatalogItem], dict[int, int | Non
 
 # --- sessions ----------------------------------------------------------------------------------------
 
+@atomic
 def start_session(database: Database, name: str, channel: str = "", host: str = "",
                   started_at: str | None = None) -> int:
     name = clean(name)
@@ -72,6 +74,7 @@ def start_session(database: Database, name: str, channel: str = "", host: str = 
         return store.start_session(db, name, clean(channel), clean(host), started_at)
 
 
+@atomic
 def end_session(database: Database, session_id: int, ended_at: str | None = None) -> None:
     with database.transaction() as db:
         store.end_session(db, session_id, ended_at)
@@ -128,6 +131,7 @@ def find_customer(database: Database, phone_text: str) -> CustomerCard | None:
                         h["orders"], h["delivered"], h["returned"], bool(row["flag_bom"]), row["flag_reason"])
 
 
+@atomic
 def flag_customer(database: Database, phone_text: str, reason: str, flagged: bool = True) -> None:
     """Mark a customer who refused or faked orders (bom hàng); the desk warns when they order again."""
     card = find_customer(database, phone_text)

@@ -32,6 +32,7 @@ from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services.catalog import copy_media
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit, settings
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import lots as store
@@ -62,6 +63,7 @@ class LotView:
 
 # --- registers ---------------------------------------------------------------------------------------
 
+@atomic
 def add_member(database: Database, name: str, phone: str = "", street: str = "", note: str = "",
                private: bool = False) -> int:
     """A member household; ``private`` keeps its name off the public pages."""
@@ -84,6 +86,7 @@ def add_member(database: Database, name: str, phone: str = "", street: str = "",
     return member_id
 
 
+@atomic
 def save_area(database: Database, name: str, area_m2: str = "", province: str = "", commune: str = "",
               code: str = "", gps: str = "", member_id: int | None = None, area_id: int | None = None) -> GrowingArea:
     """A growing area: name, size in m², commune of the 2025 map, optional area code and GPS point."""
@@ -114,6 +117,7 @@ def save_area(database: Database, name: str, area_m2: str = "", province: str = 
     return replace(area, id=new_id)
 
 
+@atomic
 def save_input(database: Database, kind: str, name: str, active_ingredient: str = "", registration_no: str = "",
                phi_days: str = "", unit: str = "", input_id: int | None = None) -> Input:
     """An entry of the inputs register; pesticides need their pre-harvest interval."""
@@ -159,6 +163,7 @@ def lot_pattern(database: Database) -> str:
     return str(settings.get(database, "lot_code_pattern") or DEFAULT_LOT_PATTERN)
 
 
+@atomic
 def set_lot_pattern(database: Database, pattern: str) -> Changes:
     checked = check_lot_pattern(pattern)
     with database.transaction() as db:
@@ -166,6 +171,7 @@ def set_lot_pattern(database: Database, pattern: str) -> Changes:
     return Changes(settings=True)
 
 
+@atomic
 def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: list[int] | None = None,
                parents: list[tuple[str, str]] | None = None, note: str = "", day: date | None = None) -> Lot:
     """A new lot with the next code of the cooperative's pattern; ``parents`` are (lot code, kg taken)."""
@@ -321,6 +327,7 @@ def _needs_reason(state: LotState, reason: str) -> str:
     return reason
 
 
+@atomic
 def add_event(database: Database, code: str, draft: EventDraft, reason: str = "",
               today: date | None = None) -> TraceEvent:
     """Add one event through every rule; a packed lot takes it only as a correction with a reason."""
@@ -339,6 +346,7 @@ def add_event(database: Database, code: str, draft: EventDraft, reason: str = ""
     return replace(event, id=event_id)
 
 
+@atomic
 def correct_event(database: Database, code: str, event_id: int, draft: EventDraft, reason: str,
                   today: date | None = None) -> TraceEvent:
     """Change an event; the old and new values and the reason go into the lot's correction trail."""
@@ -360,6 +368,7 @@ def correct_event(database: Database, code: str, event_id: int, draft: EventDraf
     return event
 
 
+@atomic
 def delete_event(database: Database, code: str, event_id: int, reason: str) -> None:
     """Remove an event, keeping it in the correction trail with the reason."""
     state = _state(database, code)
@@ -378,6 +387,7 @@ def corrections(database: Database, code: str) -> list[dict]:
     return store.corrections(database, lot) if lot else []
 
 
+@atomic
 def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
     """Put packs back on a packed lot (a returned parcel) or take them off (breakage); returns packs on hand."""
     state = _state(database, code)
@@ -395,6 +405,7 @@ def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
     return _state(database, code).on_hand()[0]
 
 
+@atomic
 def recall_lot(database: Database, code: str, reason: str, day: date | None = None) -> list[str]:
     """Record a recall; returns the lot and every lot made from it, which the recall reaches too."""
     lot = store.lot_id(database, code)
