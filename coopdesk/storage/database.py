@@ -75,18 +75,28 @@ class Database:
         self._depth = 1
         try:
             yield self
+        except sqlite3.Error as e:  # a full disk, a lost USB stick… or a bug: classified by its result code
+            self._depth = 0
+            self._rollback()
+            raise translate(e, str(self.path)) from e
         except BaseException:
             self._depth = 0
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         self._depth = 0
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._rollback()
             raise translate(e, str(self.path)) from e
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (SQLITE_FULL, SQLITE_IOERR): then there is nothing to undo.
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def _savepoint(self) -> Iterator[Database]:
         name = f"uow{self._depth}"
@@ -97,8 +107,11 @@ class Database:
         except BaseException:
             self._depth -= 1
             if self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
+                try:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                except sqlite3.Error:
+                    pass  # SQLite already rolled the whole transaction back; the outer level reports it
             raise
         self._depth -= 1
         self.conn.execute(f"RELEASE {name}")

@@ -205,3 +205,21 @@ def test_editing_the_street_keeps_the_lot_column_and_the_lots(window, qtbot, dem
     page.form.street.setText("Số 9 ngõ 3")
     assert page.save()
     assert [x["lots"] for x in oe.get_order(demo_db, 6)["lines"]] == before
+
+
+def test_a_full_disk_on_save_is_a_message_and_the_form_keeps_the_order(window, qtbot, demo_db,
+                                                                        _no_blocking_message_boxes):
+    page = orders_page(window)
+    count = len(oe.order_rows(demo_db))
+    page.form.phone.setText("0966 555 444")
+    page.form.name.setText("Lê Thị Hạnh")
+    page.form.add_line("YDI-BUN-500", "2")
+    page.form.internal_note.setText("giao giờ hành chính " * 2000)
+    pages = demo_db.conn.execute("PRAGMA page_count").fetchone()[0]
+    demo_db.conn.execute(f"PRAGMA max_page_count = {pages}")
+    assert not page.save()
+    assert len(_no_blocking_message_boxes) == 1 and "đầy" in _no_blocking_message_boxes[0]
+    assert page.form.phone.text() == "0966 555 444" and page.form.lines.rowCount() == 1  # nothing typed is lost
+    demo_db.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert len(oe.order_rows(demo_db)) == count
+    assert page.save() and len(oe.order_rows(demo_db)) == count + 1
