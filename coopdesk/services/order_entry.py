@@ -385,8 +385,8 @@ def history(database: Database, order_id: int) -> list[dict]:
     return store.history(database, order_id)
 
 
-def order_rows(database: Database, session_id: int | None = None) -> list[tuple]:
-    return store.order_rows(database, session_id)
+def order_rows(database: Database, session_id: int | None = None, ids: list[int] | None = None) -> list[tuple]:
+    return store.order_rows(database, session_id, ids)
 
 
 def orders_json(database: Database, session_id: int | None = None) -> list[dict]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,6 +34,7 @@ from coopdesk.domain.tiktok import (
 from coopdesk.i18n import _
 from coopdesk.services import traceability
 from coopdesk.services.changes import Changes
+from coopdesk.services.progress import Progress
 from coopdesk.storage import imports as bulk
 from coopdesk.storage import orders as store
 from coopdesk.storage import products as product_store
@@ -339,6 +340,19 @@ def commit_import(database: Database, plan: ImportPlan, mapping: dict[str, int |
         if progress:
             progress(done, total)
     return Changes(orders=True, lots=True, products=bool(create))
+
+
+def commit_job(database: Database, plan: ImportPlan, mapping: dict[str, int | None] | None = None,
+               create: list[str] | tuple[str, ...] = ()) -> Generator[Progress, None, tuple[dict, Changes]]:
+    """The import as a long job for the background runner: yields Progress, returns (report, Changes).
+
+    Closing the generator (Cancel) rolls the whole import back, new products included.
+    """
+    total = len(plan.new) + len(plan.updates)
+    yield Progress(0, total, _("Importing {n} orders…").format(n=total))
+    for done, total in commit_steps(database, plan, mapping, None, create):
+        yield Progress(done, total)
+    return plan.report(), Changes(orders=True, lots=True, products=bool(create))
 
 
 def create_products_for(database: Database, plan: ImportPlan, skus: list[str]) -> dict[str, int]:

@@ -131,7 +131,7 @@ class Database:
     def close(self) -> None:
         """Checkpoint (so the file stands alone), close and release the lock."""
         try:
-            if not self.read_only:
+            if not self.read_only and self.lock is not None:  # the owner's connection, not a worker's
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass
@@ -143,10 +143,10 @@ class Database:
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+                               timeout=BUSY_TIMEOUT_MS / 1000)
     else:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                               check_same_thread=False)
+        # check_same_thread stays on: a connection belongs to the thread that opened it (workers open their own).
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     if not read_only:
@@ -155,6 +155,16 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
             raise StorageError(_("Cannot switch {path} to WAL mode (got {mode}).").format(path=path, mode=mode))
     conn.execute("PRAGMA synchronous=FULL")
     return conn
+
+
+def connect_worker(path: Path) -> Database:
+    """A read-write connection of its own for a worker thread of the process that holds the file's lock.
+
+    Open it on the worker thread and close it there. Its writes and the window's are serialised by
+    SQLite's write lock (each unit of work begins with BEGIN IMMEDIATE and waits up to the busy timeout).
+    """
+    path = Path(path)
+    return Database(path, _connect(path, False), None, False)
 
 
 def check_file(path: Path, full: bool = False) -> CheckResult:

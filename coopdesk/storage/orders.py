@@ -261,10 +261,13 @@ def get_order(database: Database, order_id: int) -> dict | None:
     return order
 
 
-def order_rows(database: Database, session_id: int | None = None) -> list[tuple]:
+def order_rows(database: Database, session_id: int | None = None, ids: list[int] | None = None) -> list[tuple]:
     """The order list's rows, newest first: id, created, name, phone, total, cod, status, session, carrier,
-    search text, item summary."""
+    search text, item summary. ``ids`` reads only those orders (a page updating the rows a save touched)."""
     where, params = ("WHERE o.session_id = ?", (session_id,)) if session_id else ("", ())
+    if ids is not None:
+        ids = sorted(ids)
+        where, params = f"WHERE o.id IN ({','.join('?' * len(ids))})", tuple(ids)
     return [tuple(r.values()) for r in database.query(f"""
         SELECT o.id, o.created_at, o.name, o.phone, o.total, o.cod, o.status, o.session_id, o.carrier,
                o.search_text,

@@ -26,6 +26,7 @@ from coopdesk.services import cooperative, datafile
 from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
 from coopdesk.ui.lots.page import LotsPage
+from coopdesk.ui.operations import Operations
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self._on_backup_timer)
+        self.ops = Operations(self)  # the one runner for screen operations and the one writer thread
+        self._pending: dict[QWidget, Changes] = {}  # what hidden pages have yet to catch up with
         self._build()
         self.restart_backup_timer()
 
@@ -102,6 +105,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self.pages.append(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._pending = {}
+        self.stack.currentChanged.connect(self._on_page_shown)
         outer.addWidget(self.nav)
         right = QWidget()
         r = QVBoxLayout(right)
@@ -184,14 +189,34 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(banners))
         self.setWindowTitle(self._title())
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Tell every page what a write changed (Anki's operation_did_execute)."""
-        self.products_page.on_changes(changes)
-        self.lots_page.on_changes(changes)
-        self.orders_page.on_changes(changes)
-        self.settings_page.on_changes(changes)
+    def apply_changes(self, changes: Changes, initiator: object | None = None) -> None:
+        """Tell the pages what a write changed (Anki's operation_did_execute).
+
+        The page on screen updates now (only the rows named, when the Changes names them); a hidden
+        page only notes the change and catches up once when it is shown (Anki's _refresh_needed), so
+        a save at the desk never reloads the screens nobody is looking at.
+        """
+        current = self.stack.currentWidget()
+        for page in self.pages:
+            if not hasattr(page, "on_changes"):
+                continue
+            if page is current:
+                page.on_changes(changes)
+            else:
+                old = self._pending.get(page)
+                self._pending[page] = changes if old is None else old | changes
         if changes.cooperative:
             self.setWindowTitle(self._title())
+
+    def is_stale(self, page: QWidget) -> bool:
+        """True when a hidden page has changes to catch up with."""
+        return page in self._pending
+
+    def _on_page_shown(self, index: int) -> None:
+        page = self.stack.widget(index)
+        pending = self._pending.pop(page, None)
+        if pending is not None:
+            page.on_changes(pending)
 
     # --- language ---
     def switch_language(self, code: str) -> None:
@@ -209,6 +234,9 @@ class MainWindow(QMainWindow):
         self.backup_timer.start(minutes * 60 * 1000)
 
     def _on_backup_timer(self) -> None:
+        if self.ops.writing:  # never make the window wait behind an import's commit: try again in a minute
+            QTimer.singleShot(60_000, self._on_backup_timer)
+            return
         try:
             made = datafile.auto_backup(self.database)
         except CoopDeskError as e:

@@ -310,8 +310,20 @@ class OrdersPage(QWidget):
         self.form.save_button.setEnabled(not ro)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.orders or changes.products or changes.lots:
+        """Update the orders a write names, in place; reload only for changes that name no rows."""
+        ids = changes.rows_only("orders")
+        if changes.products or (changes.orders and ids is None):
             self.refresh()
+            return
+        if ids is None:
+            return  # lots alone: the list shows no stock (the desk asks for it while typing)
+        rows = order_entry.order_rows(self.database, ids=sorted(ids))
+        self.model.upsert(rows)
+        carriers = {self.carrier_filter.itemData(i) for i in range(self.carrier_filter.count())}
+        for carrier in sorted({r[8] for r in rows if r[8]} - carriers):
+            self.carrier_filter.addItem(carrier, carrier)
+        self._update_count()
+        self._update_session()
 
     def _apply_filters(self) -> None:
         def iso(edit: DateEdit) -> str:
@@ -324,6 +336,9 @@ class OrdersPage(QWidget):
         self.model.set_filters(self.search.text(), self.status_filter.currentData() or "",
                                self.session_filter.currentData(), self.carrier_filter.currentData() or "",
                                iso(self.since), iso(self.until))
+        self._update_count()
+
+    def _update_count(self) -> None:
         self.count_label.setText(_("{shown} of {total} orders").format(shown=self.model.rowCount(),
                                                                       total=self.model.total_count()))
 
@@ -375,18 +390,19 @@ class OrdersPage(QWidget):
         self.form.item.setFocus()
 
     def save(self) -> bool:
+        """Save (or save the edit of) the order in the form; the form clears only after COMMIT."""
         session_id = self.session["id"] if getattr(self, "session", None) else None
-        try:
-            if self.editing_id is not None:
-                saved = order_entry.edit_order(self.database, self.editing_id, self.form.value(), _("staff"))
-            else:
-                saved = order_entry.save_order(self.database, self.form.value(), session_id, _("staff"))
-        except ValidationError as e:
-            self.form.show_error(e)
-            return False
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
-            return False
+        draft, editing = self.form.value(), self.editing_id
+
+        def op(database) -> order_entry.SavedOrder:  # noqa: ANN001
+            if editing is not None:
+                return order_entry.edit_order(database, editing, draft, _("staff"))
+            return order_entry.save_order(database, draft, session_id, _("staff"))
+
+        return self.window_.ops.run(self, op, title=_("Not saved"), invalid=self.form.show_error,
+                                    success=self._on_saved)
+
+    def _on_saved(self, saved: order_entry.SavedOrder) -> None:
         # Committed: only now does the form clear.
         self.form.clear()
         self.editing_id = None
@@ -394,8 +410,6 @@ class OrdersPage(QWidget):
         note = " — ".join(["", *saved.warnings]) if saved.warnings else ""
         self.window_.statusBar().showMessage(_("Saved order {id}: {total}, COD {cod}").format(
             id=saved.order_id, total=format_vnd(saved.total_vnd), cod=format_vnd(saved.cod_vnd)) + note, 10000)
-        self.changed.emit(Changes(orders=True, lots=True))
-        return True
 
     def new_order(self) -> None:
         self.editing_id = None
@@ -459,8 +473,7 @@ class OrdersPage(QWidget):
     def _on_import_finished(self, report: dict | None) -> None:
         self.last_import = report
         if report is None:
-            return
-        self.changed.emit(Changes(orders=True, lots=True, products=True))
+            return  # the runner already handed the import's Changes to the pages
         self.window_.statusBar().showMessage(_("Imported {file}: {new} new, {updated} updated, {unchanged} unchanged")
                                              .format(file=report["file"], new=report["orders_new"],
                                                      updated=report["orders_updated"],
