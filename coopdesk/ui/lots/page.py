@@ -45,10 +45,10 @@ from coopdesk.ui.lots.table_model import (
     LotsTableModel,
     stock_text,
 )
+from coopdesk.ui.operations import BackgroundTask
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
-from coopdesk.ui.workers import read_in_background
 
 
 class LotsPage(QWidget):
@@ -365,14 +365,14 @@ class LotsPage(QWidget):
         path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
         return Path(path) if path else None
 
-    def diary_pdf(self, target: Path | None = None) -> Path | None:
+    def diary_pdf(self, target: Path | None = None) -> BackgroundTask | None:
         v = self.selected()
         if v is None:
             return None
         target = target or self._save_file(_("Save the farming diary"), f"nhat-ky-{v.code}.pdf", "PDF (*.pdf)")
         return self._write_diary(v.code, target)
 
-    def diary_xlsx(self, target: Path | None = None) -> Path | None:
+    def diary_xlsx(self, target: Path | None = None) -> BackgroundTask | None:
         v = self.selected()
         if v is None:
             return None
@@ -380,16 +380,18 @@ class LotsPage(QWidget):
                                            _("Excel workbook (*.xlsx)"))
         return self._write_diary(v.code, target)
 
-    def _write_diary(self, code: str, target: Path | None) -> Path | None:
+    def _write_diary(self, code: str, target: Path | None) -> BackgroundTask | None:
+        """Typesetting a long diary takes seconds: it runs off the GUI thread, on a read connection of its own."""
         if target is None:
             return None
-        try:
-            made = diary.write_diary(self.database, code, target)
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
-            return None
-        self.window_.statusBar().showMessage(_("Written: {file}").format(file=made), 8000)
-        return made
+
+        def done(made: Path) -> None:
+            self.last_diary = made
+            self.window_.statusBar().showMessage(_("Written: {file}").format(file=made), 8000)
+
+        return self.window_.ops.start(self, _("Writing the farming diary of {code}…").format(code=code),
+                                      lambda reader: diary.write_diary(reader, code, target), title=_("Not written"),
+                                      success=done)
 
     def diary_template(self, target: Path | None = None) -> Path | None:
         target = target or self._save_file(_("Save an empty diary"), "mau-nhat-ky.xlsx", _("Excel workbook (*.xlsx)"))
@@ -443,9 +445,9 @@ class LotsPage(QWidget):
                 pages=report.pages, folder=folder, written=len(report.written), unchanged=len(report.unchanged)))
 
         # The site is written from a read-only connection of its own: the data file is only read.
-        self._task = read_in_background(self, _("Writing the trace pages…"), self.database.path,
-                                        lambda reader: publishing.export_site(reader, Path(folder)), done,
-                                        _("Not written"))
+        self._task = self.window_.ops.start(self, _("Writing the trace pages…"),
+                                            lambda reader: publishing.export_site_job(reader, Path(folder)),
+                                            title=_("Not written"), success=done)
 
     def open_registers(self) -> RegistersDialog:
         dialog = RegistersDialog(self, self.database)
