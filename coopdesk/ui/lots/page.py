@@ -397,11 +397,10 @@ class LotsPage(QWidget):
         target = target or self._save_file(_("Save an empty diary"), "mau-nhat-ky.xlsx", _("Excel workbook (*.xlsx)"))
         if target is None:
             return None
-        try:
-            return diary.write_template(self.database, target)
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
-            return None
+        made: list[Path] = []
+        self.window_.ops.run(self, lambda db: diary.write_template(db, target), title=_("Not written"),
+                             success=made.append)
+        return made[0] if made else None
 
     def import_diary(self, source: str | None = None, reason: str = "") -> None:
         v = self.selected()
@@ -412,11 +411,11 @@ class LotsPage(QWidget):
                 code=v.code), str(Path.home()), _("Excel workbook (*.xlsx)"))
         if not source:
             return
-        try:
-            preview = diary.preview_diary(self.database, v.code, Path(source), reason=reason)
-        except CoopDeskError as e:
-            warn(self, _("Not imported"), e.message)
+        previews: list = []
+        if not self.window_.ops.run(self, lambda db: diary.preview_diary(db, v.code, Path(source), reason=reason),
+                                    title=_("Not imported"), success=previews.append):
             return
+        preview = previews[0]
         if not preview.ok:
             warn(self, _("Not imported"), _("Nothing was imported. Fix these rows and import again:") + "\n\n" +
                  "\n".join(str(x) for x in preview.errors[:30]))
@@ -425,12 +424,8 @@ class LotsPage(QWidget):
         if not ask(self, _("Import diary"), _("Add {n} entries to lot {code}?").format(
                 n=len(preview.events), code=v.code) + "\n\n" + lines, yes=_("Import")):
             return
-        try:
-            diary.commit_diary(self.database, preview, reason)
-        except CoopDeskError as e:
-            warn(self, _("Not imported"), e.message)
-            return
-        self._emit()
+        if self.window_.ops.run(self, lambda db: diary.commit_diary(db, preview, reason), title=_("Not imported")):
+            self._emit()
 
     def export_site(self, folder: str | None = None) -> None:
         if not folder:

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain import addresses
 from coopdesk.domain.dates import DateError, parse_date
-from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, order_status_label
 from coopdesk.domain.phones import display_phone
@@ -40,7 +39,7 @@ from coopdesk.ui.orders.form import OrderForm
 from coopdesk.ui.orders.import_dialog import OrderImport
 from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
-from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.widgets.dialogs import ask
 from coopdesk.ui.widgets.fields import DateEdit
 
 
@@ -156,10 +155,12 @@ class OrderDialog(QDialog):
                 "Cancel order {id}? Its packs go back to their lots.").format(id=self.order_id), yes=_("Cancel order"),
                 no=_("Keep it")):
             return
-        try:
+        ops = getattr(self.parent(), "window_", None)
+        ops = getattr(ops, "ops", None)
+        if ops is None:  # a dialog opened without the window (tests of the dialog alone)
             self._on_change(order_entry.set_status(self.database, self.order_id, status, _("staff"), carrier))
-        except CoopDeskError as e:
-            warn(self, _("Not changed"), e.message)
+        elif not ops.run(self, lambda db: order_entry.set_status(db, self.order_id, status, _("staff"), carrier),
+                         title=_("Not changed")):
             return
         self.refresh()
 
@@ -378,12 +379,11 @@ class OrdersPage(QWidget):
 
     def edit_order(self, order_id: int) -> None:
         """Load a saved order into the form; saving then changes it and keeps the change in its history."""
-        try:
-            draft = order_entry.draft_for_edit(self.database, order_id)
-        except CoopDeskError as e:
-            warn(self, _("Cannot edit"), e.message)
+        drafts: list = []
+        if not self.window_.ops.run(self, lambda db: order_entry.draft_for_edit(db, order_id), title=_("Cannot edit"),
+                                    success=drafts.append):
             return
-        self.form.set_value(draft)
+        self.form.set_value(drafts[0])
         self.editing_id = order_id
         self.form.customer_card.setText(_("Editing order {id}: Enter saves the change, Esc leaves it.").format(
             id=order_id))
@@ -442,14 +442,10 @@ class OrdersPage(QWidget):
         dialog = SessionDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            order_entry.start_session(self.database, dialog.name.text(), dialog.channel.currentText(),
-                                      dialog.host.text())
-        except (ValidationError, CoopDeskError) as e:
-            warn(self, _("Not started"), e.message)
-            return
-        self.changed.emit(Changes(orders=True))
-        self.form.phone.setFocus()
+        name, channel, host = dialog.name.text(), dialog.channel.currentText(), dialog.host.text()
+        if self.window_.ops.run(self, lambda db: (order_entry.start_session(db, name, channel, host),
+                                                  Changes(orders=True)), title=_("Not started")):
+            self.form.phone.setFocus()
 
     def end_session(self) -> None:
         s = order_entry.current_session(self.database)
@@ -485,10 +481,7 @@ class OrdersPage(QWidget):
                                                      str(Path.home() / "don-hang.xlsx"), _("Excel workbook (*.xlsx)"))
         if not target:
             return
-        try:
-            order_import.write_template(Path(target))
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
+        self.window_.ops.run(self, lambda _db: order_import.write_template(Path(target)), title=_("Not written"))
 
     def flag_customer(self) -> None:
         phone = self.form.phone.text()
@@ -502,9 +495,5 @@ class OrdersPage(QWidget):
             "Why is {phone} flagged (refused COD, fake orders…)?").format(phone=display_phone(phone)))
         if not ok:
             return
-        try:
-            order_entry.flag_customer(self.database, phone, reason)
-        except CoopDeskError as e:
-            warn(self, _("Not flagged"), e.message)
-            return
-        self.changed.emit(Changes(orders=True))
+        self.window_.ops.run(self, lambda db: (order_entry.flag_customer(db, phone, reason), Changes(orders=True)),
+                             title=_("Not flagged"))
