@@ -11,6 +11,7 @@ single writer thread; cancelling closes the generator, so its unit of work rolls
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -37,6 +38,29 @@ def changes_of(result: object) -> Changes | None:
     if isinstance(result, tuple):
         return next((x for x in result if isinstance(x, Changes)), None)
     return None
+
+
+# Python may collect garbage on whatever thread allocates: a worker would then free widgets of the GUI thread
+# and crash Qt. While jobs run, automatic collection is off; the GUI thread collects once they are done
+# (Anki collects on the main thread for the same reason).
+_gc_holds = 0
+
+
+def hold_gc() -> None:
+    """A worker thread starts: no automatic garbage collection until it ends (GUI thread only)."""
+    global _gc_holds
+    if _gc_holds == 0:
+        gc.disable()
+    _gc_holds += 1
+
+
+def release_gc() -> None:
+    """A worker thread ended (called on the GUI thread): collect here, and turn collection back on."""
+    global _gc_holds
+    _gc_holds = max(_gc_holds - 1, 0)
+    if _gc_holds == 0:
+        gc.enable()
+        gc.collect()
 
 
 def report_bug(error: BaseException) -> None:
@@ -167,6 +191,7 @@ class Operations(QObject):
                 progress.setLabelText(step.note)
 
         def finish() -> None:
+            release_gc()
             task.done = True
             progress.canceled.disconnect(task.cancel)
             progress.close()
@@ -198,5 +223,6 @@ class Operations(QObject):
         signals.finished.connect(on_finished)
         signals.failed.connect(on_failed)
         pool = self.writer if write else QThreadPool.globalInstance()
+        hold_gc()
         pool.start(_Runner(self.window.database.path, write, job, signals, cancel))
         return task

@@ -50,10 +50,15 @@ class Task:
 def run_in_background(parent: QObject, fn: Callable[[threading.Event], object],
                       on_done: Callable[[object], None], on_error: Callable[[BaseException], None]) -> Task:
     """Run ``fn(cancel_event)`` on the thread pool and call back on the GUI thread."""
+    from coopdesk.ui.operations import hold_gc, release_gc
+
     cancel = threading.Event()
     signals = _Signals(parent)
+    signals.done.connect(release_gc)  # first: the GUI thread collects once the worker is done
+    signals.failed.connect(release_gc)
     signals.done.connect(lambda r: None if cancel.is_set() else on_done(r))
     signals.failed.connect(lambda e: None if cancel.is_set() else on_error(e))
+    hold_gc()
     QThreadPool.globalInstance().start(_Job(fn, signals, cancel))
     return Task(signals, cancel)
 
