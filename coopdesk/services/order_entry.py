@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from coopdesk.domain import addresses
 from coopdesk.domain.errors import CoopDeskError, FieldError, ValidationError
@@ -13,7 +12,6 @@ from coopdesk.domain.orders import (
     CatalogItem,
     CheckedOrder,
     LineDraft,
-    LotStock,
     OrderDraft,
     OrderLine,
     allocate,
@@ -24,7 +22,7 @@ from coopdesk.domain.orders import (
 from coopdesk.domain.phones import display_phone, normalize_phone
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
-from coopdesk.services import traceability
+from coopdesk.services import stock, traceability
 from coopdesk.services.changes import Changes
 from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import orders as store
@@ -152,14 +150,6 @@ def customers(database: Database) -> list[dict]:
 
 # --- stock -------------------------------------------------------------------------------------------
 
-def _lot_stock(db, product_id: int, shelf_life: int | None, recalled: set[int]) -> list[tuple[int, LotStock]]:  # noqa: ANN001
-    out = []
-    for lot_id, code, packed_day, on_hand in store.packed_stock(db, product_id):
-        expiry = date.fromisoformat(packed_day) + timedelta(days=shelf_life) if shelf_life and packed_day else None
-        out.append((lot_id, LotStock(code, expiry, on_hand, lot_id in recalled)))
-    return out
-
-
 def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
     """Oversells the draft would make, for the desk to show while typing."""
     items, shelf = _catalog(database)
@@ -170,8 +160,8 @@ def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
     recalled = traceability.recalled_lot_ids(database)
     warnings = []
     for line in checked.lines:
-        stock = _lot_stock(database.db, line.product_id, shelf.get(line.product_id), recalled)
-        _takes, short = allocate(line.qty, [s for _i, s in stock], line.lot)
+        lots = stock.packed_lots(database.db, line.product_id, shelf.get(line.product_id), recalled)
+        _takes, short = allocate(line.qty, [s for _i, s in lots], line.lot)
         if short:
             warnings.append(_("{sku}: only {have} packs in stock, {short} short").format(
                 sku=line.sku, have=line.qty - short, short=short))
@@ -189,12 +179,12 @@ def _search_text(o: CheckedOrder) -> str:
 def _allocate(db, line_id: int, line_no: int, line: OrderLine, qty: int, shelf: dict[int, int | None],  # noqa: ANN001
               recalled: set[int], forced: str) -> tuple[list[tuple[str, int]], int]:
     """Take ``qty`` packs for one stored line (first-expiring first, or the forced lot); returns (takes, short)."""
-    stock = _lot_stock(db, line.product_id, shelf.get(line.product_id), recalled)
-    ids = {s.code.upper(): lot_id for lot_id, s in stock}
+    lots = stock.packed_lots(db, line.product_id, shelf.get(line.product_id), recalled)  # one rule for stock
+    ids = {s.code.upper(): lot_id for lot_id, s in lots}
     if forced and forced.upper() not in ids:
         raise ValidationError([FieldError(f"line{line_no}.lot", _(
             "Line {n}: {lot} is not a packed lot of {sku}").format(n=line_no, lot=forced, sku=line.sku))])
-    takes, short = allocate(qty, [s for _i, s in stock], forced)
+    takes, short = allocate(qty, [s for _i, s in lots], forced)
     for code, n in takes:
         store.insert_allocation(db, line_id, ids[code.upper()], n)
     return takes, short

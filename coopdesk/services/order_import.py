@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from coopdesk.documents import spreadsheets
@@ -35,6 +35,7 @@ from coopdesk.i18n import _
 from coopdesk.services import traceability
 from coopdesk.services.changes import Changes
 from coopdesk.services.progress import Progress
+from coopdesk.services.stock import packed_lots
 from coopdesk.storage import imports as bulk
 from coopdesk.storage import orders as store
 from coopdesk.storage import products as product_store
@@ -314,11 +315,7 @@ def _allocate(db, stock: dict, product_id: int, products: dict, recalled: set[in
               qty: int) -> list[tuple[int, int, int]]:
     if product_id not in stock:
         shelf = (products.get(product_id) or {}).get("shelf_life_days")
-        lots = []
-        for lot_id, code, packed_day, on_hand in store.packed_stock(db, product_id):
-            expiry = date.fromisoformat(packed_day) + timedelta(days=shelf) if shelf and packed_day else None
-            lots.append((lot_id, LotStock(code, expiry, on_hand, lot_id in recalled)))
-        stock[product_id] = lots
+        stock[product_id] = packed_lots(db, product_id, shelf, recalled)  # the one stock and use-by rule
     lots = stock[product_id]
     takes, _short = allocate(qty, [s for _i, s in lots])
     by_code = {s.code: i for i, (_lot_id, s) in enumerate(lots)}

@@ -1,20 +1,20 @@
-"""Lots from seed to pack: members, growing areas, inputs, lots, events, genealogy and recalls."""
+"""Lots from seed to pack: lots, events, genealogy and recalls.
+
+The registers (members, growing areas, inputs) live in ``services.registers`` and stock in ``services.stock``;
+their functions are still importable from here under the same names.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from coopdesk.domain import addresses
 from coopdesk.domain.cooperative import Cooperative
 from coopdesk.domain.errors import Collector, CoopDeskError, FieldError, ValidationError
 from coopdesk.domain.lots import (
     DEFAULT_LOT_PATTERN,
-    INPUT_KINDS,
     EventDraft,
     GrowingArea,
-    Input,
     Lot,
     LotState,
     TraceEvent,
@@ -26,7 +26,6 @@ from coopdesk.domain.lots import (
     trace_url,
     validate_event,
 )
-from coopdesk.domain.phones import normalize_phone
 from coopdesk.domain.products import Product
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
@@ -34,7 +33,6 @@ from coopdesk.services.catalog import copy_media
 from coopdesk.services.changes import Changes
 from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit, settings
-from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import lots as store
 from coopdesk.storage import orders as order_store
 from coopdesk.storage import products as product_store
@@ -59,102 +57,6 @@ class LotView:
     @property
     def expiry(self) -> date | None:
         return self.state.expiry(self.product.shelf_life_days)
-
-
-# --- registers ---------------------------------------------------------------------------------------
-
-@atomic
-def add_member(database: Database, name: str, phone: str = "", street: str = "", note: str = "",
-               private: bool = False) -> int:
-    """A member household; ``private`` keeps its name off the public pages."""
-    c = Collector()
-    name = clean(name)
-    if not name:
-        c.add("name", _("Member name: required"))
-    e164 = ""
-    if phone.strip():
-        parsed = normalize_phone(phone)
-        if parsed is None:
-            c.add("phone", _("Phone: “{text}” is not a valid Vietnamese phone number").format(text=phone))
-        else:
-            e164 = parsed.e164
-    c.raise_if_any()
-    coop = coop_store.get(database)
-    with database.transaction() as db:
-        member_id = coop_store.add_member(db, name, e164, coop.province if coop else None,
-                                          coop.commune if coop else None, clean(street), clean(note), private)
-    return member_id
-
-
-@atomic
-def save_area(database: Database, name: str, area_m2: str = "", province: str = "", commune: str = "",
-              code: str = "", gps: str = "", member_id: int | None = None, area_id: int | None = None) -> GrowingArea:
-    """A growing area: name, size in m², commune of the 2025 map, optional area code and GPS point."""
-    c = Collector()
-    name = clean(name)
-    if not name:
-        c.add("name", _("Area name: required"))
-    size = None
-    if area_m2.strip():
-        raw = area_m2.strip().replace(".", "").replace(" ", "")
-        if not raw.isdigit() or int(raw) <= 0:
-            c.add("area_m2", _("Area (m²): “{text}” is not a whole number of square metres").format(text=area_m2))
-        else:
-            size = int(raw)
-    prov, comm = addresses.resolve(c, province, commune)
-    lat = lon = None
-    if gps.strip():
-        m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*", gps)
-        if not m or not (-90 <= float(m.group(1)) <= 90 and -180 <= float(m.group(2)) <= 180):
-            c.add("gps", _("GPS: write latitude, longitude (e.g. 19.9906, 105.6522)"))
-        else:
-            lat, lon = float(m.group(1)), float(m.group(2))
-    c.raise_if_any()
-    area = GrowingArea(name=name, area_m2=size, province=prov, commune=comm, code=clean(code), lat=lat, lon=lon,
-                       member_id=member_id, id=area_id)
-    with database.transaction() as db:
-        new_id = store.save_area(db, area, addresses.ADDRESS_SCHEME)
-    return replace(area, id=new_id)
-
-
-@atomic
-def save_input(database: Database, kind: str, name: str, active_ingredient: str = "", registration_no: str = "",
-               phi_days: str = "", unit: str = "", input_id: int | None = None) -> Input:
-    """An entry of the inputs register; pesticides need their pre-harvest interval."""
-    c = Collector()
-    if kind not in INPUT_KINDS:
-        c.add("kind", _("Kind: choose seed, fertiliser, pesticide or other"))
-    name = clean(name)
-    if not name:
-        c.add("name", _("Input name: required"))
-    phi = 0
-    if str(phi_days).strip():
-        if not str(phi_days).strip().isdigit() or int(phi_days) > 365:
-            c.add("phi_days", _("Pre-harvest interval: a whole number of days from 0 to 365"))
-        else:
-            phi = int(phi_days)
-    elif kind == "pesticide":
-        c.add("phi_days", _("Pre-harvest interval: required for a pesticide (days, from its label)"))
-    if kind == "pesticide" and not clean(active_ingredient):
-        c.add("active_ingredient", _("Active ingredient: required for a pesticide"))
-    c.raise_if_any()
-    item = Input(kind=kind, name=name, active_ingredient=clean(active_ingredient),
-                 registration_no=clean(registration_no), phi_days=phi, unit=clean(unit), id=input_id)
-    with database.transaction() as db:
-        new_id = store.save_input(db, item)
-    return replace(item, id=new_id)
-
-
-def inputs(database: Database) -> dict[int, Input]:
-    return store.inputs(database)
-
-
-def areas(database: Database) -> dict[int, GrowingArea]:
-    return store.areas(database)
-
-
-def members(database: Database) -> list[dict]:
-    return coop_store.members(database)
 
 
 # --- lots ----------------------------------------------------------------------------------------------
@@ -402,24 +304,6 @@ def corrections(database: Database, code: str) -> list[dict]:
 
 
 @atomic
-def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
-    """Put packs back on a packed lot (a returned parcel) or take them off (breakage); returns packs on hand."""
-    state = _state(database, code)
-    if not state.is_packed:
-        raise ValidationError([FieldError("lot", _("Lot {code} is not packed: its stock is counted in kg").format(
-            code=state.lot.code))])
-    if not clean(reason):
-        raise ValidationError([FieldError("reason", _("Reason: say why the stock changes"))])
-    if packs == 0 or state.on_hand()[0] + packs < 0:
-        raise ValidationError([FieldError("packs", _("Packs: {n} would leave lot {code} below zero").format(
-            n=packs, code=state.lot.code))])
-    with database.transaction() as db:
-        order_store.adjust_stock(db, state.lot.id, packs, clean(reason))
-        audit.record(db, "adjust", "lot", state.lot.id, {"packs": packs, "reason": clean(reason)})
-    return _state(database, code).on_hand()[0]
-
-
-@atomic
 def recall_lot(database: Database, code: str, reason: str, day: date | None = None) -> list[str]:
     """Record a recall; returns the lot and every lot made from it, which the recall reaches too."""
     lot = store.lot_id(database, code)
@@ -437,3 +321,8 @@ def lot_url(coop: Cooperative | None, v: LotView) -> str:
     """The address the lot's QR encodes (a relative path when no base address is set yet)."""
     base = coop.trace_base_url if coop and coop.trace_base_url else ""
     return trace_url(base, v.code, v.product.gtin) if base else trace_url(".", v.code, v.product.gtin)[2:]
+
+
+# Moved out, still reachable under their old names (imported last: services.stock reads _state from here).
+from coopdesk.services.registers import add_member, areas, inputs, members, save_area, save_input  # noqa: E402, F401, I001
+from coopdesk.services.stock import adjust_stock  # noqa: E402, F401
