@@ -256,8 +256,15 @@ def draft_for_edit(database: Database, order_id: int) -> OrderDraft:
     and lots were left alone: a packed parcel's lots are facts, not a plan.
     """
     o = _editable_order(database, order_id)
+    prices = {i.product_id: i.price_vnd for i in catalog_items(database)}
+
+    def reason(x: dict) -> str:
+        # The catalog price may have changed since: the order keeps the price it was sold at, and says why.
+        moved = prices.get(x["product_id"], x["unit_price"]) != x["unit_price"]
+        return x["price_reason"] or (_("price when ordered") if moved else "")
+
     lines = [LineDraft(item=x["sku"], qty=str(x["qty"]), price=_money_text(x["unit_price"]) or "0",
-                       price_reason=x["price_reason"], discount=_money_text(x["discount"]),
+                       price_reason=reason(x), discount=_money_text(x["discount"]),
                        lot=_lot_text(x["lots"]), line_id=x["id"])
              for x in o["lines"] if not x["cancelled"]]
     subtotal = sum(x["qty"] * x["unit_price"] - x["discount"] for x in o["lines"] if not x["cancelled"])

@@ -192,3 +192,14 @@ def test_editing_a_quantity_keeps_the_packs_already_taken(demo_db):
     oe.edit_order(demo_db, saved.order_id, edit)
     assert _lots(demo_db, saved.order_id) == [("LDU-BIDO-QUA", [{"code": "HP-2026-0002", "qty": 1}])]
     assert on_hand(demo_db, "HP-2026-0001") == before_hp + 3
+
+
+def test_editing_after_a_catalog_price_change_keeps_the_price_sold_at(demo_db):
+    saved = oe.save_order(demo_db, draft(lines=(("bun500", "2"),)))
+    with demo_db.unit_of_work():
+        demo_db.conn.execute("UPDATE products SET price_vnd = 45000 WHERE sku = 'YDI-BUN-500'")
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    assert edit.lines[0].price == "40.000" and edit.lines[0].price_reason == "giá lúc đặt đơn"
+    edit.street = "Xóm 2"
+    after = oe.edit_order(demo_db, saved.order_id, edit)
+    assert after.total_vnd == saved.total_vnd == 80_000
