@@ -251,13 +251,12 @@ class MainWindow(QMainWindow):
             folder = QFileDialog.getExistingDirectory(self, _("Choose where to put the backup (e.g. a USB stick)"))
         if not folder:
             return None
-        try:
-            made = datafile.backup_now(self.database, Path(folder))
-        except CoopDeskError as e:
-            warn(self, _("Backup failed"), e.message)
+        made: list[Path] = []
+        if not self.ops.run(self, lambda db: datafile.backup_now(db, Path(folder)), title=_("Backup failed"),
+                            success=made.append):
             return None
-        inform(self, _("Backup written"), _("The backup was written and checked:\n{path}").format(path=made))
-        return made
+        inform(self, _("Backup written"), _("The backup was written and checked:\n{path}").format(path=made[0]))
+        return made[0]
 
     def restore_from_file(self) -> None:
         start = str(paths.backup_dir_for(self.database.path))
@@ -277,12 +276,9 @@ class MainWindow(QMainWindow):
             summary=backup_summary(info))
         if confirm and not ask(self, _("Restore from backup"), question, yes=_("Restore")):
             return False
-        try:
-            datafile.restore(self.database, backup)
-        except CoopDeskError as e:
-            warn(self, _("Not restored"), e.message)
+        if not self.ops.run(self, lambda db: (datafile.restore(db, backup), Changes.everything()),
+                            title=_("Not restored")):
             return False
-        self.apply_changes(Changes.everything())
         self._update_status()
         self.statusBar().showMessage(_("Restored the backup of {when}").format(
             when=backup_summary(info).split(" — ")[0]), 8000)
