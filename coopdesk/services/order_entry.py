@@ -223,8 +223,9 @@ def save_order(database: Database, draft: OrderDraft, session_id: int | None = N
         order_id = store.insert_order(db, session_id, customer_id, checked, _search_text(checked), created_at)
         lines, warnings = _store_lines(db, database, order_id, checked, shelf)
         store.add_history(db, order_id, who, "create", {"total": checked.total, "cod": checked.cod})
+        lots = store.lot_ids_of(database, order_id)
     return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings,
-                      changes=Changes(orders=True, lots=True, order_ids=frozenset({order_id})))
+                      changes=Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots))
 
 
 EDITABLE = ("new", "packed")
@@ -303,6 +304,7 @@ def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = 
     """
     with database.unit_of_work():
         before = _editable_order(database, order_id)
+        lots = store.lot_ids_of(database, order_id)
         items, shelf = _catalog(database)
         checked = check_order(draft, items)
         db = database.db
@@ -329,10 +331,11 @@ def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = 
             "after": {"total": checked.total, "cod": checked.cod,
                       "lines": [(x.sku, x.qty, x.unit_price) for x in checked.lines]}})
         after = store.get_order(database, order_id)
+        lots |= store.lot_ids_of(database, order_id)
     lines = [{"sku": x["sku"], "qty": x["qty"], "unit_price_vnd": x["unit_price"], "lots": x["lots"]}
              for x in after["lines"] if not x["cancelled"]]
     return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings,
-                      changes=Changes(orders=True, lots=True, order_ids=frozenset({order_id})))
+                      changes=Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots))
 
 
 def set_status(database: Database, order_id: int, status: str, who: str = "", carrier: str = "",
@@ -346,13 +349,15 @@ def set_status(database: Database, order_id: int, status: str, who: str = "", ca
             raise CoopDeskError(_("Order {id} cannot go from {old} to {new}.").format(
                 id=order_id, old=order_status_label(order["status"]), new=order_status_label(status)))
         db = database.db
+        lots: set[int] = set()
         if status == CANCELLED:
+            lots = store.lot_ids_of(database, order_id)
             store.release_order(db, order_id)
         store.set_status(db, order_id, status)
         if carrier or tracking:
             store.set_carrier(db, order_id, carrier, tracking)
         store.add_history(db, order_id, who, "status", {"from": order["status"], "to": status})
-    return Changes(orders=True, lots=status == CANCELLED, order_ids=frozenset({order_id}))
+    return Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots)
 
 
 def cancel_line(database: Database, order_id: int, line_id: int, who: str = "") -> Changes:
@@ -368,10 +373,11 @@ def cancel_line(database: Database, order_id: int, line_id: int, who: str = "") 
         new_total = order["total"] - amount
         new_cod = max(0, min(order["cod"] - amount, new_total))
         db = database.db
+        lots = store.lot_ids_of(database, order_id, line_id)
         store.release_line(db, line_id)
         store.set_totals(db, order_id, new_total, new_cod)
         store.add_history(db, order_id, who, "cancel_line", {"sku": line["sku"], "qty": line["qty"]})
-    return Changes(orders=True, lots=True, order_ids=frozenset({order_id}))
+    return Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots)
 
 
 def get_order(database: Database, order_id: int) -> dict | None:

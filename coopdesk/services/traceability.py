@@ -187,6 +187,16 @@ def views(database: Database) -> list[LotView]:
     return _views(database)
 
 
+def lot_id(database: Database, code: str) -> int | None:
+    """The id of the lot with this code (any case), or None."""
+    return store.lot_id(database, code)
+
+
+def views_of(database: Database, ids: list[int]) -> list[LotView]:
+    """These lots as screens show them, reading only their rows (a page updating the lots a write touched)."""
+    return _views(database, list(ids))
+
+
 def view(database: Database, code: str) -> LotView:
     """One lot as screens and pages show it; reads only that lot's rows."""
     lot = store.lot_id(database, code)

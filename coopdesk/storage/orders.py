@@ -228,6 +228,16 @@ def insert_allocation(db: sqlite_utils.Database, line_id: int, lot_id: int, qty:
     db.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?,?,?)", (line_id, lot_id, qty))
 
 
+def lot_ids_of(database: Database, order_id: int, line_id: int | None = None) -> set[int]:
+    """The lots an order (or one of its lines) takes packs from: the lot rows a change to it touches."""
+    if line_id is not None:
+        rows = database.query("SELECT DISTINCT lot_id FROM allocations WHERE line_id = ?", (line_id,))
+    else:
+        rows = database.query("SELECT DISTINCT a.lot_id FROM allocations a JOIN order_lines l ON l.id = a.line_id "
+                              "WHERE l.order_id = ?", (order_id,))
+    return {r["lot_id"] for r in rows}
+
+
 def release_line(db: sqlite_utils.Database, line_id: int) -> None:
     """Cancel a line: its packs go back to their lots."""
     db.execute("DELETE FROM allocations WHERE line_id = ?", (line_id,))

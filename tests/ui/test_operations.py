@@ -33,17 +33,30 @@ def test_a_visible_page_updates_only_the_saved_row(window, qtbot, demo_db):
     assert page.count_label.text().startswith(f"{total + 1} ")
 
 
+def _on_hand_shown(lots_page, code):
+    from coopdesk.ui.lots.table_model import VIEW_ROLE
+
+    for r in range(lots_page.model.rowCount()):
+        v = lots_page.model.index(r, 0).data(VIEW_ROLE)
+        if v.code == code:
+            return v.state.on_hand()[0]
+    raise AssertionError(code)
+
+
 def test_a_hidden_page_catches_up_once_when_shown(window, qtbot, demo_db):
     window.nav.setCurrentRow(3)  # the order desk is on screen; the lots page is hidden
     lots = window.lots_page
-    refreshed = []
-    original = lots.refresh
-    lots.refresh = lambda: (refreshed.append(1), original())
+    before = _on_hand_shown(lots, "HP-2026-0001")
+    caught_up, reloaded = [], []
+    original_changes, original_refresh = lots.on_changes, lots.refresh
+    lots.on_changes = lambda c: (caught_up.append(c), original_changes(c))
+    lots.refresh = lambda: (reloaded.append(1), original_refresh())
     for phone in ("0966 555 444", "0966 555 445", "0966 555 446"):
         window.ops.run(window.orders_page, lambda db, p=phone: oe.save_order(db, _draft(p)), title="x")
-    assert refreshed == [] and window.is_stale(lots)
+    assert caught_up == [] and window.is_stale(lots) and _on_hand_shown(lots, "HP-2026-0001") == before
     window.nav.setCurrentRow(1)
-    assert refreshed == [1] and not window.is_stale(lots)  # three saves, one catch-up
+    assert len(caught_up) == 1 and not window.is_stale(lots)  # three saves, one catch-up
+    assert reloaded == [] and _on_hand_shown(lots, "HP-2026-0001") == before - 6  # only the lot touched, updated
 
 
 def test_known_errors_are_shown_and_bugs_go_to_the_hook(window, qtbot, monkeypatch, _no_blocking_message_boxes):

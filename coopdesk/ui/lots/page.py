@@ -188,8 +188,26 @@ class LotsPage(QWidget):
             self.select_code(current)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.products or changes.lots or changes.cooperative:
+        """Update the lots a write names, in place; reload for changes that name no lots."""
+        ids = changes.rows_only("lots")
+        if changes.products or changes.cooperative or (changes.lots and ids is None):
             self.refresh()
+            return
+        if not ids:
+            return
+        fresh = {v.state.lot.id: v for v in trace.views_of(self.database, sorted(ids))}
+        known = {v.state.lot.id for v in self._views}
+        self._views = [fresh.get(v.state.lot.id, v) for v in self._views]
+        self._views[:0] = [v for i, v in fresh.items() if i not in known]  # newest first, as views() lists them
+        shown = self.selected()
+        still = trace.filter_views(list(fresh.values()), sku=self.product_filter.currentData() or "",
+                                   status=self.status_filter.currentData() or "", text=self.search.text())
+        if len(still) != len(fresh) or not self.model.replace(list(fresh.values())):
+            self.apply_filters()  # a lot came into or left the filtered list
+            if shown is not None:
+                self.select_code(shown.code)
+        elif shown is not None and shown.state.lot.id in fresh:
+            self.show_selected()
 
     def apply_filters(self) -> None:
         def day(edit: DateEdit) -> date | None:
@@ -300,11 +318,17 @@ class LotsPage(QWidget):
         self.window_.statusBar().showMessage(_("Copied: {url}").format(url=self.url.text()), 5000)
 
     # --- actions ---
-    def _emit(self) -> None:
-        self.changed.emit(Changes(lots=True))
+    def _emit(self, *codes: str) -> None:
+        """Hand on a change of these lots (by code) — or of lots in general when none is named."""
+        ids = {i for i in (trace.lot_id(self.database, c) for c in codes) if i is not None}
+        self.changed.emit(Changes(lot_ids=ids) if ids else Changes(lots=True))
 
     def new_lot(self) -> NewLotDialog:
-        dialog = NewLotDialog(self, self.database, lambda lot: (self._emit(), self.select_code(lot.code)))
+        def created(lot) -> None:  # noqa: ANN001 - its parents' kg left changed too
+            self._emit(lot.code, *(c for c, _g in lot.parents))
+            self.select_code(lot.code)
+
+        dialog = NewLotDialog(self, self.database, created)
         dialog.open()
         return dialog
 
@@ -345,7 +369,7 @@ class LotsPage(QWidget):
 
         def save(draft, reason: str):  # noqa: ANN001, ANN202
             fixed = trace.correct_event(self.database, v.code, event.id, draft, reason)
-            self._emit()
+            self._emit(v.code)
             return fixed
 
         dialog = EventDialog(self, v.code, True, trace.inputs(self.database),
@@ -358,7 +382,7 @@ class LotsPage(QWidget):
 
     def _save_event(self, code: str, draft, reason: str):  # noqa: ANN001, ANN202
         event = trace.add_event(self.database, code, draft, reason)
-        self._emit()
+        self._emit(code)
         return event
 
     def _save_file(self, title: str, name: str, pattern: str) -> Path | None:
@@ -425,7 +449,7 @@ class LotsPage(QWidget):
                 n=len(preview.events), code=v.code) + "\n\n" + lines, yes=_("Import")):
             return
         if self.window_.ops.run(self, lambda db: diary.commit_diary(db, preview, reason), title=_("Not imported")):
-            self._emit()
+            self._emit(v.code)
 
     def export_site(self, folder: str | None = None) -> None:
         if not folder:
