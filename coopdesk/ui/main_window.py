@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
 
     def _on_backup_timer(self) -> None:
         if self.ops.writing:  # never make the window wait behind an import's commit: try again in a minute
-            QTimer.singleShot(60_000, self._on_backup_timer)
+            QTimer.singleShot(60_000, self, self._on_backup_timer)  # dropped if the window goes first
             return
         try:
             made = datafile.auto_backup(self.database)

@@ -1,5 +1,8 @@
 """Running slow work off the GUI thread (Anki's QueryOp shape): callbacks always land on the GUI thread.
 
+Screens should use the window's runner, ``ui.operations.Operations`` (progress, Cancel, one writer thread,
+Changes handed to the pages); these two helpers remain for callers not yet moved to it.
+
 A job must not touch widgets; it gets plain data and returns plain data. A job that needs the
 data file opens its own connection from the path (sqlite3 connections belong to one thread).
 """

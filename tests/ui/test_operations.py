@@ -114,3 +114,28 @@ def test_a_background_job_reports_progress_and_hands_its_changes(window, qtbot, 
     task = window.ops.start(page, "…", job, title="x", write=True, success=got.append)
     qtbot.waitUntil(lambda: task.done, timeout=10000)
     assert got and page.model.total_count() == total + 3
+
+
+def test_the_backup_timer_waits_while_an_import_commits(window, qtbot, demo_db, monkeypatch):
+    from coopdesk.services import datafile
+
+    made = []
+    monkeypatch.setattr(datafile, "auto_backup", lambda db: made.append(db) or None)
+    inside, release = threading.Event(), threading.Event()
+
+    def job(db):
+        with db.unit_of_work():
+            oe.save_order(db, _draft())
+            inside.set()
+            release.wait(10)
+            yield Progress(1, 1)
+        return Changes(orders=True)
+
+    task = window.ops.start(window.orders_page, "…", job, title="x", write=True)
+    assert inside.wait(10)
+    window._on_backup_timer()  # fires while the writer holds the write lock: the window must not wait for it
+    assert made == []
+    release.set()
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    window._on_backup_timer()
+    assert made == [demo_db]

@@ -38,7 +38,6 @@ from coopdesk.ui.products.table_model import (
 )
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask
-from coopdesk.ui.workers import read_in_background
 
 
 class ImportPreviewDialog(QDialog):
@@ -224,9 +223,9 @@ class ProductsPage(QWidget):
                                                    _("Excel workbook (*.xlsx)"))
         if not path:
             return
-        self._task = read_in_background(self, _("Reading {file}…").format(file=Path(path).name), self.database.path,
-                                        lambda reader: catalog.preview_import(reader, Path(path)),
-                                        self.show_import_preview, _("Not imported"))
+        self._task = self.window_.ops.start(self, _("Reading {file}…").format(file=Path(path).name),
+                                            lambda reader: catalog.preview_import(reader, Path(path)),
+                                            title=_("Not imported"), success=self.show_import_preview)
 
     def show_import_preview(self, preview: catalog.CatalogImport) -> ImportPreviewDialog:
         dialog = ImportPreviewDialog(preview, self)
