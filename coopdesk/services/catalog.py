@@ -109,7 +109,7 @@ def save_product(database: Database, draft: ProductDraft, product_id: int | None
     with database.transaction() as db:
         new_id = store.save(db, product, addresses.ADDRESS_SCHEME)
         audit.record(db, "update" if product_id else "create", "product", new_id, {"sku": product.sku})
-    return replace(product, id=new_id), Changes(products=True)
+    return replace(product, id=new_id), Changes(product_ids={new_id})
 
 
 @atomic
@@ -122,7 +122,7 @@ def delete_product(database: Database, product_id: int) -> Changes:
     with database.transaction() as db:
         store.delete(db, product_id)
         audit.record(db, "delete", "product", product_id, {})
-    return Changes(products=True)
+    return Changes(product_ids={product_id})
 
 
 # --- xlsx ---------------------------------------------------------------------------------------

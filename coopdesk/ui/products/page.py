@@ -152,8 +152,15 @@ class ProductsPage(QWidget):
             action.setEnabled(not read_only or action is self.edit_action)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.products:
-            self.refresh()
+        """Update the products a write names, in place; reload when it names none."""
+        ids = changes.rows_only("products")
+        if ids is None:
+            if changes.products:
+                self.refresh()
+            return
+        for product_id in sorted(ids):
+            self.model.upsert(product_id, catalog.get_product(self.database, product_id))
+        self._update_count()
 
     def _on_search_changed(self, text: str) -> None:
         self.proxy.set_query(text)
