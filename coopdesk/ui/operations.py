@@ -226,3 +226,35 @@ class Operations(QObject):
         hold_gc()
         pool.start(_Runner(self.window.database.path, write, job, signals, cancel))
         return task
+
+
+def operations_for(widget: QWidget) -> Operations | None:
+    """The runner of the window a widget belongs to (a dialog's parent page's window), if any."""
+    w: QObject | None = widget
+    while w is not None:
+        ops = getattr(getattr(w, "window_", None), "ops", None) or getattr(w, "ops", None)
+        if isinstance(ops, Operations):
+            return ops
+        w = w.parent()
+    return None
+
+
+def run_save(dialog: QWidget, save: Callable[[], object], *, title: str,
+             invalid: Callable[[ValidationError], None]) -> tuple[bool, object]:
+    """A form dialog's save through the window's runner: (saved, result).
+
+    The dialog's own callback does the service call (and hands on its Changes); the runner owns what
+    happens when it fails. A dialog opened on its own (no window) gets the same handling.
+    """
+    got: list[object] = []
+    ops = operations_for(dialog)
+    if ops is not None:
+        ok = ops.run(dialog, lambda _db: save(), title=title, invalid=invalid, success=got.append)
+        return ok, (got[0] if got else None)
+    try:
+        return True, save()
+    except ValidationError as e:
+        invalid(e)
+    except CoopDeskError as e:
+        warn(dialog, title, e.message)
+    return False, None

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain.dates import DateError, add_months, format_date, parse_date
-from coopdesk.domain.errors import CoopDeskError, ValidationError
+from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.products import CERTIFICATION_KINDS, OCOP_VALIDITY_MONTHS, UNITS, ProductDraft
 from coopdesk.i18n import _
-from coopdesk.ui.widgets.dialogs import warn
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import DateEdit, MoneyEdit, PlacePicker
 
@@ -273,13 +272,11 @@ class ProductForm(QDialog):
     def accept(self) -> None:
         """Save through the service; stay open with the wrong fields named when the domain refuses."""
         if self._on_save is not None:
-            try:
-                self.saved = self._on_save(self.value())
-            except ValidationError as e:
-                self.show_error(e)
-                return
-            except CoopDeskError as e:
-                warn(self, _("Not saved"), e.message)
+            from coopdesk.ui.operations import run_save
+
+            draft = self.value()
+            ok, self.saved = run_save(self, lambda: self._on_save(draft), title=_("Not saved"), invalid=self.show_error)
+            if not ok:
                 return
         self.show_error(None)
         super().accept()
