@@ -340,9 +340,14 @@ def check_fits(t: LabelTemplate, url: str, modules: int | None, others: list[Lab
                   key=lambda o: (o.label_w * o.label_h, o.name))
     room = qr_capacity(max_modules(t), t.qr_error)
     path_len = length - len(base.encode("utf-8"))
-    parts = [_("The trace address {url} ({n} characters) needs a QR of {m} modules; template {name} holds at most "
-               "{room} characters at {dots} dots a module.").format(
-        url=url, n=length, m=modules or "> 57", name=t.name, room=room, dots=t.qr_min_dots)]
+    if room:
+        parts = [_("The trace address {url} ({n} characters) needs a QR of {m} modules; template {name} holds at "
+                   "most {room} characters at {dots} dots a module.").format(
+            url=url, n=length, m=modules or "> 57", name=t.name, room=room, dots=t.qr_min_dots)]
+    else:
+        parts = [_("Template {name} is too small for any QR at {dots} dots a module, and the trace address {url} "
+                   "({n} characters) needs {m} modules.").format(
+            url=url, n=length, m=modules or "> 57", name=t.name, dots=t.qr_min_dots)]
     if fits:
         parts.append(_("The smallest template that works is {name} ({size}).").format(
             name=fits[0].name, size=fits[0].size_text))

@@ -30,6 +30,7 @@ from coopdesk.domain.labels import (
     LabelTemplate,
     check_fits,
     check_job,
+    dots,
     validate_template,
 )
 from coopdesk.domain.lots import status_label
@@ -281,7 +282,9 @@ def thermal_chunks(job: PreparedJob, kind: str) -> Iterator[Progress | bytes]:
     if kind == "tspl":
         yield thermal.tspl_header(t.page_w, t.page_h, t.feed_gap)
     done = 0
+    size = (dots(t.page_w, t.dpi), dots(t.page_h, t.dpi))  # the stock in whole dots, not a rounding row more
     for (page, repeat), image in zip(groups, images, strict=True):
+        image = image.crop((0, 0, *size)) if image.size != size else image
         yield thermal.tspl_page(image, repeat) if kind == "tspl" else thermal.zpl_page(image, repeat)
         done += len(page) * repeat
         yield Progress(done, job.total, _("Drawing labels"))
