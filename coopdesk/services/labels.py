@@ -365,6 +365,21 @@ def print_log(database: Database, code: str) -> list[dict]:
     return store.prints(database, v.state.lot.id)
 
 
+def print_log_for(database: Database, lot_id: int) -> list[dict]:
+    """The print log of a lot already looked up (the lot page has its id): one indexed query."""
+    return store.prints(database, lot_id)
+
+
+def packed_lots(database: Database) -> list[traceability.LotView]:
+    """Lots that may be labelled now: packed and not recalled, newest first."""
+    return sorted((v for v in traceability.views(database) if v.state.is_packed and not v.recall),
+                  key=lambda v: (v.state.first("packing") or date.min, v.code), reverse=True)
+
+
+def output_label(output: str) -> str:
+    return {"pdf": _("PDF file"), "print": _("printer"), "tspl": "TSPL", "zpl": "ZPL"}.get(output, output)
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
