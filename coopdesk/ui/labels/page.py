@@ -66,6 +66,7 @@ class LabelsPage(QWidget):
         self.task: Task | None = None
         self.last_output: object = None
         self._loading = False
+        self._stale = True
         self._dirty = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -182,6 +183,13 @@ class LabelsPage(QWidget):
 
     # --- data ---
     def refresh(self) -> None:
+        """Reload the lots and templates now if the page shows, else when it is next shown (start-up stays fast)."""
+        self._stale = True
+        if self.isVisible():
+            self._reload()
+
+    def _reload(self) -> None:
+        self._stale = False
         self._loading = True
         try:
             current = self.lot_picker.currentData()
@@ -220,6 +228,8 @@ class LabelsPage(QWidget):
         code = code.strip()
         if not code:
             return
+        if self._stale:
+            self._reload()
         count = count or self.count.value()
         for r in range(self.table.rowCount()):
             if self.table.item(r, 0).text().upper() == code.upper():
@@ -592,6 +602,8 @@ class LabelsPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
+        if self._stale:
+            self._reload()
         if self._dirty:
             self._timer.start()
 
