@@ -107,12 +107,21 @@ def _fit_all(texts: dict[str, str], keys: list[str], width: float, height: float
     for key in keys:
         font, size, floor, lines = _BASE[key]
         size = max(size * scale * factor, floor)
-        f = ts.fit_text(texts[key], width, 10_000, font, size, floor, lines)
-        if key == "dates" and len(f.lines) > 1:  # NSX and HSD each on a line, never a date split from its name
-            f = ts.fit_text(texts[key].replace("   ", "\n"), width, 10_000, font, size, floor, 2)
-        fitted.append(f)
+        fitted.append(_fit_one(key, texts[key], width, font, size, floor, lines))
     total = sum(f.height for f in fitted) + sum(_gap(f) for f in fitted[1:])
     return fitted, total
+
+
+def _fit_one(key: str, text: str, width: float, font: str, size: float, floor: float, lines: int) -> ts.Fitted:
+    """One field: shrink a little (to 80 %), then wrap, and only then shrink further to the floor, so one long
+    field does not end up far smaller than its neighbours."""
+    if key == "dates":  # NSX and HSD each on a line rather than a date split from its name
+        one = ts.fit_text(text, width, 10_000, font, size, max(floor, size * 0.85), 1)
+        if not one.cut:
+            return one
+        text, lines = text.replace("   ", "\n"), 2
+    soft = ts.fit_text(text, width, 10_000, font, size, max(floor, size * 0.8), lines)
+    return soft if not soft.cut else ts.fit_text(text, width, 10_000, font, size, floor, lines)
 
 
 def _gap(f: ts.Fitted) -> float:

@@ -18,6 +18,14 @@ from coopdesk.services import labels
 from tests.labels.conftest import BUN, NEM, PUMPKIN, RAW, TODAY, decode_all
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked in English here (the screens' tests check the Vietnamese)."""
+    from coopdesk import i18n
+
+    i18n.set_language("en")
+
+
 @pytest.mark.parametrize("name", ["50x30", "35x22", "72x22-2", "104x22-3", "100x150"])
 def test_tspl_bitmaps_decode_back_to_the_lot_url(demo_db, name):
     t = labels.template(demo_db, name)
@@ -224,6 +232,12 @@ def test_a_template_too_small_for_the_url_names_what_works(demo_db):
     text = messages(info)
     assert "https://truyxuat.hongphuoc.example/01/02000000000022/10/" + BUN in text
     assert "The smallest template that works is 104x22-3 (33 × 22 mm" in text
+    # A template that carries a shorter address is offered the longest base address that fits.
+    labels.save_template(demo_db, {"name": "hep", "kind": "roll", "label_w": "26", "label_h": "18",
+                                   "qr_error": "l"})
+    with pytest.raises(ValidationError) as info:
+        labels.prepare_job(demo_db, "hep", [(PUMPKIN, 1)], today=TODAY)
+    assert "shorten the trace page address" in messages(info) and "at most 16 characters" in messages(info)
 
 
 def test_the_print_log_counts_each_job_and_marks_reprints(demo_db, tmp_path):

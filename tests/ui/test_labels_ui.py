@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from coopdesk.documents import thermal
+from coopdesk.services import labels
 from tests.labels.conftest import BUN, NEM, PUMPKIN, decode_all, needs_pdftoppm, render
 from tests.labels.test_label_jobs import Listener
 from tests.ui.conftest import snapshot
@@ -47,6 +48,9 @@ def test_print_labels_from_a_lot_opens_the_job_with_a_live_preview(window, qtbot
     page.start.setValue(60)
     page.update_preview()
     assert page.preview.page_count == 2
+    page.start.setValue(1)
+    page.update_preview()
+    assert page.preview.page_count == 1
     snapshot(window, "labels-page-a4")
 
 
@@ -160,3 +164,44 @@ def test_dialogs_fit_a_small_laptop_screen(window, qtbot):
     assert page.preview.page_count == 1  # no lot yet: the label stock's test page
     snapshot(window, "labels-page-1366x728")
     assert page.preview.isVisible() and page.summary.isVisible()
+
+
+def _cups_pdf_queue() -> str | None:
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    names = [p.printerName() for p in QPrinterInfo.availablePrinters()]
+    return "CoopLabel" if "CoopLabel" in names else None
+
+
+@needs_pdftoppm
+def test_printing_on_a_real_cups_queue(window, qtbot, tmp_path):
+    """The whole system path: labels → QPrinter → CUPS → cups-pdf (PRINTING.md §6 sets the queue up)."""
+    import time
+    from pathlib import Path
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    if _cups_pdf_queue() is None:
+        pytest.skip("no CUPS queue named CoopLabel (cups-pdf): see PRINTING.md §6 to make one")
+    out_dir = Path.home() / "PDF"
+    page = open_labels(window, qtbot)
+    page.add_lot(PUMPKIN, 1)
+    page.template.setCurrentIndex(page.template.findData("50x30"))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPrinterName("CoopLabel")
+    name = f"coopdesk-test-{time.time_ns()}"
+    printer.setDocName(name)
+    page.print_to(printer)
+    wait_done(qtbot, page)
+    qtbot.waitUntil(lambda: any(out_dir.glob(f"{name}*.pdf")), timeout=30000)
+    made = next(out_dir.glob(f"{name}*.pdf"))
+    try:
+        qtbot.wait(500)  # cups-pdf finishes writing
+        with pdfplumber.open(made) as pdf:
+            size = sorted((round(pdf.pages[0].width * 25.4 / 72), round(pdf.pages[0].height * 25.4 / 72)))
+        assert size == [30, 50]  # the label's size (CUPS may hand it over turned a quarter)
+        images = render(made, 203, tmp_path)
+        assert decode_all(images[0]) == ["https://truyxuat.hongphuoc.example/lo/" + PUMPKIN]
+        assert "CoopLabel" in [r["target"] for r in labels.print_log(window.database, PUMPKIN)]
+    finally:
+        made.unlink()
