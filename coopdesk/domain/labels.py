@@ -8,7 +8,7 @@ is and whether a template can carry a lot's QR at all; one set of rules, tested 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from coopdesk.domain.errors import Collector, CoopDeskError
@@ -378,41 +378,6 @@ class LabelContent:
     coop_name: str = ""
     coop_address: str = ""
     price: str = ""  # empty unless price printing was asked for
-
-
-@dataclass(frozen=True)
-class LabelRun:
-    """One lot's labels in a job: its content and how many."""
-
-    content: LabelContent
-    count: int
-
-
-@dataclass
-class JobPlan:
-    """Which label slot of which page each label takes: ``slots[i]`` = (page, index on the page, run)."""
-
-    template: LabelTemplate
-    start: int  # 1-based slot on the first page
-    runs: list[LabelRun] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(r.count for r in self.runs)
-
-    @property
-    def pages(self) -> int:
-        used = self.start - 1 + self.total
-        return max(1, -(-used // self.template.per_page))
-
-    def placements(self):  # noqa: ANN201 - an iterator of (page, slot, run index)
-        """(page, slot on the page, run index) for every label, in print order."""
-        slot = self.start - 1
-        per = self.template.per_page
-        for i, run in enumerate(self.runs):
-            for _n in range(run.count):
-                yield divmod(slot, per)[0], slot % per, i
-                slot += 1
 
 
 def check_job(t: LabelTemplate, counts: list[int], start: int) -> None:
