@@ -136,6 +136,22 @@ def test_send_tspl_to_a_network_printer_from_the_page(window, qtbot):
     assert page.printer.currentData() == f"tcp:127.0.0.1:{printer.port}"
 
 
+def test_a_printer_that_refuses_the_job_gets_a_message_and_no_log(window, qtbot, tmp_path,
+                                                                  _no_blocking_message_boxes):
+    from PySide6.QtPrintSupport import QPrinter
+
+    page = open_labels(window, qtbot)
+    page.add_lot(PUMPKIN, 2)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "khong-co" / "x.pdf"))  # a folder that is not there
+    page.print_to(printer)
+    wait_done(qtbot, page)
+    assert any("không nhận lệnh in" in t or "did not accept" in t for t in _no_blocking_message_boxes), \
+        _no_blocking_message_boxes
+    assert labels.print_log(window.database, PUMPKIN) == []
+
+
 def test_dialogs_fit_a_small_laptop_screen(window, qtbot):
     from coopdesk.ui.labels.dialogs import SendDialog
 
@@ -153,6 +169,11 @@ def test_dialogs_fit_a_small_laptop_screen(window, qtbot):
     dialog.save()
     assert not dialog.isVisible()
     assert page.template.currentData() == "nho-50x25"
+    again = page.new_template()
+    assert again.name.text() == "nho-50x25" and again.gap_x.text() == "2"
+    again.delete()  # the question is answered No offscreen: nothing is deleted
+    assert labels.template(window.database, "nho-50x25")
+    again.reject()
     send = SendDialog(page, "50x30")
     send.show()
     qtbot.waitExposed(send)

@@ -90,6 +90,10 @@ class TemplateDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.deleted = False
+        if start is not None and start.custom:
+            delete = buttons.addButton(_("&Delete this template"), QDialogButtonBox.ButtonRole.DestructiveRole)
+            delete.clicked.connect(self.delete)
         outer.addWidget(buttons)
         if start is not None:
             self.set_value(start)
@@ -120,6 +124,17 @@ class TemplateDialog(QDialog):
             data.pop("page_w")
             data.pop("page_h")
         return data
+
+    def delete(self) -> None:
+        from coopdesk.ui.widgets.dialogs import ask
+
+        name = self.name.text().strip()
+        if not ask(self, _("Delete template"), _("Delete the label template {name}? Labels already printed keep "
+                                                 "their log.").format(name=name), yes=_("Delete")):
+            return
+        service.delete_template(self.database, name)
+        self.deleted = True
+        self.accept()
 
     def save(self) -> None:
         try:

@@ -86,7 +86,9 @@ class LabelsPage(QWidget):
                                        self.send_thermal)
         self.toolbar.addSeparator()
         self.test_action = page_action(self, self.toolbar, _("Test page…"), None, self.test_page)
-        self.template_action = page_action(self, self.toolbar, _("New template…"), None, self.new_template)
+        self.template_action = page_action(self, self.toolbar, _("Own template…"), None, self.new_template)
+        self.template_action.setToolTip(_("Make a label template of your own, or change or delete the chosen one "
+                                          "when it is your own"))
         layout.addWidget(self.toolbar)
 
         split = QSplitter()
@@ -592,8 +594,8 @@ class LabelsPage(QWidget):
         dialog = TemplateDialog(self, self.database, t if t.custom else None)
 
         def saved() -> None:
+            self.refresh()
             if dialog.saved is not None:
-                self.refresh()
                 self.template.setCurrentIndex(self.template.findData(dialog.saved.name))
 
         dialog.accepted.connect(saved)
