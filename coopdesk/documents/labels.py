@@ -291,7 +291,7 @@ def write_test_page(out: str | Path | IO[bytes], template: LabelTemplate, offset
         c.line(x0 + w / 2, y0 + h / 2 - 2 * MM, x0 + w / 2, y0 + h / 2 + 2 * MM)
         if slot == 0:
             _ruler(c, x0, y0, w, h)
-    size = 5.0 if template.label_h < 30 else 7.0
+    size = 4.5 if template.label_h <= 40 else 7.0
     x, y = template.slot(0)
     lines = [f"{template.name} · {template.size_text} · {template.dpi} dpi",
              _("offset {x} mm right, {y} mm down").format(x=f"{dx:+g}", y=f"{dy:+g}")]
@@ -299,8 +299,9 @@ def write_test_page(out: str | Path | IO[bytes], template: LabelTemplate, offset
         lines.append(note)
     box_x = (x + dx) * MM + 6 * MM
     box_top = (y - dy + template.label_h) * MM - 5.5 * MM
+    # Above the centre cross, clear of the ruler's numbers.
     ts.text_box(c, "\n".join(lines), box_x, box_top, template.label_w * MM - 8 * MM,
-                template.label_h * MM / 2 - 5.5 * MM, ts.REGULAR, size, 3.5)
+                template.label_h * MM / 2 - 6.5 * MM, ts.REGULAR, size, 3.0)
     c.showPage()
     c.save()
 
@@ -313,11 +314,11 @@ def _ruler(c, x0: float, y0: float, w: float, h: float) -> None:  # noqa: ANN001
     for mm in range(0, int(w / MM) + 1):
         length = 2.5 if mm % 10 == 0 else 1.6 if mm % 5 == 0 else 0.9
         c.line(x0 + mm * MM, y0 + h, x0 + mm * MM, y0 + h - length * MM)
-        if mm % 10 == 0 and mm:
+        if mm % 10 == 0 and 0 < mm < w / MM - 2:
             c.drawCentredString(x0 + mm * MM, y0 + h - 4.0 * MM, str(mm))
     for mm in range(0, int(h / MM) + 1):
         length = 2.5 if mm % 10 == 0 else 1.6 if mm % 5 == 0 else 0.9
         c.line(x0, y0 + h - mm * MM, x0 + length * MM, y0 + h - mm * MM)
-        if mm % 10 == 0 and mm:
+        if mm % 10 == 0 and 0 < mm < h / MM - 2:
             c.drawString(x0 + 3.0 * MM, y0 + h - mm * MM - 1.2, str(mm))
     c.restoreState()

@@ -68,7 +68,8 @@ def builtin_templates() -> dict[str, LabelTemplate]:
 
 
 def templates(database: Database | None = None) -> dict[str, LabelTemplate]:
-    """Shipped templates, then the cooperative's own (rolls first, then sheets, each by size)."""
+    """Shipped templates, then the cooperative's own: single rolls, rolls with labels across, sheets; each by
+    size."""
     found = dict(builtin_templates())
     if database is not None:
         for name, data in store.custom_templates(database).items():
@@ -76,8 +77,9 @@ def templates(database: Database | None = None) -> dict[str, LabelTemplate]:
                 found[name] = validate_template(data, custom=True)
             except ValidationError:
                 continue  # a template saved by a newer CoopDesk with rules this one lacks: not offered
-    return dict(sorted(found.items(), key=lambda kv: (kv[1].custom, kv[1].kind != "roll",
-                                                      kv[1].label_w * kv[1].label_h, kv[0])))
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].custom, kv[1].kind != "roll", kv[1].columns > 1,
+                                                      kv[1].page_w * kv[1].page_h, kv[1].label_w * kv[1].label_h,
+                                                      kv[0])))
 
 
 def template(database: Database | None, name: str, dpi: int | None = None) -> LabelTemplate:

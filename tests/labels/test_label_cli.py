@@ -26,7 +26,7 @@ def test_list_templates_names_every_size(tmp_path):
     out = coopdesk("--lang", "en", "labels", "--list-templates")
     assert out.returncode == 0, out.stderr
     names = [line.split()[0] for line in out.stdout.splitlines()]
-    assert names == ["104x22-3", "35x22", "72x22-2", "40x30", "50x30", "60x40", "100x150", "a4-65", "a4-24",
+    assert names == ["35x22", "40x30", "50x30", "60x40", "100x150", "72x22-2", "104x22-3", "a4-65", "a4-24",
                      "a4-21", "a4-14"]
     assert "38,1 × 21,2 mm, 65 per A4 sheet" in out.stdout and "203 dpi" in out.stdout
 
