@@ -160,3 +160,23 @@ def test_a_test_page_has_outlines_and_a_ruler_moved_by_the_offset(demo_db, tmp_p
     assert "a4-21" in plain.extract_text()
     render(labels.test_page_bytes(labels.template(demo_db, "50x30")), 203, tmp_path)[0].save(
         artifact("labels", "test-page-50x30.png"))
+
+
+@pytest.mark.parametrize("name", ["50x30", "40x30", "35x22", "104x22-3", "a4-65"])
+def test_qrs_decode_at_four_sub_dot_offsets_without_anti_aliasing(demo_db, name):
+    """PERFORMANCE.md G8: a rasteriser whose dot grid does not start at the page corner still reads every QR."""
+    import pypdfium2 as pdfium
+
+    t = labels.template(demo_db, name)
+    job = labels.prepare_job(demo_db, name, [(BUN, min(t.per_page, 3)), (PUMPKIN, 2)], today=TODAY)
+    want = sorted(job.labels[i].content.url for _slot, i in job.pages()[0])
+    doc = pdfium.PdfDocument(labels.pdf_bytes(job))
+    try:
+        page = doc[0]
+        dot = 72 / t.dpi
+        for shift in (0.0, 0.25, 0.5, 0.75):
+            image = page.render(scale=t.dpi / 72, crop=(shift * dot, 0, 0, shift * dot), grayscale=True,
+                                no_smoothpath=True, no_smoothtext=True, no_smoothimage=True).to_pil()
+            assert sorted(decode_all(image)) == want, shift
+    finally:
+        doc.close()

@@ -494,6 +494,8 @@ class LabelsPage(QWidget):
             return None
         t = job.template
         target = printer.printerName() or printer.outputFileName()
+        if not printer.docName():
+            printer.setDocName(job.title)  # what the print queue shows
 
         def make() -> Iterator[object]:
             buf = io.BytesIO()
