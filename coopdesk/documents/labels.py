@@ -297,11 +297,11 @@ def write_test_page(out: str | Path | IO[bytes], template: LabelTemplate, offset
              _("offset {x} mm right, {y} mm down").format(x=f"{dx:+g}", y=f"{dy:+g}")]
     if note:
         lines.append(note)
+    # Below the centre cross, clear of the ruler and its numbers.
     box_x = (x + dx) * MM + 6 * MM
-    box_top = (y - dy + template.label_h) * MM - 5.5 * MM
-    # Above the centre cross, clear of the ruler's numbers.
+    box_top = (y - dy + template.label_h / 2) * MM - 2.5 * MM
     ts.text_box(c, "\n".join(lines), box_x, box_top, template.label_w * MM - 8 * MM,
-                template.label_h * MM / 2 - 6.5 * MM, ts.REGULAR, size, 3.0)
+                template.label_h * MM / 2 - 3.5 * MM, ts.REGULAR, size, 3.0)
     c.showPage()
     c.save()
 

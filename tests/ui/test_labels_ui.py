@@ -71,6 +71,7 @@ def test_save_pdf_logs_the_print_on_the_lot_page(window, qtbot, tmp_path):
     page = open_labels(window, qtbot)
     page.add_lot(BUN, 24)
     page.template.setCurrentIndex(page.template.findData("a4-24"))
+    page.who.setText("Trịnh Thị Mai")
     target = tmp_path / "nhan.pdf"
     page.save_pdf(target)
     wait_done(qtbot, page)
@@ -80,7 +81,7 @@ def test_save_pdf_logs_the_print_on_the_lot_page(window, qtbot, tmp_path):
     wait_done(qtbot, page)
     select_lot(window, BUN)
     shown = window.lots_page.detail.toPlainText()
-    assert "Nhãn đã in: 48" in shown and "24 nhãn · a4-24 · Tệp PDF" in shown and "in lại" in shown
+    assert "Nhãn đã in: 48" in shown and "24 nhãn · a4-24 · Tệp PDF · Trịnh Thị Mai" in shown and "in lại" in shown
     snapshot(window, "lot-page-print-log")
 
 

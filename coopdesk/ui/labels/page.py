@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressDialog,
     QPushButton,
     QSpinBox,
@@ -144,7 +145,16 @@ class LabelsPage(QWidget):
         form.addRow(_("&Start at label"), self.start)
         self.price = QCheckBox(_("Print the &price"))
         self.price.toggled.connect(self._schedule)
-        form.addRow("", self.price)
+        self.who = QLineEdit(str(QSettings().value("labels/who", "") or service.current_user()))
+        self.who.setPlaceholderText(_("who prints (kept in each lot's print log)"))
+        self.who.editingFinished.connect(lambda: QSettings().setValue("labels/who", self.who.text().strip()))
+        row = QHBoxLayout()
+        row.addWidget(self.price)
+        who_label = QLabel(_("Printed &by"))
+        who_label.setBuddy(self.who)
+        row.addWidget(who_label)
+        row.addWidget(self.who, 1)
+        form.addRow("", row)
         self.printer = QComboBox()
         self.printer.currentIndexChanged.connect(self._on_printer_changed)
         form.addRow(_("&Printer"), self.printer)
@@ -440,7 +450,7 @@ class LabelsPage(QWidget):
 
     def _log(self, job: service.PreparedJob, output: str, target: str) -> None:
         try:
-            reprints = service.record_print(self.database, job, output, target)
+            reprints = service.record_print(self.database, job, output, target, self.who.text().strip())
         except CoopDeskError as e:
             warn(self, _("Print log not written"), e.message)
             return
