@@ -7,6 +7,8 @@ import io
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coopdesk.domain.labels import MM
 from coopdesk.services import labels
@@ -180,3 +182,43 @@ def test_qrs_decode_at_four_sub_dot_offsets_without_anti_aliasing(demo_db, name)
             assert sorted(decode_all(image)) == want, shift
     finally:
         doc.close()
+
+
+WORDS = ["Bún", "sắn", "khô", "Hồng", "Phước", "Nem", "chua", "Thanh", "Hóa", "Kẹo", "cu", "đơ", "Trà", "búp",
+         "Tân", "Cương", "ĐẶC", "BIỆT", "Ỗ", "Ợ", "ậ", "Ặ", "xã", "phường", "Thôn", "số", "12/3", "HTX-ĐẮK-LẮK"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(TEMPLATES), product=st.lists(st.sampled_from(WORDS), min_size=1, max_size=30),
+       coop=st.lists(st.sampled_from(WORDS), min_size=0, max_size=25),
+       address=st.lists(st.sampled_from(WORDS), min_size=0, max_size=30), price=st.booleans(),
+       stars=st.sampled_from([0, 3, 4, 5]), modules=st.sampled_from([21, 25, 29, 33, 37]))
+def test_fitted_text_always_stays_in_its_box(name, product, coop, address, price, stars, modules):
+    """Whatever the names, every line is inside the text box, and anything left off or cut is reported."""
+    from datetime import date
+
+    from coopdesk.documents import labels as doc
+    from coopdesk.documents import typeset as ts
+    from coopdesk.domain.labels import LabelContent, plan_layouts
+
+    t = labels.builtin_templates()[name]
+    layouts = plan_layouts(t, modules)
+    if not layouts:
+        return
+    content = LabelContent(lot_code="HP-2026-0042", product=" ".join(product), url="https://t.vn/lo/HP-2026-0042",
+                           packed=date(2026, 11, 1), expiry=date(2027, 11, 1), net_weight="500 g",
+                           ocop_stars=stars, coop_name=" ".join(coop), coop_address=" ".join(address),
+                           price="45.000\u00a0₫" if price else "")
+    symbol = ts.qr_symbol(content.url, t.qr_error)
+    for layout in layouts:
+        label = doc.prepare(content, layout, symbol)
+        x, top, width, height = layout.text
+        shown = {b.key for b in label.blocks}
+        expected = set(doc.field_texts(content))
+        assert expected - shown <= set(label.dropped) | set(label.cut)
+        for b in label.blocks:
+            assert b.top <= top + 0.01 and b.top - b.fitted.height >= top - height - 0.01, b.key
+            for line in b.fitted.lines:
+                assert ts.string_width(line, b.fitted.font, b.fitted.size) <= width + 0.01, (b.key, line)
+            if b.fitted.cut:
+                assert b.key in label.cut and b.fitted.lines[-1].endswith("…")
