@@ -430,7 +430,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
             from coopdesk.documents.typeset import atomic_write
 
             with atomic_write(Path(args.out)) as temp:
-                temp.write_bytes(service.test_page_bytes(template, offset))
+                temp.write_bytes(service.calibration_page(template, offset))
             print(args.out)
             return 0
         job = service.prepare_job(database, template, _label_lots(args.lot, args.count), start=args.start,

@@ -43,7 +43,6 @@ from coopdesk.storage import labels as store
 from coopdesk.storage.database import Database
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "resources" / "label_templates"
-OUTPUTS = ("pdf", "print", "tspl", "zpl")
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,8 @@ def pdf_bytes(job: PreparedJob) -> bytes:
     return buf.getvalue()
 
 
-def test_page_bytes(t: LabelTemplate, offset: tuple[float, float] = (0.0, 0.0), note: str = "") -> bytes:
+def calibration_page(t: LabelTemplate, offset: tuple[float, float] = (0.0, 0.0), note: str = "") -> bytes:
+    """The test page (outlines, centre crosses, a ruler) as PDF bytes, moved by ``offset``."""
     buf = io.BytesIO()
     doc.write_test_page(buf, t, offset, note)
     return buf.getvalue()

@@ -152,15 +152,15 @@ def test_the_same_job_writes_the_same_bytes(demo_db):
 @needs_pdftoppm
 def test_a_test_page_has_outlines_and_a_ruler_moved_by_the_offset(demo_db, tmp_path):
     t = labels.template(demo_db, "a4-21")
-    plain = pdfplumber.open(io.BytesIO(labels.test_page_bytes(t))).pages[0]
-    moved = pdfplumber.open(io.BytesIO(labels.test_page_bytes(t, (1.0, 2.0)))).pages[0]
+    plain = pdfplumber.open(io.BytesIO(labels.calibration_page(t))).pages[0]
+    moved = pdfplumber.open(io.BytesIO(labels.calibration_page(t, (1.0, 2.0)))).pages[0]
     assert len(plain.rects) == t.per_page
     r0, r1 = plain.rects[0], moved.rects[0]
     assert r1["x0"] - r0["x0"] == pytest.approx(1.0 * MM, abs=0.01)
     assert r1["top"] - r0["top"] == pytest.approx(2.0 * MM, abs=0.01)
     assert len(plain.lines) > 40  # ruler ticks
     assert "a4-21" in plain.extract_text()
-    render(labels.test_page_bytes(labels.template(demo_db, "50x30")), 203, tmp_path)[0].save(
+    render(labels.calibration_page(labels.template(demo_db, "50x30")), 203, tmp_path)[0].save(
         artifact("labels", "test-page-50x30.png"))
 
 

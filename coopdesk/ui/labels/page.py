@@ -366,7 +366,7 @@ class LabelsPage(QWidget):
         self._dirty = False
         t = self.current_template()
         if not self.lots():
-            self.preview.set_pdf(service.test_page_bytes(t, self.offset(), _("Add a lot to see its labels.")))
+            self.preview.set_pdf(service.calibration_page(t, self.offset(), _("Add a lot to see its labels.")))
             self.preview.set_warnings([])
             self.summary.setText(_("No lot chosen yet: the preview shows the label stock."))
             return
@@ -590,7 +590,7 @@ class LabelsPage(QWidget):
 
         try:
             with atomic_write(Path(target)) as temp:
-                temp.write_bytes(service.test_page_bytes(t, self.offset(), self.printer.currentText()))
+                temp.write_bytes(service.calibration_page(t, self.offset(), self.printer.currentText()))
         except CoopDeskError as e:
             warn(self, _("Not written"), e.message)
             return None
