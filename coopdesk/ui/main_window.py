@@ -331,6 +331,8 @@ class MainWindow(QMainWindow):
                  ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
                  ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
                  ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+R", _("Households, areas and inputs")),
+                 ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
+                 ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
                  ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
