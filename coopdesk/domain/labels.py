@@ -396,6 +396,9 @@ def check_job(t: LabelTemplate, counts: list[int], start: int) -> None:
             n=f"{sum(counts):,}".replace(",", "."), max=f"{MAX_JOB:,}".replace(",", ".")))
     if start < 1:
         c.add("start", _("Start at label: {n} is not a label position; the first label is 1").format(n=start))
+    elif start > 1 and t.per_page == 1:
+        c.add("start", _("Start at label: {name} has one label across the roll, so it always starts at label 1")
+              .format(name=t.name))
     elif start > t.per_page:
         where = _("sheet") if t.kind == "sheet" else _("row of the roll")
         c.add("start", _("Start at label: {n} is past the {where}: {name} has {per} labels on one {where}").format(

@@ -105,6 +105,12 @@ def test_job_checks():
         assert info.value.fields == [field]
 
 
+def test_a_single_label_roll_always_starts_at_one():
+    with pytest.raises(ValidationError, match="50x30"):
+        check_job(SHIPPED["50x30"], [5], 2)
+    check_job(SHIPPED["72x22-2"], [5], 2)
+
+
 def test_offsets():
     assert parse_offset("0.5,-0.3") == (0.5, -0.3)
     assert parse_offset("0,5; -0,3") == (0.5, -0.3)
