@@ -146,16 +146,22 @@ def test_cancelling_leaves_no_file_under_the_final_name(demo_db, tmp_path):
     assert done[-1].done == 300 and target.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root writes anywhere")
 def test_an_unwritable_folder_gets_a_message_and_nothing_half_written(demo_db, tmp_path):
+    job = labels.prepare_job(demo_db, "50x30", [(BUN, 3)], today=TODAY)
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
-    job = labels.prepare_job(demo_db, "50x30", [(BUN, 3)], today=TODAY)
+    if sys.platform != "win32" and os.geteuid() != 0:
+        folder.chmod(0o500)
+        target = folder / "nhan.pdf"
+    else:  # root writes into any folder: a "folder" that is a file refuses everyone
+        (folder / "la-tep").write_text("")
+        target = folder / "la-tep" / "nhan.pdf"
     try:
         with pytest.raises(CoopDeskError, match="nhan.pdf"):
-            list(labels.write_pdf(job, folder / "nhan.pdf"))
-        assert list(folder.iterdir()) == []
+            list(labels.write_pdf(job, target))
+        with pytest.raises(CoopDeskError, match="nhan.pdf"):
+            list(labels.write_thermal(job, "tspl", target))
+        assert sorted(p.name for p in folder.iterdir()) in ([], ["la-tep"])
     finally:
         folder.chmod(0o700)
 
