@@ -10,6 +10,7 @@ from coopdesk.domain.orders import LineDraft, OrderDraft
 from coopdesk.services import order_entry as oe
 from coopdesk.services.changes import Changes
 from coopdesk.services.progress import Progress
+from tests.conftest import SAMPLES, needs_samples
 
 
 def _draft(phone="0966 555 444"):
@@ -139,3 +140,37 @@ def test_the_backup_timer_waits_while_an_import_commits(window, qtbot, demo_db, 
     qtbot.waitUntil(lambda: task.done, timeout=10000)
     window._on_backup_timer()
     assert made == [demo_db]
+
+
+def test_a_bug_in_a_background_job_reaches_the_bug_hook(window, qtbot, monkeypatch):
+    import sys
+
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda t, e, tb: hooked.append((t, tb is not None)))
+
+    def job(db):
+        return {}["missing"]
+
+    task = window.ops.start(window.orders_page, "…", job, title="x")
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert hooked == [(KeyError, True)]  # with its traceback, for the log and the copy-details dialog
+
+
+@needs_samples
+def test_a_full_disk_during_a_background_import_is_a_message_and_stores_nothing(window, qtbot, demo_db,
+                                                                                 message_boxes):
+    from coopdesk.services import order_import as oi
+
+    plan = oi.preview_import(demo_db, SAMPLES / "tiktok_orders_live_5000.csv")
+    before = len(oe.order_rows(demo_db))
+
+    def job(db):
+        pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+        db.conn.execute(f"PRAGMA max_page_count = {pages + 20}")  # this connection's file stops growing soon
+        return oi.commit_job(db, plan, {}, sorted(plan.unknown_skus)[:1])
+
+    task = window.ops.start(window.orders_page, "…", job, title="Chưa nhập", write=True)
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert len(message_boxes) == 1 and "đầy" in message_boxes[0]
+    assert len(oe.order_rows(demo_db)) == before
+    assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 16
