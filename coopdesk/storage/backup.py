@@ -12,10 +12,14 @@ from pathlib import Path
 from coopdesk.i18n import _
 from coopdesk.storage.database import Database, check_file
 from coopdesk.storage.errors import DatabaseDamaged, StorageError, translate
+from coopdesk.storage.lock import FileLock
 
 PREFIX = "coopdesk-"
 _NAME = re.compile(r"coopdesk-(\d{8}-\d{6})(?:-\d+)?\.db$")
-COUNTED_TABLES = ("products", "certifications", "members", "lots", "events")
+_PART = re.compile(r"coopdesk-\d{8}-\d{6}(?:-\d+)?\.db\.part$")
+COUNTED_TABLES = ("products", "certifications", "members", "lots", "events", "customers", "orders")
+FOLDER_LOCK = ".backup"  # FileLock adds ".lock": one backup at a time per folder
+FOLDER_LOCK_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,53 @@ def backup_to(database: Database, folder: Path, now: datetime | None = None) -> 
     except OSError as e:
         raise StorageError(_("Cannot create the backup folder {folder}: {detail}").format(
             folder=folder, detail=e.strerror)) from e
+    lock = FileLock(folder / FOLDER_LOCK)
+    try:
+        got = lock.acquire(wait=FOLDER_LOCK_WAIT_S)
+    except OSError as e:
+        raise StorageError(_("Cannot write the backup to {folder}: {detail}").format(
+            folder=folder, detail=e.strerror or e)) from e
+    if not got:
+        raise StorageError(_("Another backup into {folder} is still running; try again in a moment.").format(
+            folder=folder))
+    try:
+        _remove_parts(folder)
+        return _write_backup(database, folder, now)
+    finally:
+        lock.release()
+
+
+def _remove_parts(folder: Path) -> list[Path]:
+    """Half-written backups of a killed or crashed backup; call only while holding the folder lock."""
+    gone = []
+    for p in folder.iterdir():
+        if _PART.match(p.name):
+            try:
+                p.unlink()
+                gone.append(p)
+            except OSError:
+                pass
+    return gone
+
+
+def clean_parts(folder: Path) -> list[Path]:
+    """Remove what killed backups left in ``folder``, unless a backup is being written there right now."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    lock = FileLock(folder / FOLDER_LOCK)
+    try:
+        if not lock.acquire():
+            return []
+    except OSError:
+        return []
+    try:
+        return _remove_parts(folder)
+    finally:
+        lock.release()
+
+
+def _write_backup(database: Database, folder: Path, now: datetime) -> Path:
     stamp = now.strftime("%Y%m%d-%H%M%S")
     final = folder / f"{PREFIX}{stamp}.db"
     n = 1
@@ -88,11 +139,11 @@ def list_backups(folder: Path) -> list[Path]:
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups; return what was deleted."""
+    """Delete all but the newest ``keep`` backups (and parts left by killed backups); return what was deleted."""
     old = list_backups(folder)[max(keep, 1):]
     for p in old:
         p.unlink(missing_ok=True)
-    return old
+    return old + clean_parts(folder)
 
 
 def describe(path: Path) -> BackupInfo:

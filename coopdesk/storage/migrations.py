@@ -5,6 +5,9 @@ Never edit a migration that has shipped: add a new one at the end.
 
 from __future__ import annotations
 
+import json
+import re
+import uuid
 from collections.abc import Callable
 
 import sqlite_utils
@@ -175,11 +178,52 @@ def _v5_platform_imports(db: sqlite_utils.Database) -> None:
         action TEXT NOT NULL CHECK (action IN ('map', 'skip')), PRIMARY KEY (platform, platform_sku))""")
 
 
+def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
+    """Rebuild ``table`` so its id is AUTOINCREMENT, keeping every column, index and trigger it has now.
+
+    Works from the table's current SQL (whatever columns other migrations added), by SQLite's documented
+    procedure: new table, copy, drop, rename (foreign keys are off during migrations). Views are dropped
+    and made again around the rename, so none breaks while the name is missing.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
+    if re.search(r"\bAUTOINCREMENT\b", sql, re.I):
+        return
+    new_sql, n = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql,
+                         count=1, flags=re.I)
+    new_sql, m = re.subn(r"^\s*CREATE\s+TABLE\s+(\"?)" + table + r"\1", f"CREATE TABLE {table}_new", new_sql,
+                         count=1, flags=re.I)
+    if not (n and m):
+        raise ValueError(f"cannot rebuild {table} with AUTOINCREMENT: {sql}")
+    attached = db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+                          "AND sql IS NOT NULL ORDER BY type, name", (table,)).fetchall()
+    views = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY name").fetchall()
+    for name, _sql in views:
+        db.execute(f'DROP VIEW "{name}"')
+    db.execute(new_sql)
+    db.execute(f"INSERT INTO {table}_new SELECT * FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    for (statement,) in attached:
+        db.execute(statement)
+    for _name, statement in views:
+        db.execute(statement)
+
+
+def _v6_order_ids_never_reused(db: sqlite_utils.Database) -> None:
+    """Order numbers never come back: AUTOINCREMENT keeps the highest number ever given in sqlite_sequence,
+    and CoopDesk raises it from the backups' manifest when a file went back in time. The file gets an id of
+    its own, so the manifest beside its backups can tell it from another file of the same name."""
+    _rebuild_with_autoincrement(db, "orders")
+    db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('file_id', ?)",
+               (json.dumps(uuid.uuid4().hex),))
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
     _v3_traceability,
     _v4_orders,
     _v5_platform_imports,
+    _v6_order_ids_never_reused,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

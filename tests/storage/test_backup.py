@@ -11,7 +11,8 @@ def test_backup_is_a_checked_copy_with_counts(demo_db, tmp_path):
     made = backup.backup_to(demo_db, tmp_path / "usb")
     assert check_file(made, full=True).ok
     info = backup.describe(made)
-    assert info.counts == {"products": 16, "certifications": 4, "members": 3, "lots": 5, "events": 20}
+    assert info.counts == {"products": 16, "certifications": 4, "members": 3, "lots": 5, "events": 20,
+                           "customers": 7, "orders": 8}
     assert info.cooperative.startswith("Hợp tác xã")
     assert not list((tmp_path / "usb").glob("*.part"))
 

@@ -1,0 +1,106 @@
+"""A small manifest beside the automatic backups: how far the data file had got, kept outside the file.
+
+A data file can go back in time without being damaged: its -wal deleted, an old copy put back by a sync
+tool, a restore from a USB stick. integrity_check says ok and the next order takes a number already given
+out. What the file held at each backup (its last ids and counts of the tables that only grow) is written
+here, so at start the file can be compared with it, and so order numbers are never given twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+# Tables that only ever grow: fewer rows, or a lower last id, than at the last backup means lost writes.
+GROWING = ("orders", "order_history", "customers", "live_sessions", "lots", "stock_adjustments", "recalls",
+           "lot_corrections")
+Marks = dict[str, dict[str, int]]  # table -> {"count": n, "last_id": m}
+
+
+def marks(conn: sqlite3.Connection) -> Marks:
+    """Counts and last ids of the growing tables."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    out: Marks = {}
+    for t in GROWING:
+        if t in names:
+            count, last = conn.execute(f"SELECT count(*), coalesce(max(rowid), 0) FROM {t}").fetchone()
+            out[t] = {"count": count, "last_id": last}
+    return out
+
+
+def file_id(conn: sqlite3.Connection) -> str:
+    """The id a data file got when it was created (migration 6); '' for an older file."""
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'file_id'").fetchone()
+    except sqlite3.Error:
+        return ""
+    try:
+        return str(json.loads(row[0])) if row else ""
+    except ValueError:
+        return ""
+
+
+def read_marks(path: Path) -> tuple[str, Marks]:
+    """(file id, marks) of a file, read without changing or locking it."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return file_id(conn), marks(conn)
+    finally:
+        conn.close()
+
+
+def load(folder: Path) -> dict:
+    try:
+        data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save(folder: Path, data: dict) -> None:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (MANIFEST + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, folder / MANIFEST)
+
+
+def _high_water(old: dict, new: Marks) -> dict[str, int]:
+    out = {t: int(v) for t, v in (old or {}).items()}
+    for t, m in new.items():
+        out[t] = max(out.get(t, 0), m["last_id"])
+    return out
+
+
+def set_baseline(folder: Path, fid: str, new: Marks, source: str, backup: str = "",
+                 now: datetime | None = None) -> dict:
+    """Record what the data file holds now (after a backup, a restore, or a person accepting it as it is)."""
+    data = load(folder)
+    if data.get("file_id") and fid and data["file_id"] != fid:
+        data = {}  # another file took this name: start afresh
+    data["file_id"] = fid or data.get("file_id", "")
+    data["baseline"] = {"at": (now or datetime.now()).isoformat(timespec="seconds"), "source": source,
+                        "backup": backup, "marks": new}
+    data["high_water"] = _high_water(data.get("high_water", {}), new)
+    if backup:
+        data.setdefault("backups", {})[backup] = new
+        names = sorted(data["backups"])
+        for old in names[:-200]:  # a record of the recent backups is enough
+            del data["backups"][old]
+    _save(folder, data)
+    return data
+
+
+def forget_backups(folder: Path, names: list[str]) -> None:
+    data = load(folder)
+    if data.get("backups") and any(n in data["backups"] for n in names):
+        for n in names:
+            data["backups"].pop(n, None)
+        _save(folder, data)
