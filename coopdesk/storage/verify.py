@@ -43,18 +43,22 @@ def _expected_kinds(declared: str) -> set[str] | None:
 def decode_problems(conn: sqlite3.Connection, limit: int = MAX_PROBLEMS) -> list[str]:
     """Every value of every row: text that is not UTF-8, or a value of the wrong kind for its column."""
     problems: list[str] = []
+    plans = []
+    for table, sql in _tables(conn):
+        info = list(conn.execute(f"PRAGMA table_info({_quote(table)})"))
+        cols = [(r[1], r[2] or "") for r in info]
+        if not cols:
+            continue
+        if "WITHOUT ROWID" in " ".join(sql.upper().split()):
+            pk = [r[1] for r in info if r[5]]
+            key_sql = " || ',' || ".join(f"quote({_quote(c)})" for c in pk) or "NULL"
+        else:
+            key_sql = "rowid"
+        plans.append((table, cols, key_sql))
     old_factory = conn.text_factory
-    conn.text_factory = bytes
+    conn.text_factory = bytes  # read the raw bytes, and decode them here where the row is known
     try:
-        for table, sql in _tables(conn):
-            cols = [(r[1], r[2] or "") for r in conn.execute(f"PRAGMA table_info({_quote(table)})")]
-            if not cols:
-                continue
-            if "WITHOUT ROWID" in " ".join(sql.upper().split()):
-                pk = [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(table)})") if r[5]]
-                key_sql = " || ',' || ".join(f"quote({_quote(c)})" for c in pk) or "NULL"
-            else:
-                key_sql = "rowid"
+        for table, cols, key_sql in plans:
             select = ", ".join(f"{_quote(c)}, typeof({_quote(c)})" for c, _d in cols)
             kinds = [_expected_kinds(d) for _c, d in cols]
             for row in conn.execute(f"SELECT {key_sql}, {select} FROM {_quote(table)}"):
