@@ -323,7 +323,8 @@ def restore_backup_file(path: Path, backup_file: Path) -> Path | None:
         raise DatabaseInUse(_("{path} is in use by {holder}. Close it first, then restore.").format(
             path=path, holder=holder_text(lock.holder())))
     try:
-        moved = backups.restore_file(backup_file, path)
+        sound = path.exists() and check_file(path).ok
+        moved = backups.restore_file(backup_file, path, "before-restore" if sound else "damaged")
         _record(paths.backup_dir_for(path), backup_file, "restore", "")
     except OSError as e:
         raise StorageError(_("Cannot restore into {path}: {detail}").format(path=path, detail=e.strerror or e)) from e

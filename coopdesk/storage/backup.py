@@ -184,10 +184,10 @@ def restore_into(database: Database, backup: Path) -> None:
     database.conn.execute("PRAGMA journal_mode=WAL")
 
 
-def restore_file(backup: Path, target: Path) -> Path | None:
+def restore_file(backup: Path, target: Path, label: str = "damaged") -> Path | None:
     """Put a backup in place of a damaged, closed file; the damaged one is kept beside it.
 
-    Returns where the damaged file was moved, or None when there was none.
+    Returns where the damaged file was moved (``<name>.<label>-<time>``), or None when there was none.
     """
     target = Path(target)
     result = check_file(Path(backup), full=True)
@@ -195,7 +195,7 @@ def restore_file(backup: Path, target: Path) -> Path | None:
         raise DatabaseDamaged(_("{path} failed its check and was not restored.").format(path=backup))
     moved = None
     if target.exists():
-        moved = target.with_name(target.name + f".damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        moved = target.with_name(target.name + f".{label}-{datetime.now():%Y%m%d-%H%M%S}")
         os.replace(target, moved)
         for suffix in ("-wal", "-shm"):
             side = Path(str(target) + suffix)

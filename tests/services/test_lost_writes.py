@@ -236,3 +236,15 @@ def test_backups_of_a_synced_file_can_move_to_this_pc(tmp_path, demo_path):
         assert datafile.compare_with_backups(target) is None
     finally:
         db.close()
+
+
+def test_an_import_after_a_rollback_numbers_above_the_lost_orders(rolled_back):
+    from coopdesk.storage.imports import next_id
+
+    path, ids = rolled_back
+    db = datafile.open_data(path)
+    try:
+        with db.transaction() as tx:
+            assert next_id(tx, "orders") == ids[-1] + 1
+    finally:
+        db.close()

@@ -1,0 +1,81 @@
+"""Migration 6: order numbers never come back (AUTOINCREMENT), with every column, index and reference kept."""
+
+import sqlite3
+
+import sqlite_utils
+
+from coopdesk.storage.database import _connect, open_database, schema_sql
+from coopdesk.storage.imports import next_id
+from coopdesk.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+
+V6 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_v6_order_ids_never_reused"))
+
+
+def make_file_before_v6(path):
+    """A file at the schema just before this migration, holding orders, lines and their history."""
+    conn = _connect(path, read_only=False)
+    db = sqlite_utils.Database(conn)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("BEGIN")
+    for m in MIGRATIONS[:V6]:
+        m(db)
+    conn.execute(f"PRAGMA user_version = {V6}")
+    conn.execute("INSERT INTO products (id, sku, name) VALUES (1, 'YDI-BUN-500', 'Bún sắn khô')")
+    conn.execute("INSERT INTO customers (id, phone, name) VALUES (1, '+84912345678', 'Nguyễn Thị Hồng')")
+    for oid in (1, 2, 3):
+        conn.execute("INSERT INTO orders (id, customer_id, phone, total, cod, platform, platform_order_id) "
+                     "VALUES (?, 1, '+84912345678', 40000, 40000, 'tiktok', ?)", (oid, f"5770{oid}"))
+        conn.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
+                     "VALUES (?, 1, 'YDI-BUN-500', 'Bún sắn khô', 1, 40000)", (oid,))
+        conn.execute("INSERT INTO order_history (order_id, action) VALUES (?, 'create')", (oid,))
+    conn.execute("DELETE FROM order_history WHERE order_id = 3")
+    conn.execute("DELETE FROM order_lines WHERE order_id = 3")
+    conn.execute("DELETE FROM orders WHERE id = 3")  # the highest number, gone: plain rowids would give it again
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_orders_keep_their_rows_indexes_and_references(tmp_path, db_path):
+    old = tmp_path / "old.db"
+    make_file_before_v6(old)
+    migrated = open_database(old, backup_dir=tmp_path / "bk")
+    fresh = open_database(db_path)
+    try:
+        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert schema_sql(migrated) == schema_sql(fresh)
+        sql = migrated.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'orders'").fetchone()[0]
+        assert "AUTOINCREMENT" in sql
+        indexes = {r[0] for r in migrated.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders'")}
+        assert {"ix_orders_session", "ix_orders_customer", "ux_orders_platform"} <= indexes
+        refs = {(r[2], r[3], r[4]) for t in ("order_lines", "order_history")
+                for r in migrated.conn.execute(f"PRAGMA foreign_key_list({t})")}
+        assert ("orders", "order_id", "id") in refs
+        assert migrated.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert migrated.query("SELECT id, total FROM orders ORDER BY id") == [{"id": 1, "total": 40000},
+                                                                             {"id": 2, "total": 40000}]
+        # The references still hold: a line of a missing order is refused, deleting an order cascades.
+        with migrated.transaction() as db:
+            db.execute("INSERT INTO orders (customer_id, phone, total, cod) VALUES (1, '+84912345678', 1, 0)")
+        new_id = migrated.query("SELECT max(id) AS n FROM orders")[0]["n"]
+        assert new_id == 3  # AUTOINCREMENT starts above the highest row copied in
+        with migrated.transaction() as db:
+            db.execute("DELETE FROM orders WHERE id = 3")
+            db.execute("INSERT INTO orders (customer_id, phone, total, cod) VALUES (1, '+84912345678', 1, 0)")
+            assert next_id(db, "orders") == 5
+        assert migrated.query("SELECT max(id) AS n FROM orders")[0]["n"] == 4  # 3 is never given again
+        try:
+            with migrated.transaction() as db:
+                db.execute("INSERT INTO order_lines (order_id, sku, name, qty, unit_price) VALUES (99, 'x', 'x', 1, 1)")
+            raise AssertionError("a line of a missing order was stored")
+        except sqlite3.IntegrityError:
+            pass
+        with migrated.transaction() as db:
+            db.execute("DELETE FROM orders WHERE id = 2")
+        assert migrated.query("SELECT count(*) AS n FROM order_lines WHERE order_id = 2")[0]["n"] == 0
+        # Each file has an id of its own, so the manifest beside its backups can tell it from another file.
+        ids = [d.query("SELECT value FROM settings WHERE key = 'file_id'")[0]["value"] for d in (migrated, fresh)]
+        assert ids[0] != ids[1]
+    finally:
+        migrated.close()
+        fresh.close()
