@@ -198,3 +198,23 @@ def test_settings_warns_about_a_synced_folder(qtbot, app, demo_path, tmp_path, m
     finally:
         window.backup_timer.stop()
         window.close()
+
+
+def test_the_rollback_message_fits_the_screen(qtbot, app, rolled_back):
+    from PySide6.QtWidgets import QMessageBox
+
+    from coopdesk.ui.app import rollback_message
+
+    path, _ids = rolled_back
+    rollback = datafile.compare_with_backups(path)
+    rollback.missing_orders = rollback.missing_orders * 5  # as many lines as it ever shows
+    rollback.missing_count = 40
+    box = QMessageBox(QMessageBox.Icon.Warning, "Tệp dữ liệu bị mất đơn hàng", rollback_message(rollback))
+    box.addButton("Khôi phục bản sao lưu", QMessageBox.ButtonRole.YesRole)
+    box.addButton("Giữ nguyên tệp như hiện tại", QMessageBox.ButtonRole.NoRole)
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    assert "và 32 đơn nữa" in box.text()
+    assert box.height() <= 728 and box.width() <= 1366
+    snapshot(box, "rollback-at-start")
