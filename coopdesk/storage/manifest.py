@@ -33,7 +33,7 @@ def marks(conn: sqlite3.Connection) -> Marks:
 
 
 def file_id(conn: sqlite3.Connection) -> str:
-    """The id a data file got when it was created (migration 6); '' for an older file."""
+    """The id a data file got when it was created (the order-ids migration); '' for an older file."""
     try:
         row = conn.execute("SELECT value FROM settings WHERE key = 'file_id'").fetchone()
     except sqlite3.Error:

@@ -125,6 +125,23 @@ _RULES: list[tuple[tuple[str, ...], str, str]] = [
             FROM lots l) AS lot
         WHERE taken > packed""",
      N_("lots row {0} ({1}): {3} packs taken by orders, but only {2} were packed")),
+    # The kept stock of each lot (lot_stock, kept by triggers) equals what its events, allocations and
+    # adjustments add up to: the packs allocated are the packs the lot's stock says were taken.
+    (("lot_stock", "lots", "events", "allocations", "stock_adjustments"),
+     """SELECT s.lot_id, l.code, s.packed, packed_sum, s.taken, taken_sum, s.adjusted, adjusted_sum FROM (
+            SELECT s.*,
+                   coalesce((SELECT sum(coalesce(e.packs, 0)) FROM events e
+                             WHERE e.lot_id = s.lot_id AND e.kind = 'packing'), 0) AS packed_sum,
+                   coalesce((SELECT sum(a.qty) FROM allocations a WHERE a.lot_id = s.lot_id), 0) AS taken_sum,
+                   coalesce((SELECT sum(x.qty) FROM stock_adjustments x WHERE x.lot_id = s.lot_id), 0)
+                       AS adjusted_sum
+            FROM lot_stock s) AS s JOIN lots l ON l.id = s.lot_id
+        WHERE s.packed <> packed_sum OR s.taken <> taken_sum OR s.adjusted <> adjusted_sum""",
+     N_("lot_stock row {0} ({1}): kept packed {2}, taken {4}, adjusted {6}, but the lot's events, allocations "
+        "and adjustments add up to {3}, {5} and {7}")),
+    (("lot_stock", "lots"),
+     "SELECT l.id, l.code FROM lots l WHERE NOT EXISTS (SELECT 1 FROM lot_stock s WHERE s.lot_id = l.id)",
+     N_("lots row {0} ({1}): no kept stock row")),
 ]
 
 

@@ -248,3 +248,18 @@ def test_an_import_after_a_rollback_numbers_above_the_lost_orders(rolled_back):
             assert next_id(tx, "orders") == ids[-1] + 1
     finally:
         db.close()
+
+
+def test_kept_stock_that_disagrees_with_the_allocations_is_named(demo_path):
+    conn = sqlite3.connect(demo_path)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "lot_stock" not in names:
+        conn.close()
+        pytest.skip("no kept stock in this schema")
+    lot_id, code = conn.execute("SELECT l.id, l.code FROM lot_stock s JOIN lots l ON l.id = s.lot_id "
+                                "WHERE s.taken > 0 LIMIT 1").fetchone()
+    conn.execute("UPDATE lot_stock SET taken = taken - 1 WHERE lot_id = ?", (lot_id,))  # a flipped bit
+    conn.commit()
+    conn.close()
+    problems = logical_problems(demo_path)
+    assert any(p.startswith("lot_stock") and str(lot_id) in p and code in p for p in problems), problems

@@ -1,4 +1,4 @@
-"""Migration 6: order numbers never come back (AUTOINCREMENT), with every column, index and reference kept."""
+"""The order-ids migration: numbers never come back (AUTOINCREMENT), every column, index and reference kept."""
 
 import sqlite3
 
@@ -8,18 +8,18 @@ from coopdesk.storage.database import _connect, open_database, schema_sql
 from coopdesk.storage.imports import next_id
 from coopdesk.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
-V6 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_v6_order_ids_never_reused"))
+V7 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_v7_order_ids_never_reused"))
 
 
-def make_file_before_v6(path):
+def make_file_before_v7(path):
     """A file at the schema just before this migration, holding orders, lines and their history."""
     conn = _connect(path, read_only=False)
     db = sqlite_utils.Database(conn)
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("BEGIN")
-    for m in MIGRATIONS[:V6]:
+    for m in MIGRATIONS[:V7]:
         m(db)
-    conn.execute(f"PRAGMA user_version = {V6}")
+    conn.execute(f"PRAGMA user_version = {V7}")
     conn.execute("INSERT INTO products (id, sku, name) VALUES (1, 'YDI-BUN-500', 'Bún sắn khô')")
     conn.execute("INSERT INTO customers (id, phone, name) VALUES (1, '+84912345678', 'Nguyễn Thị Hồng')")
     for oid in (1, 2, 3):
@@ -37,7 +37,7 @@ def make_file_before_v6(path):
 
 def test_orders_keep_their_rows_indexes_and_references(tmp_path, db_path):
     old = tmp_path / "old.db"
-    make_file_before_v6(old)
+    make_file_before_v7(old)
     migrated = open_database(old, backup_dir=tmp_path / "bk")
     fresh = open_database(db_path)
     try:
