@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,7 +93,7 @@ def _record(folder: Path, source_file: Path, source: str, backup_name: str | Non
         fid, marks = manifest.read_marks(source_file)
         manifest.set_baseline(folder, fid, marks, source,
                               backup_name if backup_name is not None else Path(source_file).name)
-    except (OSError, sqlite3.Error) as e:
+    except (OSError, StorageError) as e:
         raise StorageError(_("Cannot write the backup record in {folder}: {detail}").format(
             folder=folder, detail=e)) from e
 
@@ -104,25 +103,10 @@ def guard_order_ids(database: Database) -> bool:
     would otherwise give the numbers of the lost orders again). True when it had to raise it."""
     data = manifest.load(paths.backup_dir_for(database.path))
     high = int(data.get("high_water", {}).get("orders", 0))
-    fid = manifest.file_id(database.conn)
+    fid, _marks = manifest.database_marks(database)
     if not high or (data.get("file_id") and fid and data["file_id"] != fid):
         return False
-    if not _has_sequence(database):
-        return False
-    row = database.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'orders'").fetchone()
-    if row is not None and row[0] >= high:
-        return False
-    with database.transaction() as db:
-        if row is None:
-            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('orders', ?)", (high,))
-        else:
-            db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'orders'", (high,))
-    return True
-
-
-def _has_sequence(database: Database) -> bool:
-    return database.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+    return manifest.keep_order_ids_above(database, high)
 
 
 @dataclass
@@ -155,7 +139,7 @@ def compare_with_backups(path: Path) -> Rollback | None:
     data = manifest.load(folder)
     try:
         fid, now_marks = manifest.read_marks(path)
-    except sqlite3.Error:
+    except StorageError:
         return None
     ref_marks, made_at, backup = None, None, None
     baseline = data.get("baseline")
@@ -173,7 +157,7 @@ def compare_with_backups(path: Path) -> Rollback | None:
             return None
         try:
             bfid, ref_marks = manifest.read_marks(good.path)
-        except sqlite3.Error:
+        except StorageError:
             return None
         if bfid and fid and bfid != fid:
             return None
@@ -191,19 +175,7 @@ def compare_with_backups(path: Path) -> Rollback | None:
         backup = good.path if good else None
     rollback = Rollback(made_at, backup, behind, last)
     if backup is not None and last[1] > last[0]:
-        try:
-            conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                conn.row_factory = sqlite3.Row
-                rollback.missing_orders = [dict(r) for r in conn.execute(
-                    "SELECT id, created_at, name, phone, total FROM orders WHERE id > ? ORDER BY id LIMIT 200",
-                    (last[0],))]
-                rollback.missing_count = conn.execute("SELECT count(*) FROM orders WHERE id > ?",
-                                                      (last[0],)).fetchone()[0]
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            pass
+        rollback.missing_orders, rollback.missing_count = manifest.orders_after(backup, last[0])
     if not rollback.missing_count and "orders" in behind:
         rollback.missing_count = behind["orders"][1] - behind["orders"][0]
     return rollback
@@ -213,7 +185,7 @@ def accept_as_is(database: Database) -> None:
     """The person chose to go on with the file as it is: it becomes the mark, order numbers stay above
     every number given before, and the backups that hold the lost orders are kept as they are."""
     folder = paths.backup_dir_for(database.path)
-    fid, marks = manifest.file_id(database.conn), manifest.marks(database.conn)
+    fid, marks = manifest.database_marks(database)
     manifest.set_baseline(folder, fid, marks, "accepted", "")
     guard_order_ids(database)
 

@@ -14,6 +14,10 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from coopdesk.i18n import _
+from coopdesk.storage.database import Database
+from coopdesk.storage.errors import DatabaseDamaged
+
 MANIFEST = "manifest.json"
 # Tables that only ever grow: fewer rows, or a lower last id, than at the last backup means lost writes.
 GROWING = ("orders", "order_history", "customers", "live_sessions", "lots", "stock_adjustments", "recalls",
@@ -45,12 +49,53 @@ def file_id(conn: sqlite3.Connection) -> str:
 
 
 def read_marks(path: Path) -> tuple[str, Marks]:
-    """(file id, marks) of a file, read without changing or locking it."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    """(file id, marks) of a file, read without changing or locking it; DatabaseDamaged when unreadable."""
     try:
-        return file_id(conn), marks(conn)
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return file_id(conn), marks(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise DatabaseDamaged(_("{path} cannot be read: {detail}").format(path=path, detail=e)) from e
+
+
+def database_marks(database: Database) -> tuple[str, Marks]:
+    """(file id, marks) of an open data file."""
+    return file_id(database.conn), marks(database.conn)
+
+
+def orders_after(path: Path, last_id: int, limit: int = 200) -> tuple[list[dict], int]:
+    """Orders numbered above ``last_id`` in a backup (id, created_at, name, phone, total), and how many."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.row_factory = sqlite3.Row
+            rows = [dict(r) for r in conn.execute(
+                "SELECT id, created_at, name, phone, total FROM orders WHERE id > ? ORDER BY id LIMIT ?",
+                (last_id, limit))]
+            count = conn.execute("SELECT count(*) FROM orders WHERE id > ?", (last_id,)).fetchone()[0]
+            return rows, count
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return [], 0
+
+
+def keep_order_ids_above(database: Database, high: int) -> bool:
+    """Raise the orders' AUTOINCREMENT counter to ``high`` when it is lower; True when it was raised."""
+    conn = database.conn
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is None:
+        return False
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'orders'").fetchone()
+    if row is not None and row[0] >= high:
+        return False
+    with database.transaction() as db:
+        if row is None:
+            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('orders', ?)", (high,))
+        else:
+            db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'orders'", (high,))
+    return True
 
 
 def load(folder: Path) -> dict:
