@@ -15,7 +15,7 @@ from coopdesk.storage.errors import DatabaseDamaged, StorageError, translate
 from coopdesk.storage.lock import FileLock
 
 PREFIX = "coopdesk-"
-_NAME = re.compile(r"coopdesk-(\d{8}-\d{6})(?:-\d+)?\.db$")
+_NAME = re.compile(r"coopdesk-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 _PART = re.compile(r"coopdesk-\d{8}-\d{6}(?:-\d+)?\.db\.part$")
 COUNTED_TABLES = ("products", "certifications", "members", "lots", "events", "customers", "orders")
 FOLDER_LOCK = ".backup"  # FileLock adds ".lock": one backup at a time per folder
@@ -135,7 +135,10 @@ def list_backups(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if _NAME.match(p.name)), key=lambda p: p.name, reverse=True)
+    found = [(m, p) for p in folder.iterdir() if (m := _NAME.match(p.name))]
+    # Two backups in one second are -1, -2 …: the suffix orders them (by name, "-1" would sort before ".db").
+    found.sort(key=lambda mp: (mp[0].group(1), int(mp[0].group(2) or 0)), reverse=True)
+    return [p for _m, p in found]
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:

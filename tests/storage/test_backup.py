@@ -131,3 +131,11 @@ def test_a_backup_being_written_is_not_cleaned_away(demo_db, tmp_path):
     finally:
         writing.release()
     assert backup.clean_parts(folder) == [part]
+
+
+def test_backups_made_in_the_same_second_are_listed_newest_first(demo_db, tmp_path):
+    same = datetime(2026, 11, 23, 8, 0, 0)
+    made = [backup.backup_to(demo_db, tmp_path, same) for _ in range(3)]
+    assert backup.list_backups(tmp_path) == made[::-1]
+    assert backup.rotate(tmp_path, 1) == [made[1], made[0]]
+    assert backup.list_backups(tmp_path) == [made[2]]
