@@ -174,8 +174,8 @@ def compare_with_backups(path: Path) -> Rollback | None:
         good = newest_good_backup(path)
         backup = good.path if good else None
     rollback = Rollback(made_at, backup, behind, last)
-    if backup is not None and last[1] > last[0]:
-        rollback.missing_orders, rollback.missing_count = manifest.orders_after(backup, last[0])
+    if backup is not None and "orders" in behind:
+        rollback.missing_orders, rollback.missing_count = manifest.orders_missing(backup, path)
     if not rollback.missing_count and "orders" in behind:
         rollback.missing_count = behind["orders"][1] - behind["orders"][0]
     return rollback

@@ -65,16 +65,17 @@ def database_marks(database: Database) -> tuple[str, Marks]:
     return file_id(database.conn), marks(database.conn)
 
 
-def orders_after(path: Path, last_id: int, limit: int = 200) -> tuple[list[dict], int]:
-    """Orders numbered above ``last_id`` in a backup (id, created_at, name, phone, total), and how many."""
+def orders_missing(backup: Path, data_file: Path, limit: int = 200) -> tuple[list[dict], int]:
+    """Orders a backup holds that the data file does not (id, created_at, name, phone, total), and how many."""
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
         try:
+            conn.execute("ATTACH DATABASE ? AS current", (f"{Path(data_file).resolve().as_uri()}?mode=ro",))
             conn.row_factory = sqlite3.Row
+            gone = "FROM main.orders WHERE id NOT IN (SELECT id FROM current.orders)"
             rows = [dict(r) for r in conn.execute(
-                "SELECT id, created_at, name, phone, total FROM orders WHERE id > ? ORDER BY id LIMIT ?",
-                (last_id, limit))]
-            count = conn.execute("SELECT count(*) FROM orders WHERE id > ?", (last_id,)).fetchone()[0]
+                f"SELECT id, created_at, name, phone, total {gone} ORDER BY id LIMIT ?", (limit,))]
+            count = conn.execute(f"SELECT count(*) {gone}").fetchone()[0]
             return rows, count
         finally:
             conn.close()

@@ -150,7 +150,8 @@ def check_rollback(database: Database, parent: QWidget | None = None) -> bool:
     log.warning("data file went back in time: %s", rollback.summary())
     text = rollback_message(rollback)
     if rollback.backup is not None and ask(parent, _("Orders are missing from the data file"), text,
-                                           yes=_("Restore the backup"), no=_("Keep the file as it is")):
+                                           yes=_("Restore the backup"), no=_("Keep the file as it is"),
+                                           warning=True):
         try:
             datafile.restore(database, rollback.backup)
             return True

@@ -263,3 +263,15 @@ def test_kept_stock_that_disagrees_with_the_allocations_is_named(demo_path):
     conn.close()
     problems = logical_problems(demo_path)
     assert any(p.startswith("lot_stock") and str(lot_id) in p and code in p for p in problems), problems
+
+
+def test_orders_typed_after_a_rollback_do_not_hide_the_lost_ones(rolled_back):
+    path, ids = rolled_back
+    db = datafile.open_data(path)
+    try:
+        newer = add_orders(db, 2, start=300)  # typed on the rolled-back file before anyone noticed
+    finally:
+        db.close()
+    rollback = datafile.compare_with_backups(path)
+    assert rollback is not None and newer[0] > ids[-1]
+    assert [o["id"] for o in rollback.missing_orders] == ids and rollback.missing_count == 4
