@@ -218,3 +218,58 @@ def test_the_rollback_message_fits_the_screen(qtbot, app, rolled_back):
     assert "và 32 đơn nữa" in box.text()
     assert box.height() <= 728 and box.width() <= 1366
     snapshot(box, "rollback-at-start")
+
+
+def test_a_file_held_by_a_command_names_it_and_offers_read_only(qtbot, app, demo_path, answers, monkeypatch):
+    import subprocess
+    import textwrap
+
+    import coopdesk.ui.app as app_module
+
+    asked, _warned, replies = answers
+    monkeypatch.setattr(datafile, "WINDOW_LOCK_WAIT_S", 0.3)
+    script = textwrap.dedent("""
+        import sys
+        from coopdesk.services import datafile
+        db = datafile.open_data(sys.argv[1])
+        print("ready", flush=True)
+        sys.stdin.readline()
+        db.close()
+    """)
+    with subprocess.Popen([sys.executable, "-c", script, str(demo_path)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "ready"
+            replies.append(True)  # "Open read-only"
+            db = app_module.open_with_questions(demo_path)
+            try:
+                assert db is not None and db.read_only
+                text = asked[0][1]
+                assert "một chương trình CoopDesk khác (từ " in text and str(demo_path) in text
+            finally:
+                db.close()
+        finally:
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=20)
+
+
+def test_opening_another_file_that_went_back_in_time_is_reported(window, demo_db, tmp_path, answers):
+    asked, _warned, replies = answers
+    other = tmp_path / "other.db"
+    shutil.move(datafile.backup_now(demo_db, tmp_path / "copy"), other)
+    db = datafile.open_data(other)
+    datafile.auto_backup(db)
+    db.close()
+    shutil.copy(other, tmp_path / "before.db")
+    db = datafile.open_data(other)
+    ids = add_orders(db, 2)
+    datafile.auto_backup(db)
+    db.close()
+    shutil.copy(tmp_path / "before.db", other)
+    replies.append(False)
+    db = window._open_path(other)
+    try:
+        assert db is not None and f"#{ids[0]}" in asked[0][1]
+    finally:
+        db.close()
