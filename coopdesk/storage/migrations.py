@@ -239,8 +239,8 @@ def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
     """Rebuild ``table`` so its id is AUTOINCREMENT, keeping every column, index and trigger it has now.
 
     Works from the table's current SQL (whatever columns other migrations added), by SQLite's documented
-    procedure: new table, copy, drop, rename (foreign keys are off during migrations). Views are dropped
-    and made again around the rename, so none breaks while the name is missing.
+    procedure: new table, copy, drop, rename (foreign keys are off during migrations), then its indexes, and
+    every trigger and view of the schema, made again from their own SQL.
     """
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
     if re.search(r"\bAUTOINCREMENT\b", sql, re.I):
@@ -251,18 +251,21 @@ def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
                          count=1, flags=re.I)
     if not (n and m):
         raise ValueError(f"cannot rebuild {table} with AUTOINCREMENT: {sql}")
-    attached = db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
-                          "AND sql IS NOT NULL ORDER BY type, name", (table,)).fetchall()
-    views = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY name").fetchall()
-    for name, _sql in views:
-        db.execute(f'DROP VIEW "{name}"')
+    indexes = db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type = 'index' AND sql IS NOT NULL "
+                         "ORDER BY name", (table,)).fetchall()
+    # Every trigger and view (on any table: one on order_lines may update orders) is dropped and made again,
+    # since SQLite's RENAME re-checks them and refuses one that names the table while it is missing.
+    others = db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') "
+                        "AND sql IS NOT NULL ORDER BY type DESC, name").fetchall()
+    for kind, name, _sql in others:
+        db.execute(f'DROP {kind.upper()} "{name}"')
     db.execute(new_sql)
     db.execute(f"INSERT INTO {table}_new SELECT * FROM {table}")
     db.execute(f"DROP TABLE {table}")
     db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
-    for (statement,) in attached:
+    for (statement,) in indexes:
         db.execute(statement)
-    for _name, statement in views:
+    for _kind, _name, statement in reversed(others):
         db.execute(statement)
 
 

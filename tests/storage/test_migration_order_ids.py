@@ -79,3 +79,30 @@ def test_orders_keep_their_rows_indexes_and_references(tmp_path, db_path):
     finally:
         migrated.close()
         fresh.close()
+
+
+def test_triggers_and_views_naming_orders_survive_the_rebuild(tmp_path):
+    """Another branch's trigger on order_lines that updates orders, or a view over orders, is kept working."""
+    old = tmp_path / "old.db"
+    make_file_before_v7(old)
+    conn = sqlite3.connect(old)
+    conn.execute("CREATE TRIGGER tr_test_line_touch AFTER INSERT ON order_lines BEGIN "
+                 "UPDATE orders SET updated_at = 'touched' WHERE id = NEW.order_id; END")
+    conn.execute("CREATE TRIGGER tr_test_order_note AFTER UPDATE OF status ON orders BEGIN "
+                 "UPDATE orders SET internal_note = 'status changed' WHERE id = NEW.id; END")
+    conn.execute("CREATE VIEW v_test_totals AS SELECT id, total FROM orders")
+    conn.commit()
+    conn.close()
+    db = open_database(old, backup_dir=tmp_path / "bk")
+    try:
+        names = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')")}
+        assert {"tr_test_line_touch", "tr_test_order_note", "v_test_totals"} <= names
+        with db.transaction() as tx:
+            tx.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
+                       "VALUES (1, 1, 'YDI-BUN-500', 'Bún', 1, 40000)")
+            tx.execute("UPDATE orders SET status = 'packed' WHERE id = 2")
+        assert db.query("SELECT updated_at FROM orders WHERE id = 1")[0]["updated_at"] == "touched"
+        assert db.query("SELECT internal_note FROM orders WHERE id = 2")[0]["internal_note"] == "status changed"
+        assert len(db.query("SELECT * FROM v_test_totals")) == 2
+    finally:
+        db.close()
