@@ -156,6 +156,7 @@ def describe(path: Path) -> BackupInfo:
     made = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S") if m else datetime.fromtimestamp(path.stat().st_mtime)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.text_factory = lambda b: b.decode("utf-8", "replace")
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES
@@ -166,7 +167,7 @@ def describe(path: Path) -> BackupInfo:
                 coop = row[0] if row else ""
         finally:
             conn.close()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeError) as e:
         raise DatabaseDamaged(_("{path} is not a readable backup: {detail}").format(path=path, detail=e)) from e
     return BackupInfo(path, made, counts, coop)
 

@@ -110,6 +110,7 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
         return CheckResult(False, [_("{path} does not exist").format(path=path)])
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.text_factory = lambda b: b.decode("utf-8", "replace")  # a damaged page can hold any bytes
         try:
             pragma = "integrity_check" if full else "quick_check"
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
@@ -117,7 +118,7 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeError) as e:  # a damaged name in an error message
         return CheckResult(False, [str(e)])
     problems = [r for r in rows if r != "ok"]
     problems += [_("foreign key broken in {table} row {row}").format(table=t, row=r) for t, r, *_x in fk]

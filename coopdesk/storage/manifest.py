@@ -25,6 +25,10 @@ GROWING = ("orders", "order_history", "customers", "live_sessions", "lots", "sto
 Marks = dict[str, dict[str, int]]  # table -> {"count": n, "last_id": m}
 
 
+def _lenient(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")  # a damaged backup never stops the comparison
+
+
 def marks(conn: sqlite3.Connection) -> Marks:
     """Counts and last ids of the growing tables."""
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -40,7 +44,7 @@ def file_id(conn: sqlite3.Connection) -> str:
     """The id a data file got when it was created (the order-ids migration); '' for an older file."""
     try:
         row = conn.execute("SELECT value FROM settings WHERE key = 'file_id'").fetchone()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeError):
         return ""
     try:
         return str(json.loads(row[0])) if row else ""
@@ -52,11 +56,12 @@ def read_marks(path: Path) -> tuple[str, Marks]:
     """(file id, marks) of a file, read without changing or locking it; DatabaseDamaged when unreadable."""
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn.text_factory = _lenient
         try:
             return file_id(conn), marks(conn)
         finally:
             conn.close()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeError) as e:
         raise DatabaseDamaged(_("{path} cannot be read: {detail}").format(path=path, detail=e)) from e
 
 
@@ -69,6 +74,7 @@ def orders_missing(backup: Path, data_file: Path, limit: int = 200) -> tuple[lis
     """Orders a backup holds that the data file does not (id, created_at, name, phone, total), and how many."""
     try:
         conn = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
+        conn.text_factory = _lenient
         try:
             conn.execute("ATTACH DATABASE ? AS current", (f"{Path(data_file).resolve().as_uri()}?mode=ro",))
             conn.row_factory = sqlite3.Row
@@ -79,7 +85,7 @@ def orders_missing(backup: Path, data_file: Path, limit: int = 200) -> tuple[lis
             return rows, count
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeError):
         return [], 0
 
 

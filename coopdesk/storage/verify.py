@@ -19,6 +19,10 @@ from coopdesk.i18n import N_, _
 MAX_PROBLEMS = 50
 
 
+def _lenient(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def _tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(n, s or "") for n, s in conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
@@ -159,10 +163,35 @@ def rule_problems(conn: sqlite3.Connection, limit: int = MAX_PROBLEMS) -> list[s
     return problems
 
 
+def schema_problems(path: Path) -> list[str]:
+    """The schema as a writer loads it. A read-only connection skips the CHECK constraints, so a flipped bit
+    inside one passes every read-only check and only fails when the program opens the file to write."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True)
+        conn.text_factory = _lenient
+        try:
+            conn.execute("PRAGMA query_only = ON")  # never writes, even by mistake
+            for (table,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall():
+                conn.execute(f"SELECT * FROM {_quote(table)} LIMIT 0").fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeError) as e:
+        detail = str(e)
+        if "readonly" in detail.lower() or "unable to open" in detail.lower():
+            return []  # a write-protected USB stick: the read-only passes are all that can run
+        return [_("The schema cannot be loaded for writing: {detail}").format(detail=detail)]
+    return []
+
+
 def logical_problems(path: Path, limit: int = MAX_PROBLEMS) -> list[str]:
     """Both passes over a file, read-only; a file SQLite cannot read at all gives that error."""
+    schema = schema_problems(path)
+    if schema:
+        return schema
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn.text_factory = _lenient
         try:
             problems = decode_problems(conn, limit)
             if len(problems) < limit:
@@ -170,5 +199,5 @@ def logical_problems(path: Path, limit: int = MAX_PROBLEMS) -> list[str]:
             return problems
         finally:
             conn.close()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeError) as e:
         return [str(e)]

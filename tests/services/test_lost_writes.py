@@ -275,3 +275,29 @@ def test_orders_typed_after_a_rollback_do_not_hide_the_lost_ones(rolled_back):
     rollback = datafile.compare_with_backups(path)
     assert rollback is not None and newer[0] > ids[-1]
     assert [o["id"] for o in rollback.missing_orders] == ids and rollback.missing_count == 4
+
+
+def test_a_damaged_name_in_the_schema_is_a_plain_problem_not_a_crash(demo_path):
+    """SQLite's error message then carries bytes that are not UTF-8; every check still answers."""
+    from coopdesk.services.datafile import DatabaseDamaged
+
+    data = bytearray(demo_path.read_bytes())
+    marker = b"tr_lot_stock_allocations_out" if b"tr_lot_stock_allocations_out" in data else b"ix_orders_customer"
+    at = data.index(marker)
+    data[at + 3] = 0xE3
+    demo_path.write_bytes(bytes(data))
+    for result in (check_file(demo_path), check_file(demo_path, full=True), datafile.check(demo_path, full=True)):
+        assert not result.ok and result.problems
+    with pytest.raises(DatabaseDamaged):
+        datafile.open_data(demo_path)
+
+
+def test_a_flipped_bit_in_a_check_constraint_is_found(demo_path):
+    """Read-only connections skip CHECK constraints: only a writer's view of the schema shows this one."""
+    data = bytearray(demo_path.read_bytes())
+    at = data.index(b"cod >= 0 AND cod <= total")
+    data[at + 1] ^= 0x01  # 'cod' becomes 'cnd'
+    demo_path.write_bytes(bytes(data))
+    assert check_file(demo_path, full=True).ok  # integrity_check says ok
+    full = datafile.check(demo_path, full=True)
+    assert not full.ok and any("cnd" in p for p in full.problems), full.problems
