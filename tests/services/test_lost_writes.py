@@ -107,6 +107,7 @@ def test_money_and_stock_rules_name_the_row(demo_path):
     assert any(f"order_lines row {line[0]}" in p or ("order_lines" in p and str(line[0]) in p)
                for p in problems), problems
     assert any("lots" in p for p in problems), problems  # more packs taken than were packed
+    assert any(p.startswith("orders") and "₫" in p for p in problems), problems  # money shown as money
 
 
 def test_a_sound_file_passes_the_logical_pass(demo_path):

@@ -273,3 +273,16 @@ def test_opening_another_file_that_went_back_in_time_is_reported(window, demo_db
         assert db is not None and f"#{ids[0]}" in asked[0][1]
     finally:
         db.close()
+
+
+def test_the_full_check_in_settings_runs_off_the_gui_thread_and_names_the_row(window, qtbot, demo_db):
+    with demo_db.transaction() as tx:
+        tx.execute("UPDATE orders SET total = total + 1 WHERE id = 4")  # as a flipped bit would
+    page = window.settings_page
+    window.nav.setCurrentRow(6)
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)
+    page.check_button.click()
+    assert not page.check_button.isEnabled()  # the window stays usable while it reads
+    qtbot.waitUntil(page.check_button.isEnabled, timeout=60_000)
+    assert "orders" in page.check_label.text() and "4" in page.check_label.text()
+    snapshot(window, "settings-full-check")

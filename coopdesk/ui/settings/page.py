@@ -164,7 +164,7 @@ class SettingsPage(QWidget):
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.file_label.setWordWrap(True)
         self.check_label = QLabel()
-        check_button = QPushButton(_("&Check the file now"))
+        self.check_button = check_button = QPushButton(_("&Check the file now"))
         check_button.clicked.connect(self._on_check_clicked)
         ff.addRow(_("Data file"), self.file_label)
         ff.addRow(check_button, self.check_label)
@@ -282,6 +282,21 @@ class SettingsPage(QWidget):
         self.window_.statusBar().showMessage(_("Backups are now kept in {folder}").format(folder=folder), 8000)
 
     def _on_check_clicked(self) -> None:
-        result = datafile.check(Path(self.database.path), full=True)
-        self.check_label.setText(_("The file is sound.") if result.ok else
-                                 _("Problems: {problems}").format(problems="; ".join(result.problems[:3])))
+        """The full check reads every row (seconds on a season's file): off the GUI thread, on its own
+        connections (it works from the path)."""
+        from coopdesk.ui.workers import run_in_background
+
+        path = Path(self.database.path)
+        self.check_button.setEnabled(False)
+        self.check_label.setText(_("Checking every row of the file…"))
+
+        def done(result: object) -> None:
+            self.check_button.setEnabled(True)
+            self.check_label.setText(_("The file is sound.") if result.ok else
+                                     _("Problems: {problems}").format(problems="; ".join(result.problems[:3])))
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self.check_label.setText(getattr(error, "message", None) or str(error))
+
+        self._check_task = run_in_background(self, lambda _cancel: datafile.check(path, full=True), done, failed)
