@@ -73,9 +73,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("{path} is damaged:").format(path=path), file=sys.stderr)
         for p in result.problems:
             print(f"  {p}", file=sys.stderr)
-        latest = datafile.latest_backup(path)
-        if latest:
-            print(_("Latest backup: {path}").format(path=latest), file=sys.stderr)
+        good = datafile.newest_good_backup(path)
+        if good:
+            print(_("Latest backup: {path}").format(path=good.path), file=sys.stderr)
+            print(_("To put it back: coopdesk restore --data {path} --from latest").format(path=path),
+                  file=sys.stderr)
     return 0 if result.ok else 1
 
 
