@@ -13,7 +13,7 @@ from coopdesk.storage import backup as backups
 from coopdesk.storage import manifest, settings, verify
 from coopdesk.storage.database import CheckResult, Database, check_file, open_database
 from coopdesk.storage.errors import DatabaseDamaged, DatabaseInUse, StorageError
-from coopdesk.storage.lock import FileLock
+from coopdesk.storage.lock import FileLock, holder_text
 
 BackupInfo = backups.BackupInfo
 __all__ = ["BackupInfo", "Database", "DatabaseDamaged", "DatabaseInUse", "StorageError"]
@@ -290,8 +290,6 @@ def restore_backup_file(path: Path, backup_file: Path) -> Path | None:
         raise StorageError(_("Cannot write in {folder} ({detail}). Choose a folder you can write to.").format(
             folder=path.parent, detail=e.strerror)) from e
     if not got:
-        from coopdesk.storage.database import holder_text
-
         raise DatabaseInUse(_("{path} is in use by {holder}. Close it first, then restore.").format(
             path=path, holder=holder_text(lock.holder())))
     try:

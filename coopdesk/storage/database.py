@@ -19,7 +19,7 @@ from coopdesk.storage.errors import (
     StorageError,
     translate,
 )
-from coopdesk.storage.lock import FileLock, Holder
+from coopdesk.storage.lock import FileLock, holder_text
 from coopdesk.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -123,16 +123,6 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
     problems = [r for r in rows if r != "ok"]
     problems += [_("foreign key broken in {table} row {row}").format(table=t, row=r) for t, r, *_x in fk]
     return CheckResult(not problems, problems, version)
-
-
-def holder_text(holder: Holder | None) -> str:
-    """'the CoopDesk window (since 14:02)' for a lock's holder."""
-    if holder is None:
-        return _("another CoopDesk program")
-    what = _("the CoopDesk window") if holder.program == "window" else _("another CoopDesk program")
-    if holder.since is None:
-        return what
-    return _("{what} (since {time})").format(what=what, time=f"{holder.since:%H:%M}")
 
 
 def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool = False,

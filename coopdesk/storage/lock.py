@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from coopdesk.i18n import _
+
 POLL_S = 0.1
 
 
@@ -96,3 +98,13 @@ class FileLock:
                 pass
         os.close(self._fd)  # closing drops a POSIX flock
         self._fd = None
+
+
+def holder_text(holder: Holder | None) -> str:
+    """'the CoopDesk window (since 14:02)' for a lock's holder."""
+    if holder is None:
+        return _("another CoopDesk program")
+    what = _("the CoopDesk window") if holder.program == "window" else _("another CoopDesk program")
+    if holder.since is None:
+        return what
+    return _("{what} (since {time})").format(what=what, time=f"{holder.since:%H:%M}")
