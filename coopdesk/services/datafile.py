@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coopdesk import paths
-from coopdesk.i18n import _
+from coopdesk.i18n import N_, _
 from coopdesk.storage import backup as backups
 from coopdesk.storage import manifest, settings, verify
 from coopdesk.storage.database import CheckResult, Database, check_file, open_database
@@ -122,13 +122,25 @@ class Rollback:
 
     def summary(self) -> str:
         when = f"{self.made_at:%d/%m/%Y %H:%M}" if self.made_at else "?"
+        if "orders" not in self.behind:
+            return _("The data file has gone back in time: it holds fewer rows than at the backup of {when} "
+                     "({tables}).").format(when=when, tables=", ".join(
+                         f"{table_name(t)} {n} < {ref}" for t, (n, ref) in self.behind.items()))
         return _("The data file has gone back in time: it holds {file} orders (last number {file_last}), "
                  "but the backup of {when} held {ref} (last number {ref_last}). {missing} orders are "
                  "missing.").format(
-            file=self.behind.get("orders", (0, 0))[0] if "orders" in self.behind else "?",
-            file_last=self.last_order[0], when=when,
-            ref=self.behind.get("orders", (0, 0))[1] if "orders" in self.behind else "?",
-            ref_last=self.last_order[1], missing=self.missing_count)
+            file=self.behind["orders"][0], file_last=self.last_order[0], when=when,
+            ref=self.behind["orders"][1], ref_last=self.last_order[1], missing=self.missing_count)
+
+
+TABLE_NAMES = {"orders": N_("orders"), "order_history": N_("order history"), "customers": N_("customers"),
+               "live_sessions": N_("live sessions"), "lots": N_("lots"), "stock_adjustments": N_("stock adjustments"),
+               "recalls": N_("recalls"), "lot_corrections": N_("diary corrections")}
+
+
+def table_name(table: str) -> str:
+    """A table of the growing kind, in words."""
+    return _(TABLE_NAMES[table]) if table in TABLE_NAMES else table
 
 
 def compare_with_backups(path: Path) -> Rollback | None:

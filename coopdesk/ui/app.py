@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QVBoxLayout
 
 from coopdesk import paths
 from coopdesk.domain.errors import CoopDeskError
-from coopdesk.i18n import N_, _
+from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile, demo
 from coopdesk.services.datafile import Database, DatabaseDamaged, DatabaseInUse
 from coopdesk.ui.widgets.dialogs import ask, warn
@@ -101,11 +101,6 @@ def open_with_questions(path: Path, parent: QWidget | None = None) -> Database |
         return None
 
 
-TABLE_NAMES = {"order_history": N_("order history"), "customers": N_("customers"),
-               "live_sessions": N_("live sessions"), "lots": N_("lots"), "stock_adjustments": N_("stock adjustments"),
-               "recalls": N_("recalls"), "lot_corrections": N_("diary corrections")}
-
-
 def rollback_message(rollback: datafile.Rollback) -> str:
     """What the person reads when the file holds less than at its last backup."""
     from coopdesk.domain.money import format_vnd
@@ -123,7 +118,7 @@ def rollback_message(rollback: datafile.Rollback) -> str:
             lines.append(f"  #{o['id']}  {when}  {o['name'] or o['phone']}  {format_vnd(o['total'])}")
         if rollback.missing_count > 8:
             lines.append("  " + _("… and {n} more").format(n=rollback.missing_count - 8))
-    other = [_(TABLE_NAMES.get(t, t)) for t in rollback.behind if t != "orders"]
+    other = [datafile.table_name(t) for t in rollback.behind if t != "orders"]
     if other:
         lines.append(_("Also fewer rows in: {tables}").format(tables=", ".join(other)))
     lines.append("")

@@ -302,3 +302,18 @@ def test_a_flipped_bit_in_a_check_constraint_is_found(demo_path):
     assert check_file(demo_path, full=True).ok  # integrity_check says ok
     full = datafile.check(demo_path, full=True)
     assert not full.ok and any("cnd" in p for p in full.problems), full.problems
+
+
+def test_a_rollback_without_lost_orders_names_what_is_missing(demo_path, tmp_path):
+    db = datafile.open_data(demo_path)
+    datafile.auto_backup(db)
+    db.close()
+    shutil.copy(demo_path, tmp_path / "before.db")
+    db = datafile.open_data(demo_path)
+    order_entry.start_session(db, "Live tối thứ Bảy")
+    datafile.auto_backup(db)
+    db.close()
+    shutil.copy(tmp_path / "before.db", demo_path)
+    rollback = datafile.compare_with_backups(demo_path)
+    assert rollback is not None and list(rollback.behind) == ["live_sessions"] and rollback.missing_count == 0
+    assert "phiên live" in rollback.summary() and "?" not in rollback.summary()
