@@ -46,6 +46,8 @@ def test_restore_keeps_the_damaged_file_aside(demo_path):
     older, _newest = _two_backups_newest_unreadable(demo_path)
     demo_path.write_bytes(b"\x00damaged" * 2000)
     assert coopdesk("check", "--data", demo_path).returncode == 1
+    missing = coopdesk("restore", "--data", demo_path, "--from", demo_path.parent / "nope.db")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr and "nope.db" in missing.stderr
     refused = coopdesk("restore", "--data", demo_path, "--from", _newest)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert demo_path.read_bytes().startswith(b"\x00damaged")  # nothing was touched

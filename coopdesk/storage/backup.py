@@ -152,6 +152,8 @@ def rotate(folder: Path, keep: int) -> list[Path]:
 def describe(path: Path) -> BackupInfo:
     """Date and row counts of a backup, read without changing it."""
     path = Path(path)
+    if not path.is_file():
+        raise StorageError(_("{path} does not exist.").format(path=path))
     m = _NAME.match(path.name)
     made = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S") if m else datetime.fromtimestamp(path.stat().st_mtime)
     try:
