@@ -235,6 +235,22 @@ def _v6_kept_stock(db: sqlite_utils.Database) -> None:
             UPDATE lot_stock SET {column} = {column} + NEW.qty WHERE lot_id = NEW.lot_id; END""")
 
 
+def _v7_label_printing(db: sqlite_utils.Database) -> None:
+    """QR labels: the print log per lot, templates a person made, and calibration offsets per printer."""
+    db.execute("""CREATE TABLE label_prints (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id),
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')), who TEXT NOT NULL DEFAULT '',
+        template TEXT NOT NULL, count INTEGER NOT NULL CHECK (count > 0), output TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '', reprint INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX ix_label_prints_lot ON label_prints(lot_id)")
+    db.execute("""CREATE TABLE label_templates (
+        name TEXT PRIMARY KEY, definition TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (datetime('now','localtime')))""")
+    db.execute("""CREATE TABLE label_offsets (
+        printer TEXT NOT NULL, template TEXT NOT NULL, dx_mm REAL NOT NULL DEFAULT 0, dy_mm REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (printer, template))""")
+
+
 def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
     """Rebuild ``table`` so its id is AUTOINCREMENT, keeping every column, index and trigger it has now.
 
@@ -269,7 +285,7 @@ def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
         db.execute(statement)
 
 
-def _v7_order_ids_never_reused(db: sqlite_utils.Database) -> None:
+def _v8_order_ids_never_reused(db: sqlite_utils.Database) -> None:
     """Order numbers never come back: AUTOINCREMENT keeps the highest number ever given in sqlite_sequence,
     and CoopDesk raises it from the backups' manifest when a file went back in time. The file gets an id of
     its own, so the manifest beside its backups can tell it from another file of the same name."""
@@ -285,6 +301,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_orders,
     _v5_platform_imports,
     _v6_kept_stock,
-    _v7_order_ids_never_reused,
+    _v7_label_printing,
+    _v8_order_ids_never_reused,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,18 +8,18 @@ from coopdesk.storage.database import _connect, open_database, schema_sql
 from coopdesk.storage.imports import next_id
 from coopdesk.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
-V7 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_v7_order_ids_never_reused"))
+V8 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_v8_order_ids_never_reused"))
 
 
-def make_file_before_v7(path):
+def make_file_before_v8(path):
     """A file at the schema just before this migration, holding orders, lines and their history."""
     conn = _connect(path, read_only=False)
     db = sqlite_utils.Database(conn)
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("BEGIN")
-    for m in MIGRATIONS[:V7]:
+    for m in MIGRATIONS[:V8]:
         m(db)
-    conn.execute(f"PRAGMA user_version = {V7}")
+    conn.execute(f"PRAGMA user_version = {V8}")
     conn.execute("INSERT INTO products (id, sku, name) VALUES (1, 'YDI-BUN-500', 'Bún sắn khô')")
     conn.execute("INSERT INTO customers (id, phone, name) VALUES (1, '+84912345678', 'Nguyễn Thị Hồng')")
     for oid in (1, 2, 3):
@@ -37,7 +37,7 @@ def make_file_before_v7(path):
 
 def test_orders_keep_their_rows_indexes_and_references(tmp_path, db_path):
     old = tmp_path / "old.db"
-    make_file_before_v7(old)
+    make_file_before_v8(old)
     migrated = open_database(old, backup_dir=tmp_path / "bk")
     fresh = open_database(db_path)
     try:
@@ -84,7 +84,7 @@ def test_orders_keep_their_rows_indexes_and_references(tmp_path, db_path):
 def test_triggers_and_views_naming_orders_survive_the_rebuild(tmp_path):
     """Another branch's trigger on order_lines that updates orders, or a view over orders, is kept working."""
     old = tmp_path / "old.db"
-    make_file_before_v7(old)
+    make_file_before_v8(old)
     conn = sqlite3.connect(old)
     conn.execute("CREATE TRIGGER tr_test_line_touch AFTER INSERT ON order_lines BEGIN "
                  "UPDATE orders SET updated_at = 'touched' WHERE id = NEW.order_id; END")
