@@ -73,9 +73,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("{path} is damaged:").format(path=path), file=sys.stderr)
         for p in result.problems:
             print(f"  {p}", file=sys.stderr)
-        latest = datafile.latest_backup(path)
-        if latest:
-            print(_("Latest backup: {path}").format(path=latest), file=sys.stderr)
+        good = datafile.newest_good_backup(path)
+        if good:
+            print(_("Latest backup: {path}").format(path=good.path), file=sys.stderr)
+            print(_("To put it back: coopdesk restore --data {path} --from latest").format(path=path),
+                  file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -376,6 +378,64 @@ def cmd_order_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- backups and restore (issue 9) ---------------------------------------------------------------------
+
+def _wait_for_other_writers() -> None:
+    """A command that writes waits a few seconds for another CoopDesk's write instead of failing at once."""
+    from coopdesk.services import datafile
+
+    def say(holder: str) -> None:
+        print(_("Waiting for {holder} to finish with the data file…").format(holder=holder), file=sys.stderr,
+              flush=True)
+
+    datafile.set_session("command", datafile.CLI_LOCK_WAIT_S, say)
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile
+
+    path = _data_path(args)
+    found = datafile.check_backups(path)
+    if args.json:
+        _print_json({"data": str(path), "folder": str(paths.backup_dir_for(path)),
+                     "backups": [b.as_json() for b in found]})
+        return 0
+    if not found:
+        print(_("No automatic backups of {path} in {folder}.").format(path=path, folder=paths.backup_dir_for(path)))
+        return 0
+    for b in found:
+        when = f"{b.made_at:%d/%m/%Y %H:%M:%S}" if b.made_at else "?"
+        state = _("verified") if b.ok else _("DAMAGED: {problem}").format(problem="; ".join(b.problems[:1]))
+        counts = _("{orders} orders, {products} products, {lots} lots").format(
+            orders=b.counts.get("orders", 0), products=b.counts.get("products", 0), lots=b.counts.get("lots", 0))
+        print(f"{when}  {b.size / 1_000_000:>8.1f} MB  {counts:<40}  {state}  {b.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile
+
+    path = _data_path(args)
+    if args.source == "latest":
+        good = datafile.newest_good_backup(path)
+        if good is None:
+            raise CoopDeskError(_("No good backup of {path} was found.").format(path=path))
+        source = good.path
+    else:
+        source = Path(args.source)
+    info = datafile.describe_backup(source)
+    moved = datafile.restore_backup_file(path, source)
+    if args.json:
+        _print_json({"data": str(path), "restored_from": str(source), "made_at": info.made_at.isoformat(),
+                     "counts": info.counts, "previous_file_kept_as": str(moved) if moved else None})
+    else:
+        print(_("Restored {backup} ({when}) into {path}.").format(
+            backup=source, when=f"{info.made_at:%d/%m/%Y %H:%M}", path=path))
+        if moved:
+            print(_("The file that was there is kept as {moved}.").format(moved=moved))
+    return 0
+
+
 # --- QR labels (issue 13) ---------------------------------------------------------------------------------------
 
 def _label_lots(specs: list[str], count: int | None) -> list[tuple[str, int]]:
@@ -513,6 +573,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="DIR", required=True, help=_("the folder, e.g. a USB stick"))
     p = add("check", _("check FILE; exit 1 when it is damaged"), cmd_check)
     p.add_argument("--full", action="store_true", help=_("run the full integrity check"))
+    add("backups", _("list the automatic backups of FILE: date, size, counts, and whether each verifies"),
+        cmd_backups)
+    p = add("restore", _("put a backup in place of FILE; the file that was there is kept beside it, renamed"),
+            cmd_restore)
+    p.add_argument("--from", dest="source", metavar="BACKUP", required=True,
+                   help=_("the backup file, or 'latest' for the newest one that verifies"))
     p = add("products", _("list the product catalog"), cmd_products)
     p.add_argument("--search", metavar="TEXT", help=_("only products matching TEXT (diacritics ignored)"))
     p = add("import-catalog", _("import products from an xlsx file"), cmd_import_catalog)
@@ -579,6 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run one subcommand; known errors print a plain message and exit 2, never a traceback."""
+    _wait_for_other_writers()
     try:
         return args.func(args)
     except ValidationError as e:

@@ -311,10 +311,14 @@ class MainWindow(QMainWindow):
         if path.resolve() == self.database.path.resolve():
             return None
         try:
-            return datafile.open_data(path)
+            database = datafile.open_data(path)
         except CoopDeskError as e:
             warn(self, _("Cannot open the data file"), e.message)
             return None
+        from coopdesk.ui.app import start_checks
+
+        start_checks(database, self)  # a file that went back in time, or sits in a synced folder, is said at once
+        return database
 
     def open_other_file(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, _("Open a data file"), str(paths.data_dir()),
