@@ -395,17 +395,13 @@ def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
     return _state(database, code).on_hand()[0]
 
 
-def recall_lot(database: Database, code: str, reason: str, day: date | None = None) -> list[str]:
-    """Record a recall; returns the lot and every lot made from it, which the recall reaches too."""
-    lot = store.lot_id(database, code)
-    if lot is None:
-        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    if not clean(reason):
-        raise ValidationError([FieldError("reason", _("Reason: a recall needs a reason"))])
-    with database.transaction() as db:
-        store.add_recall(db, lot, day or date.today(), clean(reason))
-        audit.record(db, "recall", "lot", lot, {"code": code, "reason": clean(reason)})
-    return [code.upper(), *lineage_codes(database, code, "forward")]
+def recall_lot(database: Database, code: str, reason: str, day: date | None = None, by: str = "") -> list[str]:
+    """Open a recall record of a lot; returns the lot and every lot made from it, which the recall reaches too."""
+    from coopdesk.services import recall
+
+    view = recall.open_recall(database, reason, lot=code, by=by, day=day)
+    first = [f.code for f in view.answer.lots if f.role == "source"]
+    return [*first, *sorted(f.code for f in view.answer.lots if f.role != "source")]
 
 
 def lot_url(coop: Cooperative | None, v: LotView) -> str:
