@@ -16,7 +16,7 @@ from coopdesk.i18n import N_, _
 TO_HOLD, HELD, IN_TRANSIT, DELIVERED, RETURNED = "to_hold", "held", "in_transit", "delivered", "returned"
 GROUPS = (TO_HOLD, HELD, IN_TRANSIT, DELIVERED, RETURNED)
 GROUP_LABELS = {TO_HOLD: N_("Not yet handed to a carrier"), HELD: N_("Held by the recall"),
-                IN_TRANSIT: N_("In transit"), DELIVERED: N_("Delivered"), RETURNED: N_("Returned")}
+                IN_TRANSIT: N_("In transit"), DELIVERED: N_("Delivered"), RETURNED: N_("Parcel returned")}
 # Where the product is now: still with the cooperative, or out with a carrier or a buyer.
 OUT_THERE = (IN_TRANSIT, DELIVERED)
 
@@ -86,8 +86,9 @@ def customer_message(f: MessageFacts) -> str:
     who = salutation(f.name)
     orders = ", ".join(f"#{n}" for n in f.orders)
     what = "; ".join(f.products)
-    text = (f"{f.cooperative} xin thông báo tới {who}: sản phẩm {what} trong đơn hàng {orders} đang được THU HỒI"
-            f"{' vì ' + f.reason.rstrip('.') if f.reason else ''}. ")
+    text = f"{f.cooperative} xin thông báo tới {who}: sản phẩm {what} trong đơn hàng {orders} đang được THU HỒI. "
+    if f.reason:
+        text += f"Lý do: {f.reason.rstrip('.')}. "
     if f.in_transit:
         text += f"Đơn hàng đang trên đường giao: xin {who} từ chối nhận kiện hàng này, {who} không phải trả tiền. "
     text += (f"Nếu đã nhận hàng, xin {who} KHÔNG sử dụng sản phẩm, giữ lại và liên hệ"

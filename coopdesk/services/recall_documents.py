@@ -47,7 +47,7 @@ def _stamp(text: str) -> str:
 
 def _situation(c: CustomerEntry) -> str:
     return ", ".join(VI(label) for g, label in (
-        (DELIVERED, "Delivered"), (IN_TRANSIT, "In transit"), (RETURNED, "Returned"),
+        (DELIVERED, "Delivered"), (IN_TRANSIT, "In transit"), (RETURNED, "Parcel returned"),
         (HELD, "Held by the recall"), (TO_HOLD, "Not yet handed to a carrier")) if g in c.groups)
 
 

@@ -194,3 +194,17 @@ def test_who_got_reads_through_the_allocation_index(demo_db):
             + ("p.child_id FROM lot_parents p JOIN walk w ON p.parent_id = w.id" if direction == "forward" else
                "p.parent_id FROM lot_parents p JOIN walk w ON p.child_id = w.id") + ") SELECT id FROM walk", (1,)))
         assert "SCAN p" not in walk, walk
+
+
+def test_the_trace_page_of_a_descendant_shows_the_published_reason(demo_db, tmp_path):
+    from coopdesk.services import publishing
+
+    recall.open_recall(demo_db, "Mẫu lưu: Abamectin 0,05 mg/kg (giới hạn 0,01)", input="Abamectin",
+                       public_reason="Dư lượng thuốc bảo vệ thực vật vượt ngưỡng cho phép")
+    publishing.export_site(demo_db, tmp_path / "www")
+    page = (tmp_path / "www" / "01/02000000000022/10" / BUN / "index.html").read_text(encoding="utf-8")
+    assert "THU HỒI / RECALLED" in page and "Dư lượng thuốc bảo vệ thực vật vượt ngưỡng cho phép" in page
+    assert "0,05 mg/kg" not in page  # the internal reason stays internal
+    raw = (tmp_path / "www" / "lo" / RAW / "index.html").read_text(encoding="utf-8")
+    other = (tmp_path / "www" / "lo" / OTHER_RAW / "index.html").read_text(encoding="utf-8")
+    assert "THU HỒI / RECALLED" in raw and "THU HỒI / RECALLED" not in other

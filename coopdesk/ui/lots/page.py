@@ -80,6 +80,7 @@ class LotsPage(QWidget):
                                              self.open_registers)
         self.correct_action = self._action(_("Correct an entry…"), None, self.correct_event)
         self.recall_action = self._action(_("Recall…"), None, self.recall)
+        self.who_got_action = self._action(_("Who got this lot?"), QKeySequence("Ctrl+G"), self.who_got)
         layout.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
@@ -452,6 +453,12 @@ class LotsPage(QWidget):
         dialog.finished.connect(lambda _r: self._emit())
         dialog.open()
         return dialog
+
+    def who_got(self) -> None:
+        """One click from a lot to every buyer who got it (the Truy xuất/Thu hồi page)."""
+        v = self.selected()
+        if v is not None:
+            self.window_.show_who_got(v.code)
 
     def recall(self) -> None:
         v = self.selected()
