@@ -7,9 +7,11 @@ returned (the parcel came back). Cancelled lines never reached anyone and are le
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from coopdesk.domain.text import clean
+from coopdesk.domain.text import clean, sort_key
 from coopdesk.i18n import N_, _
 
 # What can still be done for a line, in the order the screen and the call list show them.
@@ -57,6 +59,31 @@ def recall_status_label(status: str) -> str:
 def needs_call(groups: set[str]) -> bool:
     """A customer is on the call list when some of the product is out there with them or on its way."""
     return bool(groups & set(OUT_THERE))
+
+
+_MOBILE_PREFIXES = ("3", "5", "7", "8", "9")
+
+
+def dial_form(e164: str, slow: Callable[[str], str]) -> str:
+    """'+84912345678' -> '0912 345 678' without a full parse for the common case, a Vietnamese mobile (the
+    format phonenumbers gives them); anything else goes to ``slow``. A recall of 10,000 buyers shows 10,000."""
+    if len(e164) == 12 and e164.startswith("+84") and e164[3] in _MOBILE_PREFIXES and e164[3:].isdigit():
+        return f"0{e164[3:6]} {e164[6:9]} {e164[9:]}"
+    return slow(e164)
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> tuple:
+    return sort_key(word)
+
+
+def name_key(full_name: str) -> tuple:
+    """The Vietnamese list order (given name, then the rest), with each word's key computed once: a recall of
+    10,000 buyers shares a few hundred words (Nguyễn, Thị, Văn …)."""
+    words = clean(full_name).split()
+    if not words:
+        return ((), ())
+    return (_word_key(words[-1]), tuple(_word_key(w) for w in words[:-1]), full_name)
 
 
 def salutation(full_name: str) -> str:
