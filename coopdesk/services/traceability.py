@@ -237,9 +237,8 @@ def recalled_lot_ids(database: Database) -> set[int]:
 def _recalled_ids(database: Database) -> dict[int, dict]:
     """Lot id -> the recall that reaches it (a recalled lot's descendants are recalled with it)."""
     out: dict[int, dict] = {}
-    for r in store.recalls(database):
-        for lot in [r["lot_id"], *store.lineage(database, r["lot_id"], "forward")]:
-            out.setdefault(lot, r)
+    for r in store.recalls(database):  # already reaches every lot made from a recalled one
+        out.setdefault(r["lot_id"], r)
     return out
 
 

@@ -203,9 +203,14 @@ def add_recall(db: sqlite_utils.Database, lot: int, day: date, reason: str) -> i
 
 
 def recalls(database: Database) -> list[dict]:
-    """One row per lot a standing recall covers (withdrawn ones reach nothing), with the published reason."""
+    """One row per lot a standing recall reaches (withdrawn ones reach nothing): the lots it covers and every lot
+    made from them since, with the published reason; one query, whatever the number of recalled lots."""
     return database.query("""
-        SELECT r.id, x.lot_id, r.day, CASE WHEN r.public_reason <> '' THEN r.public_reason ELSE r.reason END
+        WITH RECURSIVE reach(recall_id, lot_id) AS (
+            SELECT x.recall_id, x.lot_id FROM recall_lots x JOIN recalls r ON r.id = x.recall_id
+            WHERE r.status <> 'withdrawn'
+            UNION SELECT w.recall_id, p.child_id FROM lot_parents p JOIN reach w ON p.parent_id = w.lot_id)
+        SELECT r.id, w.lot_id, r.day, CASE WHEN r.public_reason <> '' THEN r.public_reason ELSE r.reason END
                AS reason, r.status, l.code
-        FROM recall_lots x JOIN recalls r ON r.id = x.recall_id JOIN lots l ON l.id = x.lot_id
-        WHERE r.status <> 'withdrawn' ORDER BY r.id, l.code""")
+        FROM reach w JOIN recalls r ON r.id = w.recall_id JOIN lots l ON l.id = w.lot_id
+        ORDER BY r.id, l.code""")

@@ -208,3 +208,11 @@ def test_the_trace_page_of_a_descendant_shows_the_published_reason(demo_db, tmp_
     raw = (tmp_path / "www" / "lo" / RAW / "index.html").read_text(encoding="utf-8")
     other = (tmp_path / "www" / "lo" / OTHER_RAW / "index.html").read_text(encoding="utf-8")
     assert "THU HỒI / RECALLED" in raw and "THU HỒI / RECALLED" not in other
+
+
+def test_a_lot_made_later_from_a_recalled_lot_is_recalled_too(demo_db):
+    view = recall.open_recall(demo_db, "Dư lượng vượt ngưỡng", lot=OTHER_RAW)
+    later = trace.create_lot(demo_db, "YDI-MIEN-500", parents=[(OTHER_RAW, "100")]).code
+    assert trace.view(demo_db, later).state.status == "recalled"
+    assert later in [f.code for f in recall.recall_view(demo_db, view.id).answer.lots]
+    assert trace.view(demo_db, PUMPKIN).state.status == "packed"
