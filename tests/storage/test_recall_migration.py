@@ -5,7 +5,7 @@ import sqlite_utils
 from coopdesk.storage.database import _connect, open_database
 from coopdesk.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
-V6 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_v6_recall_records"))
+V6 = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__.endswith("_recall_records")))
 
 
 def test_old_recalls_become_records(tmp_path):
