@@ -79,20 +79,19 @@ def all_members(database: Database) -> list[dict]:
 
 
 def lot_figures(database: Database, lot_ids: Iterable[int]) -> list[dict]:
-    """Per lot: code, product, packs made, grams made and used, packs given to orders, adjustments."""
+    """Per lot: code, product, packs made, grams made and used, packs given to orders, adjustments (the packs from
+    the kept stock row, so nothing sums a season of allocations)."""
     out: list[dict] = []
     for chunk in _chunks(lot_ids):
         out += database.query(f"""
             SELECT l.id, l.code, p.sku, p.name AS product, p.unit, l.product_id,
-                   (SELECT coalesce(sum(e.packs), 0) FROM events e WHERE e.lot_id = l.id AND e.kind = 'packing')
-                       AS packs,
-                   (SELECT count(*) FROM events e WHERE e.lot_id = l.id AND e.kind = 'packing') AS packings,
+                   coalesce(k.packed, 0) AS packs, k.first_packed IS NOT NULL AS packings,
                    (SELECT coalesce(sum(e.quantity_g), 0) FROM events e
                     WHERE e.lot_id = l.id AND e.kind IN ('harvest', 'processing')) AS made_g,
                    (SELECT coalesce(sum(q.qty_g), 0) FROM lot_parents q WHERE q.parent_id = l.id) AS used_g,
-                   (SELECT coalesce(sum(a.qty), 0) FROM allocations a WHERE a.lot_id = l.id) AS allocated,
-                   (SELECT coalesce(sum(s.qty), 0) FROM stock_adjustments s WHERE s.lot_id = l.id) AS adjusted
-            FROM lots l JOIN products p ON p.id = l.product_id WHERE l.id IN ({_marks(chunk)})""", tuple(chunk))
+                   coalesce(k.taken, 0) AS allocated, coalesce(k.adjusted, 0) AS adjusted
+            FROM lots l JOIN products p ON p.id = l.product_id LEFT JOIN lot_stock k ON k.lot_id = l.id
+            WHERE l.id IN ({_marks(chunk)})""", tuple(chunk))
     return sorted(out, key=lambda r: r["code"])
 
 

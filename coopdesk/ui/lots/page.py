@@ -478,3 +478,4 @@ class LotsPage(QWidget):
             return
         self._emit()
         inform(self, _("Recalled"), _("Recalled: {lots}").format(lots=", ".join(reached)))
+        self.window_.show_who_got(v.code)  # straight to the buyers to hold and to call
