@@ -96,6 +96,7 @@ def call_list_pdf(cl: CallList) -> bytes:
     per_first = max(int((first_top - 8 * MM - margin - 6 * MM) // ROW_H), 1)
     per_other = max(int((other_top - 8 * MM - margin - 6 * MM) // ROW_H), 1)
     rows = list(cl.rows)
+    _box_form(c, CALL_COLUMNS[-1][1] * MM - 2 * 1.2 * MM)
     pages = 1 + max(0, -(-(len(rows) - per_first) // per_other))
     i = 0
     for page in range(1, pages + 1):
@@ -135,20 +136,34 @@ def _call_header(c, cl: CallList, x: float, top: float, width: float) -> None:  
              align="center")
 
 
-def _boxes(c, x: float, top: float, width: float, recorded: str) -> None:  # noqa: ANN001
-    """Four tick boxes (2 × 2) to mark the outcome on paper; an outcome already recorded is written above them."""
-    size = 2.6 * MM
-    y0 = top
-    if recorded:
-        text_box(c, recorded, x, top, width, 3.6 * MM, REGULAR, 7, 5.5, max_lines=1)
-        y0 -= 3.6 * MM
+BOX = 2.6 * MM
+BOX_ROW = 3.9 * MM
+
+
+def _box_form(c, width: float) -> None:  # noqa: ANN001
+    """Four tick boxes (2 × 2) with their labels, drawn once per document as a PDF form and placed on every row:
+    the same marks, a smaller file, a faster 2,000-buyer list. Origin: the top-left corner of the group."""
+    c.beginForm("outcome_boxes", lowerx=-1, lowery=-(BOX_ROW + BOX + 2 * MM), upperx=width + 1, uppery=2 * MM)
     c.setLineWidth(0.5)
     for i, label in enumerate(OUTCOME_BOXES):
-        bx = x + (i % 2) * width / 2
-        by = y0 - (i // 2) * 3.9 * MM - size - (0 if recorded else 0.6 * MM)
-        c.rect(bx, by, size, size, stroke=1, fill=0)
-        text_box(c, label, bx + size + 1 * MM, by + size + 0.4 * MM, width / 2 - size - 1.5 * MM, 3.4 * MM,
+        bx = (i % 2) * width / 2
+        by = -(i // 2) * BOX_ROW - BOX
+        c.rect(bx, by, BOX, BOX, stroke=1, fill=0)
+        text_box(c, label, bx + BOX + 1 * MM, by + BOX + 0.4 * MM, width / 2 - BOX - 1.5 * MM, 3.4 * MM,
                  REGULAR, 7, 5.5, max_lines=1)
+    c.endForm()
+
+
+def _boxes(c, x: float, top: float, width: float, recorded: str) -> None:  # noqa: ANN001
+    """The tick boxes of one row; an outcome already recorded is written above them."""
+    y0 = top - 0.6 * MM
+    if recorded:
+        text_box(c, recorded, x, top, width, 3.6 * MM, REGULAR, 7, 5.5, max_lines=1)
+        y0 = top - 3.6 * MM
+    c.saveState()
+    c.translate(x, y0)
+    c.doForm("outcome_boxes")
+    c.restoreState()
 
 
 def _call_table_head(c, x: float, top: float) -> float:  # noqa: ANN001
@@ -173,7 +188,7 @@ def _call_row(c, n: int, r: CallRow, x: float, top: float) -> None:  # noqa: ANN
         (r.name, r.address),
         (r.phone, None),
         (r.orders, r.order_date),
-        (r.products, f"SL: {r.quantity}"),
+        (f"SL {r.quantity} · {r.products}", None),
         (r.situation, " ".join(x for x in (r.carrier, r.tracking) if x)),
         (f"{r.outcome} · {r.outcome_by}" if r.outcome_by else "", None),
     )
@@ -185,7 +200,8 @@ def _call_row(c, n: int, r: CallRow, x: float, top: float) -> None:  # noqa: ANN
         if _head.startswith("Kết quả"):
             _boxes(c, cx + pad, top - pad, inner, main)
         elif sub is None:
-            text_box(c, main, cx + pad, top - pad, inner, ROW_H - 2 * pad, bold, 9, 6.5, max_lines=2)
+            size, lines = (8, 3) if _head.startswith("Sản phẩm") else (9, 2)
+            text_box(c, main, cx + pad, top - pad, inner, ROW_H - 2 * pad, bold, size, 5.5, max_lines=lines)
         else:
             if main:
                 text_box(c, main, cx + pad, top - pad, inner, line, bold, 8.5, 6.5, max_lines=1)
