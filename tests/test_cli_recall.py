@@ -83,3 +83,20 @@ def test_received_the_other_direction(data):
     assert got["lots"] == [BUN, "HP-2026-0002"] and got["made_from"] == [RAW, "HP-2025-0002"]
     assert "Ruộng sắn Đồng Mới" in got["areas"]
     assert coopdesk("received", "--phone", "0999 999 999", "--data", data).returncode == 2
+
+
+def test_who_got_and_recall_write_the_documents(data, tmp_path):
+    before = digest(data)
+    out = coopdesk("who-got", BUN, "--data", data, "--xlsx", tmp_path / "k.xlsx", "--csv", tmp_path / "k.csv",
+                   "--pdf", tmp_path / "goi.pdf", "--json")
+    assert out.returncode == 0, out.stderr
+    written = json.loads(out.stdout)["written"]
+    assert set(written) == {"xlsx", "csv", "pdf"} and digest(data) == before
+    assert (tmp_path / "goi.pdf").read_bytes().startswith(b"%PDF")
+    rid = json.loads(coopdesk("recall", BUN, "--reason", "Kiểm nghiệm không đạt", "--data", data, "--json",
+                              check=True).stdout)["recall_id"]
+    out = coopdesk("recall", "--show", rid, "--summary", tmp_path / "bao-cao.pdf", "--data", data, "--json")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "bao-cao.pdf").read_bytes().startswith(b"%PDF")
+    bad = coopdesk("who-got", BUN, "--data", data, "--xlsx", tmp_path / "k.txt")
+    assert bad.returncode == 2 and not (tmp_path / "k.txt").exists()

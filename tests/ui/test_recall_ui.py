@@ -29,6 +29,7 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert dialog.isVisible() and dialog.error.isVisible()
     type_text(qtbot, dialog.reason, "Kết quả kiểm nghiệm dư lượng vượt ngưỡng")
     dialog.decided_by.setText("Nguyễn Thị Hồng")
+    snapshot(dialog, "recall-open-dialog")
     dialog.buttons.accepted.emit()
     assert not dialog.isVisible()
     assert page.view is not None and page.view.status == "open"
@@ -46,6 +47,7 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     outcome.outcome.setCurrentIndex(outcome.outcome.findData("called"))
     outcome.who.setText("Trịnh Thị Mai")
     outcome.note.setText("Khách sẽ gửi trả 2 gói")
+    snapshot(outcome, "recall-outcome-dialog")
     outcome.buttons.accepted.emit()
     assert not outcome.isVisible()
     row = next(r for r in range(page.customers.rowCount()) if page.customers.item(r, 1).text() == "0987 654 002")

@@ -90,6 +90,7 @@ class OpenRecallDialog(_FormDialog):
         self.public_reason = QLineEdit()
         self.public_reason.setPlaceholderText(_("shown to buyers on the trace page (empty: the reason)"))
         self.decided_by = QLineEdit(decided_by)
+        self.reason.textChanged.connect(self.error.hide)
         self.form.addRow(_("Reason"), self.reason)
         self.form.addRow(_("Reason to publish"), self.public_reason)
         self.form.addRow(_("Decided by"), self.decided_by)
@@ -137,6 +138,7 @@ class EndRecallDialog(_FormDialog):
         self.reason = QPlainTextEdit()
         self.reason.setFixedHeight(64)
         self.who = QLineEdit(who)
+        self.reason.textChanged.connect(self.error.hide)
         self.form.addRow(_("Reason"), self.reason)
         self.form.addRow(_("Who"), self.who)
 
