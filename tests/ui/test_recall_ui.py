@@ -19,7 +19,7 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert window.nav.currentRow() == TRACE and window.stack.currentWidget() is page
     assert page.answer is not None and page.answer.start_label == BUN
     assert page.customers.rowCount() == 5
-    assert page.customers.item(0, 0).text() in ("Nguyễn Thị Hồng", "Trần Văn Ba")  # delivered: call first
+    assert page.customers.text(0, 0) in ("Nguyễn Thị Hồng", "Trần Văn Ba")  # delivered: call first
     assert "THU HỒI" in page.message.toPlainText()
     assert not page.outcome_action.isEnabled()  # no recall yet
 
@@ -38,7 +38,7 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
 
     held = page.hold_orders(confirm=False)
     assert held == [5, 6]
-    assert {page.lines.item(r, 7).text() for r in range(page.lines.rowCount())} >= {"Đã giữ lại do thu hồi"}
+    assert {page.lines.text(r, 7) for r in range(page.lines.rowCount())} >= {"Đã giữ lại do thu hồi"}
 
     page.select_customer("0987 654 002")
     assert page.selected_customer().name == "Trần Văn Ba"
@@ -50,9 +50,9 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     snapshot(outcome, "recall-outcome-dialog")
     outcome.buttons.accepted.emit()
     assert not outcome.isVisible()
-    row = next(r for r in range(page.customers.rowCount()) if page.customers.item(r, 1).text() == "0987 654 002")
-    assert page.customers.item(row, 6).text() == "Đã gọi"
-    assert "Trịnh Thị Mai" in page.customers.item(row, 7).text()
+    row = next(r for r in range(page.customers.rowCount()) if page.customers.text(r, 1) == "0987 654 002")
+    assert page.customers.text(row, 6) == "Đã gọi"
+    assert "Trịnh Thị Mai" in page.customers.text(row, 7)
     entry = next(c for c in recall.recall_view(window.database, page.view.id).to_call if c.name == "Trần Văn Ba")
     assert (entry.outcome, entry.outcome_who) == ("called", "Trịnh Thị Mai")
 
@@ -90,3 +90,15 @@ def test_closing_with_buyers_not_reached_needs_a_reason(qtbot, window):
     dialog.buttons.accepted.emit()
     assert not dialog.isVisible() and page.view.status == "closed"
     assert not page.outcome_action.isEnabled()
+
+
+def test_from_a_pesticide_batch_read_off_the_gui_thread(qtbot, window):
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.kind.setCurrentIndex(page.kind.findData("input"))
+    page.value.setEditText("Abamectin")
+    page.search()
+    qtbot.waitUntil(lambda: page.answer is not None, timeout=20000)
+    assert page.answer.start_kind == "input"
+    assert [page.lots.text(r, 0) for r in range(page.lots.rowCount())] == ["HP-2025-0001", BUN]
+    assert page.open_action.isEnabled()

@@ -6,8 +6,8 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QToolBar,
@@ -35,6 +34,7 @@ from coopdesk.services import recall, recall_documents
 from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
 from coopdesk.ui.recall.dialogs import EndRecallDialog, OpenRecallDialog, OutcomeDialog
+from coopdesk.ui.recall.table_model import DATA_ROLE, SORT_ROLE, RowsModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.workers import read_in_background
@@ -52,35 +52,47 @@ LOT_COLUMNS = (N_("Lot"), N_("Product"), N_("Role"), N_("Made"), N_("Sent out"),
                N_("On hand (quarantined)"), N_("Recall"))
 
 
-def _table(columns: tuple[str, ...]) -> QTableWidget:
-    t = QTableWidget(0, len(columns))
-    t.setHorizontalHeaderLabels([_(c) for c in columns])
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().hide()
-    t.verticalHeader().setDefaultSectionSize(24)
-    t.setAlternatingRowColors(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
+class RecallTable(QTableView):
+    """A sortable view over a RowsModel, with the few helpers the page and its tests need."""
 
+    def __init__(self, columns: tuple[str, ...], coloured: int = -1) -> None:
+        super().__init__()
+        self.model_ = RowsModel(columns, coloured)
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model_)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.setAlternatingRowColors(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
 
-def _fill(table: QTableWidget, rows: list[list[str]], colours: list[str | None] | None = None,
-          data: list[object] | None = None, coloured: int = -1) -> None:
-    table.setSortingEnabled(False)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(str(value))
-            if colours and colours[r] and c == coloured:
-                item.setForeground(QColor(colours[r]))
-            if data is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, data[r])
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    for c in range(table.columnCount()):
-        table.setColumnWidth(c, min(table.columnWidth(c), 260))
+    def fill(self, rows: list[list[str]], colours: list[str | None] | None = None,
+             objects: list[object] | None = None) -> None:
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order (who to call first)
+        self.model_.set_rows(rows, colours, objects)
+        # Column widths from the first rows only: measuring 10,000 rows would cost more than showing them.
+        for c in range(self.model_.columnCount()):
+            longest = max([len(self.model_.headers[c]) + 2] + [len(r[c]) for r in rows[:200]])
+            self.setColumnWidth(c, min(max(longest * 8 + 12, 48), 260))
+
+    def rowCount(self) -> int:  # noqa: N802
+        return self.proxy.rowCount()
+
+    def text(self, row: int, column: int) -> str:
+        return self.proxy.index(row, column).data() or ""
+
+    def current_object(self) -> object:
+        index = self.currentIndex()
+        return index.siblingAtColumn(0).data(DATA_ROLE) if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        self.setCurrentIndex(self.proxy.index(row, 0))
 
 
 class RecallPage(QWidget):
@@ -155,11 +167,11 @@ class RecallPage(QWidget):
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.tabs = QTabWidget()
-        self.customers = _table(CUSTOMER_COLUMNS)
-        self.customers.currentCellChanged.connect(lambda *_a: self._show_message())
-        self.customers.cellDoubleClicked.connect(lambda *_a: self.record_outcome())
-        self.lines = _table(LINE_COLUMNS)
-        self.lots = _table(LOT_COLUMNS)
+        self.customers = RecallTable(CUSTOMER_COLUMNS, coloured=4)
+        self.customers.selectionModel().currentRowChanged.connect(lambda *_a: self._show_message())
+        self.customers.doubleClicked.connect(lambda _i: self.record_outcome())
+        self.lines = RecallTable(LINE_COLUMNS, coloured=7)
+        self.lots = RecallTable(LOT_COLUMNS)
         self.origin = QTextBrowser()
         self.origin.setOpenLinks(False)
         self.origin.anchorClicked.connect(lambda url: self.show_lot(url.toString()))
@@ -253,6 +265,12 @@ class RecallPage(QWidget):
                 self._set(received=recall.what_they_got(self.database, order_id=int(value.lstrip("#"))))
             elif kind == "phone":
                 self._set(received=recall.what_they_got(self.database, phone=value))
+            elif kind != "lot":
+                # An input, an area or a household can reach thousands of buyers: read off the GUI thread.
+                self._task = read_in_background(
+                    self, _("Finding who got it…"), self.database.path,
+                    lambda reader: recall.who_got(reader, **{kind: value}), lambda got: self._set(answer=got),
+                    _("Not found"))
             else:
                 answer = recall.who_got(self.database, **{kind: value})
                 standing = next((f.recall_id for f in answer.lots if f.role == "source" and f.recall_id), None)
@@ -309,7 +327,7 @@ class RecallPage(QWidget):
             self.summary.setText(html.escape(_("Choose what is suspect — a lot, an input, a growing area or a "
                                                "household — and press Enter. Or pick a recall on the right.")))
             for t in (self.customers, self.lines, self.lots):
-                t.setRowCount(0)
+                t.fill([])
             self.origin.clear()
             self.message.clear()
             return
@@ -338,19 +356,19 @@ class RecallPage(QWidget):
         self.summary.setText(f"{head}<br>{e(_('Lots'))}: {lots}<br>"
                              + (counts or e(_("No order received any of it: nothing to call, only stock to "
                                               "quarantine."))))
-        _fill(self.customers, [[c.name, c.phone_display, ", ".join(f"#{n}" for n in c.orders), str(c.quantity),
+        self.customers.fill([[c.name, c.phone_display, ", ".join(f"#{n}" for n in c.orders), str(c.quantity),
                                 ", ".join(group_label(g) for g in GROUPS if g in c.groups),
                                 " ".join([*c.carriers, *c.tracking]), outcome_label(c.outcome),
                                 f"{c.outcome_who} {c.outcome_at[11:16]} {c.outcome_at[8:10]}/{c.outcome_at[5:7]}"
                                 if c.outcome_who else ""] for c in a.customers],
               [GROUP_COLOURS[next(g for g in GROUPS if g in c.groups)] for c in a.customers],
-              [c.customer_id for c in a.customers], coloured=4)
+              [c.customer_id for c in a.customers])
         self.tabs.setTabText(0, _("Buyers ({n})").format(n=len(a.customers)))
-        _fill(self.lines, [[f"#{x.order_id}", x.order_date[:16], x.name, x.phone_display, x.lot, x.product,
+        self.lines.fill([[f"#{x.order_id}", x.order_date[:16], x.name, x.phone_display, x.lot, x.product,
                             str(x.qty), group_label(x.group), x.carrier, x.tracking, x.address] for x in a.lines],
-              [GROUP_COLOURS[x.group] for x in a.lines], coloured=7)
+              [GROUP_COLOURS[x.group] for x in a.lines])
         self.tabs.setTabText(1, _("Order lines ({n})").format(n=len(a.lines)))
-        _fill(self.lots, [[f.code, f"{f.sku} — {f.product}",
+        self.lots.fill([[f.code, f"{f.sku} — {f.product}",
                            _("suspect") if f.role == "source" else _("made from it"), f.produced_text,
                            str(sum(n for g, n in f.given.items() if g in ("in_transit", "delivered", "returned"))),
                            str(sum(n for g, n in f.given.items() if g in ("to_hold", "held"))), f.on_hand_text,
@@ -358,7 +376,7 @@ class RecallPage(QWidget):
         self.tabs.setTabText(2, _("Lots and stock ({n})").format(n=len(a.lots)))
         self._render_origin(a.made_from, a.inputs, a.areas)
         if a.customers:
-            self.customers.setCurrentCell(0, 0)
+            self.customers.select_row(0)
         self._show_message()
 
     def _render_origin(self, made_from: list[str], inputs: list[dict], areas: list[dict]) -> None:
@@ -381,10 +399,10 @@ class RecallPage(QWidget):
         self.summary.setText(_("<b>{who}</b> received lots: {lots}").format(who=e(r.label), lots=lots or "—")
                              + "<br>" + e(_("Orders: {ids}").format(ids=", ".join(f"#{n}" for n in r.orders))))
         for t in (self.customers, self.lines):
-            t.setRowCount(0)
+            t.fill([])
         self.tabs.setTabText(0, _("Buyers"))
         self.tabs.setTabText(1, _("Order lines"))
-        _fill(self.lots, [[f.code, f"{f.sku} — {f.product}", _("received"), f.produced_text, "", "", f.on_hand_text,
+        self.lots.fill([[f.code, f"{f.sku} — {f.product}", _("received"), f.produced_text, "", "", f.on_hand_text,
                            f"#{f.recall_id}" if f.recall_id else ""] for f in r.lots])
         self.tabs.setTabText(2, _("Lots and stock ({n})").format(n=len(r.lots)))
         self._render_origin(r.made_from, r.inputs, r.areas)
@@ -392,16 +410,15 @@ class RecallPage(QWidget):
         self.message.clear()
 
     def selected_customer(self) -> recall.CustomerEntry | None:
-        if self.answer is None or self.customers.currentRow() < 0:
+        if self.answer is None:
             return None
-        item = self.customers.item(self.customers.currentRow(), 0)
-        cid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        cid = self.customers.current_object()
         return next((c for c in self.answer.customers if c.customer_id == cid), None)
 
     def select_customer(self, phone_display: str) -> None:
         for r in range(self.customers.rowCount()):
-            if self.customers.item(r, 1).text() == phone_display:
-                self.customers.setCurrentCell(r, 0)
+            if self.customers.text(r, 1) == phone_display:
+                self.customers.select_row(r)
                 return
 
     def _show_message(self) -> None:
