@@ -113,7 +113,8 @@ class OutcomeDialog(_FormDialog):
         self.outcome = QComboBox()
         for key in OUTCOMES:
             self.outcome.addItem(outcome_label(key), key)
-        self.outcome.setCurrentIndex(max(self.outcome.findData(current), 0))
+        # Not called yet: the likely entry is that the call was made, so it is chosen already.
+        self.outcome.setCurrentIndex(max(self.outcome.findData("called" if current == "not_called" else current), 0))
         self.who = QLineEdit(who)
         self.who.setPlaceholderText(_("your name"))
         self.note = QLineEdit()
