@@ -17,6 +17,16 @@ from pathlib import Path
 from benchmarks.run import ROWS, add, median_ms
 
 CUSTOMERS, ORDERS, LINES, CHAINS, AREAS = 100_000, 400_000, 1_000_000, 3_333, 50
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+MIDDLE = "Thị Văn Đức Minh Thu Ngọc Hữu Thanh Quang Hồng".split()
+GIVEN = ("Lan Hồng Hương Mai Hà Linh Trang Thảo Yến Nhung Hạnh Phương Dung Thủy Ngân Oanh Vân Anh Ánh Châu "
+         "Ba Bình Cường Dũng Đức Giang Hải Hiếu Hùng Khánh Long Nam Phong Quân Sơn Tâm Thắng Toàn Trung Tuấn Việt "
+         "Vinh Xuân Yên Ưng Khoa Lộc Nghĩa Quý Tài Thịnh Trí Tú Uyên Vy Hiền Loan Ly").split()
+
+
+def name(i: int) -> str:
+    """Names as buyers have them: a few family and middle names, a few hundred given names."""
+    return f"{FAMILY[i % len(FAMILY)]} {MIDDLE[i // 7 % len(MIDDLE)]} {GIVEN[i // 3 % len(GIVEN)]}"
 BARE_SQL = """
     SELECT o.id, o.name, o.phone, o.status, a.qty, lo.code
     FROM allocations a JOIN order_lines l ON l.id = a.line_id JOIN orders o ON o.id = l.order_id
@@ -59,11 +69,11 @@ def build(path: Path) -> None:
     raw.executemany("INSERT INTO events (lot_id, kind, day, area_id, input_id, quantity_g, packs) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
     raw.executemany("INSERT INTO customers (id, phone, name) VALUES (?, ?, ?)",
-                    [(i, f"+849{i:08d}", f"Nguyễn Thị Khách {i}") for i in range(1, CUSTOMERS + 1)])
+                    [(i, f"+849{i:08d}", name(i)) for i in range(1, CUSTOMERS + 1)])
     statuses = ("new", "packed", "handed", "delivered", "delivered", "delivered", "returned", "cancelled")
     raw.executemany("INSERT INTO orders (id, customer_id, phone, name, street, total, cod, status, carrier, tracking,"
                     " created_at) VALUES (?, ?, ?, ?, 'Số 1', 1000, 1000, ?, 'GHTK', ?, '2026-11-20 20:00:00')",
-                    [(o, c, f"+849{c:08d}", f"Nguyễn Thị Khách {c}", statuses[o % 8], f"S{o:09d}")
+                    [(o, c, f"+849{c:08d}", name(c), statuses[o % 8], f"S{o:09d}")
                      for o in range(1, ORDERS + 1) for c in (1 + o % CUSTOMERS,)])
     packed = [3 * c + 3 for c in range(CHAINS)]
     raw.executemany("INSERT INTO order_lines (id, order_id, product_id, sku, name, qty, unit_price) "
