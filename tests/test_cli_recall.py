@@ -100,3 +100,17 @@ def test_who_got_and_recall_write_the_documents(data, tmp_path):
     assert (tmp_path / "bao-cao.pdf").read_bytes().startswith(b"%PDF")
     bad = coopdesk("who-got", BUN, "--data", data, "--xlsx", tmp_path / "k.txt")
     assert bad.returncode == 2 and not (tmp_path / "k.txt").exists()
+
+
+def test_who_got_while_the_window_has_the_file(data):
+    from coopdesk.services import datafile, recall
+
+    db = datafile.open_data(data)  # the window: holds the lock and writes
+    try:
+        recall.open_recall(db, "Kiểm nghiệm không đạt", lot=BUN)
+        assert not db.conn.in_transaction  # the answer read in a snapshot left no transaction open
+        out = coopdesk("who-got", BUN, "--data", data, "--json")
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["orders"] == 5
+    finally:
+        db.close()

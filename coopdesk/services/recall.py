@@ -385,14 +385,15 @@ def who_got(database: Database, lot: str = "", input: str = "", area: str = "", 
             member: str = "") -> WhoGot:
     """Every order line and buyer that received the lot (or what was made with the input, on the area, by the
     household) and every lot made from it. Reads only. A lot nobody bought is an answer with no lines."""
-    start = find_start(database, lot, input, area, member)
-    standing = store.covering(database, start.lot_ids)
-    reason = ""
-    if standing:
-        first = store.recalls(database, next(iter(standing.values()))["id"])
-        if first:
-            reason = first[0]["public_reason"] or first[0]["reason"]
-    return _answer(database, start, reason=reason)
+    with store.snapshot(database):
+        start = find_start(database, lot, input, area, member)
+        standing = store.covering(database, start.lot_ids)
+        reason = ""
+        if standing:
+            first = store.recalls(database, next(iter(standing.values()))["id"])
+            if first:
+                reason = first[0]["public_reason"] or first[0]["reason"]
+        return _answer(database, start, reason=reason)
 
 
 # --- the other direction ---------------------------------------------------------------------------------
@@ -439,18 +440,19 @@ def what_they_got(database: Database, order_id: int | None = None, phone: str = 
 
 def recall_view(database: Database, recall_id: int) -> RecallView:
     """A recall record and its live answer over the lots it covers (and any lot made from them since)."""
-    rows = store.recalls(database, recall_id)
-    if not rows:
-        raise CoopDeskError(_("There is no recall number {id}.").format(id=recall_id))
-    r = rows[0]
-    covered = store.recall_lots(database, recall_id)
-    sources = tuple(x["lot_id"] for x in covered if x["role"] == "source") or tuple(x["lot_id"] for x in covered)
-    start = Start(r["source_kind"], r["source_label"], r["source_id"], sources)
-    public = r["public_reason"] or r["reason"]
-    answer = _answer(database, start, store.latest_outcomes(database, recall_id), public)
-    return RecallView(r["id"], r["status"], r["day"], r["reason"], public, r["decided_by"], r["source_kind"],
-                      r["source_label"], r["created_at"], r["ended_at"], r["ended_by"], r["end_reason"], answer,
-                      store.holds(database, recall_id))
+    with store.snapshot(database):
+        rows = store.recalls(database, recall_id)
+        if not rows:
+            raise CoopDeskError(_("There is no recall number {id}.").format(id=recall_id))
+        r = rows[0]
+        covered = store.recall_lots(database, recall_id)
+        sources = tuple(x["lot_id"] for x in covered if x["role"] == "source") or tuple(x["lot_id"] for x in covered)
+        start = Start(r["source_kind"], r["source_label"], r["source_id"], sources)
+        public = r["public_reason"] or r["reason"]
+        answer = _answer(database, start, store.latest_outcomes(database, recall_id), public)
+        return RecallView(r["id"], r["status"], r["day"], r["reason"], public, r["decided_by"], r["source_kind"],
+                          r["source_label"], r["created_at"], r["ended_at"], r["ended_by"], r["end_reason"], answer,
+                          store.holds(database, recall_id))
 
 
 def list_recalls(database: Database) -> list[dict]:

@@ -6,11 +6,14 @@ so answering "who got lot X" costs the same with ten orders or a million.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import sqlite_utils
 
 from coopdesk.storage.database import Database
+from coopdesk.storage.errors import translate
 
 CHUNK = 500  # SQLite's bound-parameter limit is far above this; it keeps each statement small
 
@@ -23,6 +26,24 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 def _marks(ids: list[int]) -> str:
     return ",".join("?" * len(ids))
+
+
+@contextmanager
+def snapshot(database: Database) -> Iterator[None]:
+    """Read an answer from one consistent state of the file (a WAL read transaction): a who-got run from the
+    command line while the window saves orders never mixes before and after."""
+    if database.conn.in_transaction:
+        yield
+        return
+    try:
+        database.conn.execute("BEGIN")
+    except sqlite3.Error as e:
+        raise translate(e, str(database.path)) from e
+    try:
+        yield
+    finally:
+        if database.conn.in_transaction:
+            database.conn.execute("COMMIT")
 
 
 # --- genealogy -------------------------------------------------------------------------------------------
