@@ -287,7 +287,8 @@ def summary_pdf(s: Summary) -> bytes:
         Spacer(1, 8),
         p("BÁO CÁO THU HỒI SẢN PHẨM", head),
         p(f"{s.number} · Tình trạng: {s.status}", center),
-        p("Truy xuất theo nguyên tắc “một bước trước – một bước sau” (Thông tư 02/2024/TT-BKHCN)", small),
+        p("Truy xuất theo nguyên tắc “một bước trước – một bước sau” (Thông tư 02/2024/TT-BKHCN)",
+          ParagraphStyle("note", parent=small, alignment=1)),
         Spacer(1, 4),
         p("1. Quyết định thu hồi", h2),
     ]
