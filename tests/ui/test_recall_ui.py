@@ -83,6 +83,7 @@ def test_closing_with_buyers_not_reached_needs_a_reason(qtbot, window):
     page = window.recall_page
     page.show_recall(view.id)
     dialog = page.close_recall()
+    assert dialog.sizeHint().height() <= 728 and dialog.sizeHint().width() <= 1366
     assert "2" in dialog.findChild(type(page.summary)).text()
     dialog.buttons.accepted.emit()
     assert dialog.isVisible() and "2" in dialog.error.text()
