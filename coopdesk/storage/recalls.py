@@ -215,12 +215,17 @@ def recall_lots(database: Database, recall_id: int) -> list[dict]:
 
 
 def covering(database: Database, lot_ids: Iterable[int]) -> dict[int, dict]:
-    """Lot id -> a standing (open or closed, not withdrawn) recall that covers it."""
+    """Lot id -> a standing (open or closed, not withdrawn) recall that reaches it: one that covers it, or covers
+    a lot it was made from (a lot made later from a recalled lot is recalled too)."""
     out: dict[int, dict] = {}
     for chunk in _chunks(lot_ids):
         for r in database.query(f"""
-                SELECT x.lot_id, r.id, r.status, r.day FROM recall_lots x JOIN recalls r ON r.id = x.recall_id
-                WHERE x.lot_id IN ({_marks(chunk)}) AND r.status <> 'withdrawn' ORDER BY r.id""", tuple(chunk)):
+                WITH RECURSIVE reach(recall_id, lot_id) AS (
+                    SELECT x.recall_id, x.lot_id FROM recall_lots x JOIN recalls r ON r.id = x.recall_id
+                    WHERE r.status <> 'withdrawn'
+                    UNION SELECT w.recall_id, p.child_id FROM lot_parents p JOIN reach w ON p.parent_id = w.lot_id)
+                SELECT w.lot_id, r.id, r.status, r.day FROM reach w JOIN recalls r ON r.id = w.recall_id
+                WHERE w.lot_id IN ({_marks(chunk)}) ORDER BY r.id""", tuple(chunk)):
             out.setdefault(r["lot_id"], r)
     return out
 

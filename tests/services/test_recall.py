@@ -215,4 +215,6 @@ def test_a_lot_made_later_from_a_recalled_lot_is_recalled_too(demo_db):
     later = trace.create_lot(demo_db, "YDI-MIEN-500", parents=[(OTHER_RAW, "100")]).code
     assert trace.view(demo_db, later).state.status == "recalled"
     assert later in [f.code for f in recall.recall_view(demo_db, view.id).answer.lots]
+    with pytest.raises(CoopDeskError, match=f"#{view.id}"):
+        recall.open_recall(demo_db, "lần hai", lot=later)  # already reached by the first recall
     assert trace.view(demo_db, PUMPKIN).state.status == "packed"
