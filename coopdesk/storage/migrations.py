@@ -232,7 +232,23 @@ def _v6_kept_stock(db: sqlite_utils.Database) -> None:
             UPDATE lot_stock SET {column} = {column} + NEW.qty WHERE lot_id = NEW.lot_id; END""")
 
 
-def _v7_recall_records(db: sqlite_utils.Database) -> None:
+def _v7_label_printing(db: sqlite_utils.Database) -> None:
+    """QR labels: the print log per lot, templates a person made, and calibration offsets per printer."""
+    db.execute("""CREATE TABLE label_prints (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id),
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')), who TEXT NOT NULL DEFAULT '',
+        template TEXT NOT NULL, count INTEGER NOT NULL CHECK (count > 0), output TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '', reprint INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX ix_label_prints_lot ON label_prints(lot_id)")
+    db.execute("""CREATE TABLE label_templates (
+        name TEXT PRIMARY KEY, definition TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (datetime('now','localtime')))""")
+    db.execute("""CREATE TABLE label_offsets (
+        printer TEXT NOT NULL, template TEXT NOT NULL, dx_mm REAL NOT NULL DEFAULT 0, dy_mm REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (printer, template))""")
+
+
+def _v8_recall_records(db: sqlite_utils.Database) -> None:
     """A recall becomes a record: who decided, what it covers, what each buyer was told, how it ended.
 
     The old one-row-per-lot recalls are kept as open records covering their lot and every lot made from it.
@@ -290,6 +306,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_orders,
     _v5_platform_imports,
     _v6_kept_stock,
-    _v7_recall_records,
+    _v7_label_printing,
+    _v8_recall_records,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,7 @@ from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile
 from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
+from coopdesk.ui.labels.page import LabelsPage
 from coopdesk.ui.lots.page import LotsPage
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
@@ -90,13 +91,14 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.products_page = ProductsPage(self)
         self.lots_page = LotsPage(self)
+        self.labels_page = LabelsPage(self)
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
         self.recall_page = RecallPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
-            page = {PRODUCTS: self.products_page, LOTS: self.lots_page, ORDERS: self.orders_page,
-                    SETTINGS: self.settings_page, TRACE: self.recall_page}.get(i) or \
+            page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
+                    ORDERS: self.orders_page, SETTINGS: self.settings_page, TRACE: self.recall_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -119,7 +121,8 @@ class MainWindow(QMainWindow):
         r.addWidget(inner, 1)
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
-        for page in (self.products_page, self.lots_page, self.orders_page, self.settings_page, self.recall_page):
+        for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
+                     self.recall_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
     def _refresh_all(self) -> None:
         self.products_page.refresh()
         self.lots_page.refresh()
+        self.labels_page.refresh()
         self.orders_page.refresh()
         self.settings_page.refresh()
         self.recall_page.refresh()
@@ -191,11 +195,18 @@ class MainWindow(QMainWindow):
         """Tell every page what a write changed (Anki's operation_did_execute)."""
         self.products_page.on_changes(changes)
         self.lots_page.on_changes(changes)
+        self.labels_page.on_changes(changes)
         self.orders_page.on_changes(changes)
         self.settings_page.on_changes(changes)
         self.recall_page.on_changes(changes)
         if changes.cooperative:
             self.setWindowTitle(self._title())
+
+    def open_labels(self, code: str) -> LabelsPage:
+        """The labels page with ``code`` added to the job (the lots page's "Print labels…")."""
+        self.labels_page.add_lot(code)
+        self.nav.setCurrentRow(LABELS)
+        return self.labels_page
 
     # --- trace & recall, one click from a lot or an order ---
     def show_who_got(self, lot_code: str) -> None:
@@ -338,6 +349,8 @@ class MainWindow(QMainWindow):
                  ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+G", _("Who got the selected lot?")),
                  ("Ctrl+D", _("Recall: record the selected buyer's outcome")),
                  ("Ctrl+R", _("Households, areas and inputs")),
+                 ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
+                 ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
                  ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),

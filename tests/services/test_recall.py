@@ -218,3 +218,17 @@ def test_a_lot_made_later_from_a_recalled_lot_is_recalled_too(demo_db):
     with pytest.raises(CoopDeskError, match=f"#{view.id}"):
         recall.open_recall(demo_db, "lần hai", lot=later)  # already reached by the first recall
     assert trace.view(demo_db, PUMPKIN).state.status == "packed"
+
+
+def test_labels_refuse_every_lot_of_a_recall_until_it_is_withdrawn(demo_db):
+    from coopdesk.services import labels
+
+    view = recall.open_recall(demo_db, "Mẫu lưu vượt ngưỡng", input="Abamectin",
+                              public_reason="Dư lượng thuốc bảo vệ thực vật vượt ngưỡng")
+    with pytest.raises(CoopDeskError, match="Dư lượng thuốc bảo vệ thực vật vượt ngưỡng"):
+        labels.lot_content(demo_db, BUN, date(2026, 11, 29))  # the vermicelli, made from the sprayed cassava
+    assert BUN not in {v.code for v in labels.packed_lots(demo_db)}
+    assert PUMPKIN in {v.code for v in labels.packed_lots(demo_db)}
+    recall.withdraw_recall(demo_db, view.id, "Mẫu lưu lấy nhầm")
+    content, _lot_id, _warnings = labels.lot_content(demo_db, BUN, date(2026, 11, 29))
+    assert content is not None
