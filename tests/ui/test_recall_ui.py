@@ -1,6 +1,7 @@
 """The Truy xuất/Thu hồi screen driven like a person: from a lot to the call list, and an outcome recorded."""
 
 import pdfplumber
+from PySide6.QtCore import Qt
 
 from coopdesk.services import recall
 from coopdesk.services import traceability as trace
@@ -14,7 +15,8 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     window.nav.setCurrentRow(1)
     lots = window.lots_page
     lots.select_code(BUN)
-    lots.who_got_action.trigger()  # "Ai đã nhận lô này?": one click
+    assert lots.who_got_button.isVisible() and lots.who_got_button.text() == "Ai đã nhận lô này?"
+    qtbot.mouseClick(lots.who_got_button, Qt.MouseButton.LeftButton)  # one click
     page = window.recall_page
     assert window.nav.currentRow() == TRACE and window.stack.currentWidget() is page
     assert page.answer is not None and page.answer.start_label == BUN

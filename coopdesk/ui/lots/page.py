@@ -151,6 +151,11 @@ class LotsPage(QWidget):
         self.copy_button = QPushButton(_("&Copy the trace address"))
         self.copy_button.clicked.connect(self.copy_url)
         right.addWidget(self.copy_button)
+        # One click from a lot to its buyers, always in sight (the toolbar may overflow on a 1366-pixel screen).
+        self.who_got_button = QPushButton(_("Who got this lot?"))
+        self.who_got_button.setStyleSheet("color: #b71c1c; font-weight: bold")
+        self.who_got_button.clicked.connect(self.who_got)
+        right.addWidget(self.who_got_button)
         right.addStretch(1)
         top.addLayout(right, 1)
         d.addLayout(top)
@@ -226,11 +231,13 @@ class LotsPage(QWidget):
             self.qr.clear()
             self.url.clear()
             self.copy_button.setEnabled(False)
+            self.who_got_button.setEnabled(False)
             return
         url = trace.lot_url(cooperative.get_profile(self.database), v)
         self.url.setText(url)
         self._render_qr()
         self.copy_button.setEnabled(True)
+        self.who_got_button.setEnabled(True)
         self.detail.setHtml(self._lot_html(v))
 
     def _render_qr(self) -> None:
