@@ -220,8 +220,8 @@ def test_printing_on_a_real_cups_queue(window, qtbot, tmp_path):
     try:
         qtbot.wait(500)  # cups-pdf finishes writing
         with pdfplumber.open(made) as pdf:
-            size = sorted((round(pdf.pages[0].width * 25.4 / 72), round(pdf.pages[0].height * 25.4 / 72)))
-        assert size == [30, 50]  # the label's size (CUPS may hand it over turned a quarter)
+            size = (round(pdf.pages[0].width * 25.4 / 72), round(pdf.pages[0].height * 25.4 / 72))
+        assert size == (50, 30)  # the label's size, upright (not a portrait page with the label turned)
         images = render(made, 203, tmp_path)
         assert decode_all(images[0]) == ["https://truyxuat.hongphuoc.example/lo/" + PUMPKIN]
         assert "CoopLabel" in [r["target"] for r in labels.print_log(window.database, PUMPKIN)]
