@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain.dates import DateError, format_date, parse_date
-from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.lots import STATUS_LABELS, event_label
 from coopdesk.i18n import _, language
 from coopdesk.services import catalog, cooperative, diary, publishing
@@ -352,10 +351,8 @@ class LotsPage(QWidget):
         if v.recall or not v.state.is_packed:
             from coopdesk.services import labels as label_service
 
-            try:
-                label_service.lot_content(self.database, v.code, date.today(), view=v)
-            except CoopDeskError as e:
-                warn(self, _("Labels not printed"), e.message)
+            if not self.window_.ops.run(self, lambda db: label_service.lot_content(db, v.code, date.today(), view=v),
+                                        title=_("Labels not printed")):
                 return
         if hasattr(self.window_, "open_labels"):
             self.window_.open_labels(v.code)
@@ -538,11 +535,11 @@ class LotsPage(QWidget):
             "THU HỒI / RECALLED banner after the next export."))
         if not ok:
             return
-        try:
-            reached = trace.recall_lot(self.database, v.code, reason)
-        except CoopDeskError as e:
-            warn(self, _("Not recalled"), e.message)
+        got: list[list[str]] = []
+        if not self.window_.ops.run(self, lambda db: trace.recall_lot(db, v.code, reason), title=_("Not recalled"),
+                                    success=got.append):
             return
+        reached = got[0]
         self._emit()
         inform(self, _("Recalled"), _("Recalled: {lots}").format(lots=", ".join(reached)))
         self.window_.show_who_got(v.code)  # straight to the buyers to hold and to call
