@@ -13,6 +13,7 @@ from coopdesk.domain.lots import use_by
 from coopdesk.domain.orders import LotStock
 from coopdesk.domain.text import clean
 from coopdesk.i18n import _
+from coopdesk.services.lots import state_of
 from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import orders as order_store
@@ -30,9 +31,7 @@ def packed_lots(db, product_id: int, shelf_life_days: int | None,  # noqa: ANN00
 @atomic
 def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
     """Put packs back on a packed lot (a returned parcel) or take them off (breakage); returns packs on hand."""
-    from coopdesk.services import traceability  # it re-exports this function: import at call time
-
-    state = traceability._state(database, code)
+    state = state_of(database, code)
     if not state.is_packed:
         raise ValidationError([FieldError("lot", _("Lot {code} is not packed: its stock is counted in kg").format(
             code=state.lot.code))])
@@ -44,4 +43,4 @@ def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
     with database.transaction() as db:
         order_store.adjust_stock(db, state.lot.id, packs, clean(reason))
         audit.record(db, "adjust", "lot", state.lot.id, {"packs": packs, "reason": clean(reason)})
-    return traceability._state(database, code).on_hand()[0]
+    return state_of(database, code).on_hand()[0]

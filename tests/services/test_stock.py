@@ -25,7 +25,8 @@ def test_the_desk_and_the_lot_screen_agree_on_stock_and_use_by(demo_db):
 
 
 def test_the_old_names_still_import_from_traceability():
-    from coopdesk.services import registers
+    from coopdesk.services import lots, registers
 
     assert trace.adjust_stock is stock.adjust_stock and trace.save_area is registers.save_area
+    assert trace.views is lots.views and trace.LotView is lots.LotView and trace.recalled_lot_ids is lots.recalled_lot_ids
     assert trace.add_member is registers.add_member and trace.inputs is registers.inputs
