@@ -28,5 +28,6 @@ def test_the_old_names_still_import_from_traceability():
     from coopdesk.services import lots, registers
 
     assert trace.adjust_stock is stock.adjust_stock and trace.save_area is registers.save_area
-    assert trace.views is lots.views and trace.LotView is lots.LotView and trace.recalled_lot_ids is lots.recalled_lot_ids
+    assert trace.views is lots.views and trace.LotView is lots.LotView
+    assert trace.recalled_lot_ids is lots.recalled_lot_ids
     assert trace.add_member is registers.add_member and trace.inputs is registers.inputs
