@@ -167,20 +167,15 @@ class _SlipWriter:
         f = ts.text_box(c, p.address or "-", x, y, w, 46 * k, ts.REGULAR, 9 * k, 6.5, max_lines=4)
         return y - f.height - 2
 
-    def draw_items(self, items: list[_Item], start: int, x: float, top: float, w: float, bottom: float
-                   ) -> tuple[float, int]:
-        """Items from ``start`` while they fit above ``bottom``; returns (y below, next index)."""
+    def draw_items(self, items: list[_Item], start: int, end: int, x: float, top: float, w: float) -> float:
+        """Items ``start`` to ``end`` (exclusive) under their column heads; returns the y below."""
         c, k = self.c, self.k
         ts.text_box(c, "Sản phẩm · lô · hạn dùng", x, top, w - 30 * MM * k, 9, ts.BOLD, 6.5 * k, 6)
         ts.text_box(c, "SL", x + w - 30 * MM * k, top, 8 * MM * k, 9, ts.BOLD, 6.5 * k, 6, align="right")
         ts.text_box(c, "Thành tiền", x + w - 21 * MM * k, top, 21 * MM * k, 9, ts.BOLD, 6.5 * k, 6, align="right")
         y = top - 9 * k
         _rule(c, x, x + w, y + 1, 0.4)
-        i = start
-        while i < len(items):
-            it = items[i]
-            if y - it.height < bottom and i > start:
-                break
+        for it in items[start:end]:
             y -= 1.5 * k
             ts.draw_fitted(c, it.name, x, y)
             qty = ts.fit_text(it.qty, 8 * MM * k, 14, ts.BOLD, 9 * k, 6)
@@ -194,8 +189,7 @@ class _SlipWriter:
                 c.setFillGray(0)
                 y -= it.lots.height
             y -= 1.5 * k
-            i += 1
-        return y, i
+        return y
 
     def totals(self, p: Parcel, x: float, top: float, w: float) -> float:
         c, k = self.c, self.k
@@ -214,9 +208,9 @@ class _SlipWriter:
             y -= f.height + 1
         return y
 
-    def totals_height(self, p: Parcel) -> float:
+    def totals_height(self, p: Parcel, w: float) -> float:
         n = 2 + bool(p.shipping) + bool(p.prepaid)
-        return n * (7.5 * self.k * 1.2 + 1) + 3
+        return n * (ts.fit_text("Tổng cộng", w * 0.35, 10, ts.BOLD, 7.5 * self.k, 6).height + 1) + 2
 
     def cod_box(self, p: Parcel, x: float, top: float, w: float, h: float) -> None:
         c, k = self.c, self.k
@@ -238,36 +232,32 @@ class _SlipWriter:
             ts.text_box(c, "Đơn đã thanh toán trước: người giao không thu tiền.", x + pad, top - h / 2 - 2,
                         w - 2 * pad, h / 2 - 2, ts.ITALIC, 7 * k, 5.5, align="center")
 
-    def qr_strip(self, p: Parcel, x: float, top: float, w: float) -> float:
-        """The trace QR of each lot in the parcel with its code under it; returns the height used."""
+    def qr_strip(self, p: Parcel, x: float, y: float, w: float) -> None:
+        """The trace QR of each lot in the parcel with its code under it, the strip's bottom at ``y``."""
         lots = [t for t in p.lots() if t.url]
         if not lots:
-            return 0.0
+            return
         c = self.c
-        used = 0.0
+        label_h = 7
+        tallest = max(self.qr.width(t.url) for t in lots)
+        caption = "Quét mã QR để xem nguồn gốc lô hàng" if p.inside else "Truy xuất nguồn gốc"
+        ts.text_box(c, caption, x, y + label_h + tallest + 7, w, 8, ts.REGULAR, 6.5, 5.5)
         gx = x
-        label_h = 8
-        for t in lots:
+        for i, t in enumerate(lots):
             qw = self.qr.width(t.url)
             if gx + qw > x + w + 0.1:  # no room for another: the codes of the rest are printed as text
-                rest = ", ".join(o.code for o in lots[lots.index(t):])
-                ts.text_box(c, "Lô khác: " + rest, gx, top - 2, x + w - gx, qw, ts.REGULAR, 6.5, 5.5)
+                rest = ", ".join(o.code for o in lots[i:])
+                ts.text_box(c, "Lô khác: " + rest, gx, y + label_h + tallest, x + w - gx, tallest, ts.REGULAR,
+                            6.5, 5.5)
                 break
-            self.qr.place(t.url, gx, top - qw)
-            ts.text_box(c, t.code, gx, top - qw + 2, qw, label_h, ts.REGULAR, 6, 5, align="center", max_lines=1)
+            self.qr.place(t.url, gx, y + label_h)
+            ts.text_box(c, t.code, gx, y + label_h + 1, qw, label_h, ts.REGULAR, 6, 5, align="center",
+                        max_lines=1)
             gx += qw
-            used = max(used, qw + label_h - 4)
-        return used
 
     def qr_height(self, p: Parcel) -> float:
         lots = [t for t in p.lots() if t.url]
-        return max((self.qr.width(t.url) for t in lots), default=0.0) + (4 if lots else 0)
-
-    def note(self, p: Parcel, x: float, top: float, w: float, h: float) -> float:
-        if not p.delivery_note:
-            return 0.0
-        f = ts.text_box(self.c, "Ghi chú: " + p.delivery_note, x, top, w, h, ts.BOLD, 8.5 * self.k, 6)
-        return f.height + 2
+        return max((self.qr.width(t.url) for t in lots), default=0.0) + 7 + 8 + 2 if lots else 0.0
 
     def slip(self, p: Parcel, box: tuple[float, float, float, float], start: int) -> int | None:
         """Draw the slip (or its continuation from item ``start``) in box (x, y, w, h); the next start or None."""
@@ -280,47 +270,62 @@ class _SlipWriter:
         _rule(self.c, x, x + w, y, 0.8)
         y -= 3
         items = self.items(p, w)
-        if p.inside:
-            ts.text_box(self.c, f"Cảm ơn {p.name or 'bạn'} đã ủng hộ {self.sender.name}!", x, y, w, 22 * k,
-                        ts.BOLD, 9 * k, 6.5, max_lines=2)
-            y -= 22 * k
-        elif start == 0:
-            y = self.recipient(p, x, y, w)
-            _rule(self.c, x, x + w, y + 1, 0.8)
-            y -= 3
-        # What the last box needs below the items: totals, COD or its check, the note, the QR strip.
-        note_h = 0.0
-        if p.delivery_note:
-            note_h = ts.fit_text("Ghi chú: " + p.delivery_note, w, 30 * k, ts.BOLD, 8.5 * k, 6).height + 3
-        cod_h = 0.0 if p.inside else 24 * MM * k
-        tail = self.totals_height(p) + cod_h + note_h + self.qr_height(p) + 10 * k + (8 if p.inside else 0)
         footer = 7
-        need = sum(it.height for it in items[start:])
-        last = y - 10 * k - need >= bottom + footer + tail
-        limit = bottom + footer + (tail if last else 0)
-        y, nxt = self.draw_items(items, start, x, y, w, limit)
-        if nxt < len(items):
-            ts.text_box(self.c, "Còn tiếp ở trang sau →", x, bottom + footer + 8, w, 10, ts.ITALIC, 7, 6,
-                        align="right")
+        floor = bottom + footer
+        if start == 0:
+            if p.inside:
+                f = ts.text_box(self.c, f"Cảm ơn {p.name or 'bạn'} đã ủng hộ {self.sender.name}!", x, y, w, 22 * k,
+                                ts.BOLD, 9 * k, 6.5, max_lines=2)
+                y -= f.height + 4
+            else:
+                y = self.recipient(p, x, y, w)
+                _rule(self.c, x, x + w, y + 1, 0.8)
+                y -= 3
+            floor = self.bottom_block(p, x, floor, w) + 3
+        # Items, then the totals, in what is left; what does not fit continues in the next box.
+        room = y - 10 * k - floor
+        tail = self.totals_height(p, w)
+        used, nxt = 0.0, start
+        while nxt < len(items) and used + items[nxt].height <= room:
+            used += items[nxt].height
+            nxt += 1
+        if nxt == start and start < len(items) and start > 0:
+            nxt = start + 1  # a single item taller than a whole box still makes progress
+        done = nxt == len(items) and used + tail <= room
+        if nxt == len(items) and not done and nxt - start > 1:
+            nxt -= 1  # keep the last item with the totals
+        if start < len(items):
+            y = self.draw_items(items, start, nxt, x, y, w)
+        if not done:
+            ts.text_box(self.c, "Còn tiếp ở trang sau →", x, floor + 10, w, 10, ts.ITALIC, 7, 6, align="right")
             self._footer(p, x, bottom, w)
             return nxt
-        y = self.totals(p, x, y - 1, w)
-        y -= 3
-        if p.inside:
-            msg = (f"Tiền hàng thu hộ theo TikTok: {vnd(p.cod)}" if p.cod else "Đơn đã thanh toán trên TikTok.")
-            f = ts.text_box(self.c, msg, x, y, w, 12, ts.REGULAR, 7.5 * k, 6)
-            y -= f.height + 3
-        else:
-            self.cod_box(p, x, y, w, cod_h - 2)
-            y -= cod_h
-        y -= self.note(p, x, y, w, 30 * k)
-        qr_top = max(y, bottom + footer + self.qr_height(p))
-        if self.qr_height(p):
-            caption = "Quét mã QR để xem nguồn gốc lô hàng" if p.inside else "Truy xuất nguồn gốc"
-            ts.text_box(self.c, caption, x, qr_top, w, 8, ts.REGULAR, 6.5, 5.5)
-            self.qr_strip(p, x, qr_top - 7, w)
+        self.totals(p, x, y - 1, w)
         self._footer(p, x, bottom, w)
         return None
+
+    def bottom_block(self, p: Parcel, x: float, y: float, w: float) -> float:
+        """From ``y`` up on the first box: the trace QR strip, the delivery note, the COD (large, for the
+        carrier) or the COD check (inside a TikTok parcel); returns the top of the block."""
+        k = self.k
+        qr_h = self.qr_height(p)
+        if qr_h:
+            self.qr_strip(p, x, y, w)
+            y += qr_h
+        if p.delivery_note:
+            note = ts.fit_text("Ghi chú: " + p.delivery_note, w, 30 * k, ts.BOLD, 8.5 * k, 6)
+            ts.draw_fitted(self.c, note, x, y + note.height + 1)
+            y += note.height + 4
+        if p.inside:
+            msg = (f"Tiền hàng thu hộ theo TikTok: {vnd(p.cod)}" if p.cod else "Đơn đã thanh toán trên TikTok.")
+            f = ts.fit_text(msg, w, 12 * k, ts.REGULAR, 7.5 * k, 6)
+            ts.draw_fitted(self.c, f, x, y + f.height + 1)
+            y += f.height + 3
+        else:
+            h = 24 * MM * k
+            self.cod_box(p, x, y + h, w, h - 2)
+            y += h
+        return y
 
     def _footer(self, p: Parcel, x: float, bottom: float, w: float) -> None:
         ts.text_box(self.c, f"{p.code} · in {self.printed_at}", x, bottom + 6, w, 7, ts.REGULAR, 5.5, 5,
@@ -333,7 +338,8 @@ def write_slips(out: str | Path | IO[bytes], sender: Sender, parcels: Iterable[P
     pagesize = PAGE_SIZES[size]
     c = ts.new_canvas(out, pagesize, title="Phiếu giao hàng", author=sender.name)
     k = 1.0 if size != "a5" else 1.3
-    writer = _SlipWriter(c, sender, printed_at, k, _QrForms(c, QR_MODULE))
+    module = QR_MODULE if size != "a5" else ts.module_for_dpi(THERMAL_DPI, 4)
+    writer = _SlipWriter(c, sender, printed_at, k, _QrForms(c, module))
     if size == "a5":
         half = pagesize[0] / 2
         boxes = [(0, 0, half, pagesize[1]), (half, 0, half, pagesize[1])]

@@ -351,6 +351,25 @@ def confirm_handover(database: Database, ids: list[int], who: str = "") -> tuple
     return _move(database, ids, HANDED, who, (NEW, PACKED)), Changes(orders=True)
 
 
+def assign_carrier(database: Database, ids: list[int], carrier: str, tracking: dict[int, str] | None = None,
+                   who: str = "") -> Changes:
+    """Give the chosen orders (not yet handed over) a carrier, and tracking numbers where known."""
+    from coopdesk.domain.text import clean
+
+    carrier = clean(carrier)
+    if not ids:
+        raise CoopDeskError(_("No orders chosen."))
+    current = store.statuses(database, ids)
+    gone = [i for i in ids if current.get(i) not in (NEW, PACKED)]
+    if gone:
+        raise CoopDeskError(_("Orders {ids} are no longer new or packed: their carrier stays.").format(
+            ids=", ".join(str(i) for i in gone[:10])))
+    tracking = tracking or {}
+    with database.transaction() as db:
+        store.set_carriers(db, [(carrier, clean(tracking[i]) if i in tracking else None, i) for i in ids])
+    return Changes(orders=True)
+
+
 def jobs(database: Database, limit: int = 50) -> list[dict]:
     return store.jobs(database, limit)
 

@@ -146,3 +146,9 @@ def session_orders(database: Database, session_id: int) -> list[dict]:
     """id, created_at, status, total, cod, carrier of a session's orders (through ix_orders_session)."""
     return database.query("SELECT id, created_at, status, total, cod, carrier FROM orders WHERE session_id = ? "
                           "ORDER BY id", (session_id,))
+
+
+def set_carriers(db: sqlite_utils.Database, rows: list[tuple[str, str | None, int]]) -> None:
+    """(carrier, tracking or None to keep it, order id) for each order, inside the caller's transaction."""
+    db.conn.executemany("UPDATE orders SET carrier = ?, tracking = coalesce(?, tracking), "
+                        "updated_at = datetime('now','localtime') WHERE id = ?", rows)
