@@ -30,6 +30,7 @@ from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
+from coopdesk.ui.shipping.page import DocumentsPage
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 
 STYLE = """
@@ -91,10 +92,11 @@ class MainWindow(QMainWindow):
         self.lots_page = LotsPage(self)
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
+        self.documents_page = DocumentsPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
             page = {PRODUCTS: self.products_page, LOTS: self.lots_page, ORDERS: self.orders_page,
-                    SETTINGS: self.settings_page}.get(i) or \
+                    SHIPPING: self.documents_page, SETTINGS: self.settings_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         r.addWidget(inner, 1)
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
-        for page in (self.products_page, self.lots_page, self.orders_page, self.settings_page):
+        for page in (self.products_page, self.lots_page, self.orders_page, self.settings_page, self.documents_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         self.lots_page.refresh()
         self.orders_page.refresh()
         self.settings_page.refresh()
+        self.documents_page.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -190,8 +193,14 @@ class MainWindow(QMainWindow):
         self.lots_page.on_changes(changes)
         self.orders_page.on_changes(changes)
         self.settings_page.on_changes(changes)
+        self.documents_page.on_changes(changes)
         if changes.cooperative:
             self.setWindowTitle(self._title())
+
+    def show_documents(self, order_ids: list[int]) -> None:
+        """The Shipping page with these orders chosen (the order list's "Print documents…")."""
+        self.documents_page.set_order_ids(order_ids)
+        self.nav.setCurrentRow(SHIPPING)
 
     # --- language ---
     def switch_language(self, code: str) -> None:

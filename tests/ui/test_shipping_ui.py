@@ -1,0 +1,164 @@
+"""The Giao hàng screen: counts before printing, a document made in the background, printed at 100%, and the
+handover scan check driven like a scanner (typed codes + Enter)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from coopdesk.domain.orders import LineDraft, OrderDraft
+from coopdesk.domain.shipping import HANDOVER, OK, TWICE, UNKNOWN
+from coopdesk.services import order_entry
+from coopdesk.services import shipping_documents as sd
+from tests.ui.conftest import snapshot
+
+SHIPPING = 4
+
+
+@pytest.fixture
+def live_orders(demo_db):
+    sid = order_entry.start_session(demo_db, "Live tối thứ Bảy", "Facebook", "Mai", started_at="2026-11-28 20:00:00")
+    ids = []
+    for i, (phone, name, tracking) in enumerate((("0912 345 678", "Nguyễn Thị Hồng Phước", "GHTK84100001"),
+                                                  ("0988 111 222", "Đặng Văn Ưng", "GHTK84100002"),
+                                                  ("0977 222 333", "Lê Thị Ổi", ""))):
+        saved = order_entry.save_order(demo_db, OrderDraft(
+            phone=phone, name=name, street="Tổ 3", province="Hà Nội", commune="Phường Ba Đình",
+            lines=[LineDraft("YDI-BUN-500", str(i + 1))], shipping="30k", delivery_note="Cho xem hàng"), sid, "t",
+            created_at=f"2026-11-28 20:{10 + i:02d}:00")
+        ids.append(saved.order_id)
+        sd.assign_carrier(demo_db, [saved.order_id], "GHTK", {saved.order_id: tracking} if tracking else None)
+    return sid, ids
+
+
+def page_of(window):
+    window.nav.setCurrentRow(SHIPPING)
+    return window.documents_page
+
+
+def choose_session(page, sid):
+    page.refresh()  # the window was built before the fixture's session existed
+    page.session.setCurrentIndex(page.session.findData(sid))
+    page.recount()
+
+
+def test_counts_make_preview_print_and_record(window, qtbot, demo_db, live_orders, tmp_path, monkeypatch):
+    sid, ids = live_orders
+    window.apply_changes(__import__("coopdesk.services.changes", fromlist=["Changes"]).Changes(orders=True))
+    page = page_of(window)
+    choose_session(page, sid)
+    assert page.chosen.order_ids == ids
+    cod = sum(o["cod_vnd"] for o in order_entry.orders_json(demo_db, sid))
+    assert "3 đơn" in page.summary.text() and f"{cod:,}".replace(",", ".") in page.summary.text()
+    page.make()
+    qtbot.waitUntil(lambda: page.made is not None, timeout=20000)
+    assert page.preview.page_count == 3
+    snapshot(window, "shipping_page_slips")
+    # Print: the system dialog is skipped, the PDF path is printed to a PDF file at 100%.
+    from PySide6.QtPrintSupport import QPrinter
+
+    from coopdesk.ui import printing
+
+    printed = tmp_path / "printed.pdf"
+
+    def fake_print(parent, pdf, key, page_size_mm=None):
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(203)
+        return printing.print_pdf_to_printer(printer, pdf, page_size_mm)
+
+    monkeypatch.setattr("coopdesk.ui.shipping.page.print_pdf", fake_print)
+    assert page.print_()
+    import pdfplumber
+
+    with pdfplumber.open(printed) as pdf:
+        assert len(pdf.pages) == 3
+        assert round(pdf.pages[0].width / 72 * 25.4) == 105  # A6, not scaled to another paper
+    statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
+    assert all(statuses[i] == "packed" for i in ids)  # the option the user sees, checked by default
+    page.recount()
+    assert set(page.chosen.printed_before) == set(ids)
+    assert "đã in" in page.notes.text() or "already" in page.notes.text()
+
+
+def test_cancel_leaves_nothing_and_no_selection_says_so(window, qtbot, live_orders):
+    page = page_of(window)
+    page.session.setCurrentIndex(0)
+    page.set_order_ids(())
+    page.recount()
+    assert not page.make_button.isEnabled()
+    sid, _ids = live_orders
+    choose_session(page, sid)
+    page.make()
+    page.cancel()
+    assert page.made is None and page.task is None
+    qtbot.wait(200)
+    assert page.made is None
+
+
+def test_print_documents_from_the_order_list_selection(window, qtbot, live_orders):
+    sid, ids = live_orders
+    window.nav.setCurrentRow(3)
+    orders = window.orders_page
+    orders.refresh()
+    orders.table.selectAll()
+    orders.print_documents()
+    assert window.nav.currentRow() == SHIPPING
+    page = window.documents_page
+    assert set(ids) <= set(page.hand_ids)
+    page.recount()
+    assert set(ids) <= set(page.chosen.order_ids)
+
+
+def test_handover_scan_flow(window, qtbot, demo_db, live_orders, app):
+    sid, ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    page.kind.setCurrentIndex(page.kind.findData(HANDOVER))
+    page.recount()
+    dialog = page.open_check()
+    qtbot.waitExposed(dialog)
+    assert dialog.height() <= 728
+    beeps = []
+    import coopdesk.ui.shipping.scan_check as sc
+
+    original = sc.QApplication.beep
+    sc.QApplication.beep = staticmethod(lambda: beeps.append(1))
+    flashes = []
+    try:
+        for code in ("GHTK84100001", "NOT-ON-SHEET", "GHTK84100001", f"DH{ids[2]:06d}"):
+            qtbot.keyClicks(dialog.scan, code)
+            qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
+            flashes.append((dialog.flash.text(), dialog.scan.styleSheet()))
+            assert dialog.scan.text() == ""  # ready for the next scan
+    finally:
+        sc.QApplication.beep = original
+    assert dialog.events == [OK, UNKNOWN, TWICE, OK]
+    assert len(beeps) == 2  # the unknown code and the double scan
+    assert "NOT-ON-SHEET" in flashes[1][0] and "#ffcdd2" in flashes[1][1]  # red flash on the scan field
+    assert f"DH{ids[0]:06d}" in flashes[2][0] and "#ffe0b2" in flashes[2][1]
+    assert f"DH{ids[1]:06d}" in dialog.missing.text()
+    snapshot(dialog, "handover_scan_check")
+    QApplication.processEvents()
+    dialog.confirm()  # one parcel missing: the question is answered No by the offscreen box -> nothing moves
+    statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
+    assert [statuses[i] for i in ids] == ["new", "new", "new"]
+    qtbot.keyClicks(dialog.scan, "GHTK84100002")
+    qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
+    assert dialog.check.missing() == [] and "3" in dialog.missing.text()
+    moved = dialog.confirm()
+    assert sorted(moved) == ids
+    statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
+    assert [statuses[i] for i in ids] == ["handed", "handed", "handed"]
+
+
+def test_dialogs_and_page_fit_the_laptop_screen(window, qtbot, live_orders):
+    sid, _ids = live_orders
+    window.resize(1366, 728)
+    page = page_of(window)
+    choose_session(page, sid)
+    QApplication.processEvents()
+    assert page.minimumSizeHint().height() <= 640
+    snapshot(window, "shipping_page_1366x728")
