@@ -73,7 +73,7 @@ class _QrForms:
         symbol = ts.qr_symbol(url, "m")
         name = self.names.get(url)
         if name is None:
-            name = self.names[url] = f"qr{len(self.names)}"
+            name = self.names[url] = f"qr{self.module:.3f}-{len(self.names)}".replace(".", "_")
             self.c.beginForm(name, 0, 0, ts.qr_width(symbol, self.module), ts.qr_width(symbol, self.module))
             ts.draw_qr(self.c, symbol, 0, 0, self.module)
             self.c.endForm()
@@ -101,8 +101,11 @@ class _Item:
 class _SlipWriter:
     """Lays one parcel's slip into a box; long item lists continue on the next box, nothing is clipped."""
 
-    def __init__(self, c: Canvas, sender: Sender, printed_at: str, k: float, qr: _QrForms) -> None:
-        self.c, self.sender, self.printed_at, self.k, self.qr = c, sender, printed_at, k, qr
+    def __init__(self, c: Canvas, sender: Sender, printed_at: str, k: float, qr: _QrForms,
+                 big_qr: _QrForms | None = None) -> None:
+        self.c, self.sender, self.printed_at, self.k = c, sender, printed_at, k
+        self._qr, self._big_qr = qr, big_qr or qr
+        self.qr = qr
         self.logo = str(sender.logo) if sender.logo and Path(sender.logo).exists() else None
 
     def items(self, p: Parcel, width: float) -> list[_Item]:
@@ -158,7 +161,7 @@ class _SlipWriter:
     def recipient(self, p: Parcel, x: float, top: float, w: float) -> float:
         c, k = self.c, self.k
         y = top
-        f = ts.text_box(c, "NGƯỜI NHẬN", x, y, w, 10, ts.BOLD, 6.5 * k, 6)
+        f = ts.text_box(c, "NGƯỜI NHẬN", x, y, w, 11 * k, ts.BOLD, 6.5 * k, 6)
         y -= f.height + 1
         f = ts.text_box(c, p.name or "-", x, y, w, 32 * k, ts.BOLD, 12 * k, 8, max_lines=2)
         y -= f.height + 2
@@ -170,9 +173,10 @@ class _SlipWriter:
     def draw_items(self, items: list[_Item], start: int, end: int, x: float, top: float, w: float) -> float:
         """Items ``start`` to ``end`` (exclusive) under their column heads; returns the y below."""
         c, k = self.c, self.k
-        ts.text_box(c, "Sản phẩm · lô · hạn dùng", x, top, w - 30 * MM * k, 9, ts.BOLD, 6.5 * k, 6)
-        ts.text_box(c, "SL", x + w - 30 * MM * k, top, 8 * MM * k, 9, ts.BOLD, 6.5 * k, 6, align="right")
-        ts.text_box(c, "Thành tiền", x + w - 21 * MM * k, top, 21 * MM * k, 9, ts.BOLD, 6.5 * k, 6, align="right")
+        ts.text_box(c, "Sản phẩm · lô · hạn dùng", x, top, w - 30 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6)
+        ts.text_box(c, "SL", x + w - 30 * MM * k, top, 8 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6, align="right")
+        ts.text_box(c, "Thành tiền", x + w - 21 * MM * k, top, 21 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6,
+                    align="right")
         y = top - 9 * k
         _rule(c, x, x + w, y + 1, 0.4)
         for it in items[start:end]:
@@ -196,21 +200,21 @@ class _SlipWriter:
         rows = [("Tiền hàng", vnd(p.subtotal))]
         if p.shipping:
             rows.append(("Phí giao hàng", vnd(p.shipping)))
+        rows.append(("Tổng cộng", vnd(p.total)))
         if p.prepaid:
             rows.append(("Đã trả trước", "−" + vnd(p.prepaid)))
-        rows.append(("Tổng cộng", vnd(p.total)))
         y = top
         _rule(c, x, x + w, y + 1, 0.4)
         for label, value in rows:
             font = ts.BOLD if label == "Tổng cộng" else ts.REGULAR
-            f = ts.text_box(c, label, x + w * 0.35, y, w * 0.35, 10, font, 7.5 * k, 6)
-            ts.text_box(c, value, x + w * 0.7, y, w * 0.3, 10, font, 7.5 * k, 6, align="right")
+            f = ts.text_box(c, label, x + w * 0.35, y, w * 0.35, 12 * k, font, 7.5 * k, 6)
+            ts.text_box(c, value, x + w * 0.7, y, w * 0.3, 12 * k, font, 7.5 * k, 6, align="right")
             y -= f.height + 1
         return y
 
     def totals_height(self, p: Parcel, w: float) -> float:
         n = 2 + bool(p.shipping) + bool(p.prepaid)
-        return n * (ts.fit_text("Tổng cộng", w * 0.35, 10, ts.BOLD, 7.5 * self.k, 6).height + 1) + 2
+        return n * (ts.fit_text("Tổng cộng", w * 0.35, 12 * self.k, ts.BOLD, 7.5 * self.k, 6).height + 1) + 2
 
     def cod_box(self, p: Parcel, x: float, top: float, w: float, h: float) -> None:
         c, k = self.c, self.k
@@ -220,7 +224,7 @@ class _SlipWriter:
         c.restoreState()
         pad = 2 * MM
         if p.cod:
-            ts.text_box(c, "THU HỘ (COD)", x + pad, top - pad + 1, w - 2 * pad, 10, ts.BOLD, 7.5 * k, 6)
+            ts.text_box(c, "THU HỘ (COD)", x + pad, top - pad + 1, w - 2 * pad, 12 * k, ts.BOLD, 7.5 * k, 6)
             f = ts.text_box(c, vnd(p.cod), x + pad, top - pad - 7.5 * k - 1, w - 2 * pad, 26 * k, ts.BOLD,
                             21 * k, 10, align="center", max_lines=1)
             words = ts.money_in_words(p.cod)
@@ -270,6 +274,8 @@ class _SlipWriter:
         _rule(self.c, x, x + w, y, 0.8)
         y -= 3
         items = self.items(p, w)
+        # The slip inside a TikTok parcel is read by the buyer: its trace QR is the point, so it is larger.
+        self.qr = self._big_qr if p.inside else self._qr
         footer = 7
         floor = bottom + footer
         if start == 0:
@@ -313,7 +319,7 @@ class _SlipWriter:
             self.qr_strip(p, x, y, w)
             y += qr_h
         if p.delivery_note:
-            note = ts.fit_text("Ghi chú: " + p.delivery_note, w, 30 * k, ts.BOLD, 8.5 * k, 6)
+            note = ts.fit_text("Ghi chú: " + p.delivery_note, w, 34 * k, ts.BOLD, 8.5 * k, 7, max_lines=3)
             ts.draw_fitted(self.c, note, x, y + note.height + 1)
             y += note.height + 4
         if p.inside:
@@ -322,7 +328,7 @@ class _SlipWriter:
             ts.draw_fitted(self.c, f, x, y + f.height + 1)
             y += f.height + 3
         else:
-            h = 24 * MM * k
+            h = 21 * MM * k
             self.cod_box(p, x, y + h, w, h - 2)
             y += h
         return y
@@ -339,7 +345,8 @@ def write_slips(out: str | Path | IO[bytes], sender: Sender, parcels: Iterable[P
     c = ts.new_canvas(out, pagesize, title="Phiếu giao hàng", author=sender.name)
     k = 1.0 if size != "a5" else 1.3
     module = QR_MODULE if size != "a5" else ts.module_for_dpi(THERMAL_DPI, 4)
-    writer = _SlipWriter(c, sender, printed_at, k, _QrForms(c, module))
+    big = ts.module_for_dpi(THERMAL_DPI, 4 if size != "a5" else 5)
+    writer = _SlipWriter(c, sender, printed_at, k, _QrForms(c, module), _QrForms(c, big))
     if size == "a5":
         half = pagesize[0] / 2
         boxes = [(0, 0, half, pagesize[1]), (half, 0, half, pagesize[1])]

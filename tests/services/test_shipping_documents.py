@@ -328,3 +328,19 @@ def test_cli_documents(demo_path, tmp_path, capsys):
     code = main(["documents", "--data", str(demo_path), "--session", "1", "--kind", "handover", "--carrier",
                  "Ninja Van", "--out", str(tmp_path / "h.pdf")])
     assert code == 2 and not (tmp_path / "h.pdf").exists()
+
+
+@needs_poppler
+def test_one_page_of_each_document_rendered_for_review(demo_db, live, tmp_path):
+    """artifacts/documents/: what a person looks at before calling the documents done."""
+    from tests.conftest import artifact
+
+    sid, _ids = live
+    for kind, size, dpi in ((SLIPS, "a6", 203), (SLIPS, "a5", 100), (PICKING, "a6", 100), (HANDOVER, "a6", 100),
+                            (REPORT, "a6", 100)):
+        out = tmp_path / f"{kind}-{size}.pdf"
+        sd.run(sd.make(demo_db, Selection(session_id=sid), kind, out, size, now=NOW))
+        image = render(out, dpi, 1, tmp_path)
+        name = f"{kind}-{size}.png" if kind == SLIPS else f"{kind}.png"
+        image.save(artifact("documents", name))
+        assert image.width > 100
