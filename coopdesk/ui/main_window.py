@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
                  ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
                  ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+R", _("Households, areas and inputs")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
+                 ("Ctrl+P", _("Order list: print documents for the selected orders")),
                  ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
                  ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]

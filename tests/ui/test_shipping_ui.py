@@ -162,3 +162,42 @@ def test_dialogs_and_page_fit_the_laptop_screen(window, qtbot, live_orders):
     QApplication.processEvents()
     assert page.minimumSizeHint().height() <= 640
     snapshot(window, "shipping_page_1366x728")
+
+
+def test_printer_gone_mid_job_records_nothing(window, qtbot, demo_db, live_orders, monkeypatch,
+                                              _no_blocking_message_boxes):
+    from coopdesk.domain.errors import CoopDeskError
+
+    sid, ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    page.make()
+    qtbot.waitUntil(lambda: page.made is not None, timeout=20000)
+
+    def gone(*_a, **_k):
+        raise CoopDeskError("The printer stopped taking pages after page 1 of 3.")
+
+    monkeypatch.setattr("coopdesk.ui.shipping.page.print_pdf", gone)
+    assert page.print_() is False
+    assert any("stopped taking pages" in t for t in _no_blocking_message_boxes)
+    page.recount()
+    assert page.chosen.printed_before == {}
+    statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
+    assert all(statuses[i] == "new" for i in ids)
+
+
+def test_save_report_as_xlsx(window, qtbot, live_orders, tmp_path):
+    from coopdesk.domain.shipping import REPORT
+
+    sid, _ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    page.kind.setCurrentIndex(page.kind.findData(REPORT))
+    page.recount()
+    page.make()
+    qtbot.waitUntil(lambda: page.made is not None, timeout=20000)
+    snapshot(window, "shipping_page_report")
+    written = page.save(str(tmp_path / "bao-cao.xlsx"))
+    assert written == [tmp_path / "bao-cao.xlsx"] and written[0].stat().st_size > 0
+    assert not page.save(str(tmp_path / "missing-folder" / "x.pdf"))
+    assert not (tmp_path / "missing-folder").exists()
