@@ -32,6 +32,17 @@ def live_orders(demo_db):
     return sid, ids
 
 
+def wait_made(qtbot, page):
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    try:
+        qtbot.waitUntil(lambda: page.made is not None, timeout=60000)
+    except Exception as e:
+        raise AssertionError(f"no document: pool active {pool.activeThreadCount()}/{pool.maxThreadCount()}, "
+                             f"task {page.task}, summary {page.summary.text()}") from e
+
+
 def page_of(window):
     window.nav.setCurrentRow(SHIPPING)
     return window.documents_page
@@ -52,7 +63,7 @@ def test_counts_make_preview_print_and_record(window, qtbot, demo_db, live_order
     cod = sum(o["cod_vnd"] for o in order_entry.orders_json(demo_db, sid))
     assert "3 đơn" in page.summary.text() and f"{cod:,}".replace(",", ".") in page.summary.text()
     page.make()
-    qtbot.waitUntil(lambda: page.made is not None, timeout=20000)
+    wait_made(qtbot, page)
     assert page.preview.page_count == 3
     snapshot(window, "shipping_page_slips")
     # Print: the system dialog is skipped, the PDF path is printed to a PDF file at 100%.
@@ -172,7 +183,7 @@ def test_printer_gone_mid_job_records_nothing(window, qtbot, demo_db, live_order
     page = page_of(window)
     choose_session(page, sid)
     page.make()
-    qtbot.waitUntil(lambda: page.made is not None, timeout=20000)
+    wait_made(qtbot, page)
 
     def gone(*_a, **_k):
         raise CoopDeskError("The printer stopped taking pages after page 1 of 3.")
@@ -195,7 +206,7 @@ def test_save_report_as_xlsx(window, qtbot, live_orders, tmp_path):
     page.kind.setCurrentIndex(page.kind.findData(REPORT))
     page.recount()
     page.make()
-    qtbot.waitUntil(lambda: page.made is not None, timeout=20000)
+    wait_made(qtbot, page)
     snapshot(window, "shipping_page_report")
     written = page.save(str(tmp_path / "bao-cao.xlsx"))
     assert written == [tmp_path / "bao-cao.xlsx"] and written[0].stat().st_size > 0

@@ -316,7 +316,10 @@ class DocumentsPage(QWidget):
 
     # --- making, in the background ---
     def make(self) -> None:
-        if self.task is not None or not self.chosen:
+        if self._recount.isActive():  # a choice changed a moment ago: count what will be made first
+            self._recount.stop()
+            self.recount()
+        if self.task is not None or not self.chosen or not self.chosen.printable:
             return
         sel, kind, size = self.selection(), self.kind_value(), self.size.currentData()
         per_carrier = self.per_carrier.isChecked() and kind == HANDOVER
