@@ -632,29 +632,48 @@ def write_handover(out: str | Path | IO[bytes], sender: Sender, sheets: list[Han
     c.save()
 
 
+def _right(c: Canvas, text: str, right: float, top: float, width: float, font: str, size: float) -> None:
+    """Short figures (counts, weights, money): drawn directly when they fit, which is nearly always; through the
+    kit's fitting otherwise, so even a 50-million COD is never clipped."""
+    if ts.string_width(text, font, size) <= width:
+        c.setFont(font, size)
+        c.drawRightString(right, top - size, text)
+    else:
+        ts.text_box(c, text, right - width, top, width, size * 1.6, font, size, 5, align="right", max_lines=1)
+
+
 def _handover_row(c: Canvas, x: float, y: float, n: int, p: Parcel) -> float:
     widths = [w for _t, w, _a in HANDOVER_COLS]
     top = y - 3
     cx = x
-    ts.text_box(c, str(n), cx + 1, top, widths[0] - 3, 10, ts.REGULAR, 8, 6, align="right")
+    _right(c, str(n), cx + widths[0] - 2, top, widths[0] - 3, ts.REGULAR, 8)
     cx += widths[0]
-    ts.text_box(c, p.code, cx + 2, top, widths[1] - 4, 11, ts.BOLD, 8.5, 6.5, max_lines=1)
+    _left_line(c, p.code, cx + 2, top, widths[1] - 4, ts.BOLD, 8.5)
     who = f"{p.name or '-'} · {mask_phone(p.phone)}" if p.phone else (p.name or "-")
     ts.text_box(c, who, cx + 2, top - 11, widths[1] - 4, 21, ts.REGULAR, 7.5, 6, max_lines=2)
     cx += widths[1]
     code = p.scan_code
     bar_w = min(A4_BAR, (widths[2] - 4) / ts.code128_width(code, 1.0))
-    ts.draw_code128(c, code, cx + 1, y - ROW_H + 9, ROW_H - 13, bar_w)
-    ts.text_box(c, code, cx + 2, y - ROW_H + 8.5, widths[2] - 4, 8, ts.REGULAR, 7, 5, max_lines=1)
+    ts.draw_code128(c, code, cx + 1, y - ROW_H + 10, ROW_H - 14, bar_w)
+    _left_line(c, code, cx + 2, y - ROW_H + 8.5, widths[2] - 4, ts.REGULAR, 7)
     cx += widths[2]
-    ts.text_box(c, str(p.parcels), cx + 2, top, widths[3] - 4, 12, ts.REGULAR, 9, 6, align="right")
+    _right(c, str(p.parcels), cx + widths[3] - 2, top, widths[3] - 4, ts.REGULAR, 9)
     cx += widths[3]
-    ts.text_box(c, _kg(p.weight_g), cx + 2, top, widths[4] - 4, 12, ts.REGULAR, 8.5, 6, align="right")
+    _right(c, _kg(p.weight_g), cx + widths[4] - 2, top, widths[4] - 4, ts.REGULAR, 8.5)
     cx += widths[4]
-    ts.text_box(c, format_number(p.cod), cx + 2, top, widths[5] - 4, 12, ts.BOLD, 9, 6, align="right")
+    _right(c, format_number(p.cod), cx + widths[5] - 2, top, widths[5] - 4, ts.BOLD, 9)
     y -= ROW_H
     _rule(c, x, x + sum(widths), y, 0.3)
     return y
+
+
+def _left_line(c: Canvas, text: str, x: float, top: float, width: float, font: str, size: float) -> None:
+    text = ts.plain_text(text)
+    if ts.string_width(text, font, size) <= width and "\n" not in text:
+        c.setFont(font, size)
+        c.drawString(x, top - size, text)
+    else:
+        ts.text_box(c, text, x, top, width, size * 1.6, font, size, 5, max_lines=1)
 
 
 def _handover_totals(c: Canvas, page: _A4, y: float, totals: Totals, carrier: str) -> None:

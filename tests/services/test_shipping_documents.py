@@ -344,3 +344,29 @@ def test_one_page_of_each_document_rendered_for_review(demo_db, live, tmp_path):
         name = f"{kind}-{size}.png" if kind == SLIPS else f"{kind}.png"
         image.save(artifact("documents", name))
         assert image.width > 100
+
+
+def test_storage_place_goes_through_the_catalog_sheet_and_survives_an_old_one(demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from coopdesk.domain.products import draft_from_product
+    from coopdesk.services import catalog
+
+    p = next(x for x in catalog.list_products(demo_db) if x.sku == "YDI-BUN-500")
+    draft = draft_from_product(p)
+    draft.storage_place = "Kệ B-2"
+    catalog.save_product(demo_db, draft, p.id)
+    sheet = tmp_path / "catalog.xlsx"
+    catalog.export_xlsx(demo_db, sheet)
+    wb = load_workbook(sheet)
+    ws = wb["Sản phẩm"]
+    headers = [c.value for c in ws[1]]
+    assert "Vị trí trong kho" in headers
+    col = headers.index("Vị trí trong kho")
+    assert "Kệ B-2" in [row[col].value for row in ws.iter_rows(min_row=2)]
+    ws.delete_cols(col + 1)  # a sheet made before the column existed
+    wb.save(sheet)
+    preview = catalog.preview_import(demo_db, sheet)
+    assert preview.ok
+    catalog.commit_import(demo_db, preview)
+    assert next(x for x in catalog.list_products(demo_db) if x.sku == "YDI-BUN-500").storage_place == "Kệ B-2"

@@ -262,6 +262,8 @@ class DocumentsPage(QWidget):
 
     def _on_choice_changed(self) -> None:
         kind = self.kind_value()
+        # With no status chosen, documents cover new and packed orders; the report covers every order.
+        self.status.setItemText(0, _("All statuses") if kind == REPORT else _("New and packed"))
         self.size.setEnabled(kind == SLIPS)
         self.per_carrier.setEnabled(kind == HANDOVER)
         self.mark_packed.setEnabled(kind == SLIPS)
