@@ -96,6 +96,18 @@ def day_text(d: str | date | None) -> str:
     return f"{d[8:10]}/{d[5:7]}/{d[:4]}"
 
 
+def _code128_right(c: Canvas, value: str, right: float, y: float, height: float, bar_width: float) -> float:
+    """A Code 128 whose right edge (quiet zone included) is at ``right``: one symbol object, measured and drawn."""
+    from reportlab.graphics.barcode.code128 import Code128
+
+    code = Code128(value, barWidth=bar_width, barHeight=height, quiet=True, humanReadable=False)
+    c.saveState()
+    c.setFillColorRGB(0, 0, 0)
+    code.drawOn(c, right - code.width, y)
+    c.restoreState()
+    return float(code.width)
+
+
 def _rule(c: Canvas, x1: float, x2: float, y: float, width: float = 0.6, dash: bool = False) -> None:
     c.saveState()
     c.setLineWidth(width)
@@ -149,6 +161,36 @@ class _SlipWriter:
         self._qr, self._big_qr = qr, big_qr or qr
         self.qr = qr
         self.logo = str(sender.logo) if sender.logo and Path(sender.logo).exists() else None
+        self._stamps: dict[tuple, str] = {}
+
+    def stamp(self, fitted: ts.Fitted, x: float, top: float, width: float | None = None, align: str = "left",
+              gray: float = 0.0) -> None:
+        """Draw text that repeats from slip to slip (labels, product and lot lines, amounts, the note) once per
+        job as a PDF form and place it by reference: the same pixels, a fraction of the work and the bytes."""
+        if not fitted.lines:
+            return
+        key = (tuple(fitted.lines), fitted.font, fitted.size, width, align, gray)
+        name = self._stamps.get(key)
+        c = self.c
+        if name is None:
+            name = self._stamps[key] = f"t{len(self._stamps)}"
+            w = width if width is not None else max(ts.string_width(line, fitted.font, fitted.size)
+                                                    for line in fitted.lines)
+            c.beginForm(name, -2, -fitted.height - 4, w + 2, 2)
+            c.setFillGray(gray)
+            ts.draw_fitted(c, fitted, 0, 0, width, align)
+            c.endForm()
+        c.saveState()
+        c.translate(x, top)
+        c.doForm(name)
+        c.restoreState()
+
+    def label(self, text: str, x: float, top: float, width: float, height: float, font: str = ts.REGULAR,
+              size: float = 9.0, min_size: float = 6.0, align: str = "left", max_lines: int | None = None
+              ) -> ts.Fitted:
+        fitted = _fit(text, width, height, font, size, min_size, max_lines)
+        self.stamp(fitted, x, top, width, align)
+        return fitted
 
     def items(self, p: Parcel, width: float) -> list[_Item]:
         k = self.k
@@ -175,19 +217,18 @@ class _SlipWriter:
             c.drawImage(self.logo, x, top - size, size, size, preserveAspectRatio=True, anchor="nw", mask="auto")
             left_x = x + size + 2 * MM
         left_w = w - right_w - (left_x - x) - 2 * MM
-        f = _box(c, self.sender.name, left_x, top, left_w, 17 * k, ts.BOLD, 8.5 * k, 6.5 * k, max_lines=2)
+        f = self.label(self.sender.name, left_x, top, left_w, 17 * k, ts.BOLD, 8.5 * k, 6.5 * k, max_lines=2)
         y = top - f.height - 1.5
         extra = "ĐT " + self.sender.phone if self.sender.phone else ""
         if extra:
-            f2 = _box(c, extra, left_x, y, left_w, 10 * k, ts.REGULAR, 7.5 * k, 6 * k, max_lines=1)
+            f2 = self.label(extra, left_x, y, left_w, 10 * k, ts.REGULAR, 7.5 * k, 6 * k, max_lines=1)
             y -= f2.height
         rx = x + w - right_w
         code = _box(c, p.code + cont, rx, top, right_w, 14 * k, ts.BOLD, 11 * k, 8, align="right",
                            max_lines=1)
         bar_h = 8 * MM * k
-        bw = ts.code128_width(p.code, BAR)
         by = top - code.height - 1.5 - bar_h
-        ts.draw_code128(c, p.code, x + w - bw, by, bar_h, BAR)
+        _code128_right(c, p.code, x + w, by, bar_h, BAR)
         ry = by - 1.5
         if p.platform_order_id:
             label = ("TikTok " if p.inside else "Mã sàn ") + p.platform_order_id
@@ -195,15 +236,15 @@ class _SlipWriter:
                              align="right", max_lines=1)
             ry -= f3.height
         ry -= 1
-        f4 = _box(c, f"Ngày đặt {day_text(p.created_at)}", rx, ry, right_w, 9 * k, ts.REGULAR, 6.5 * k, 5.5,
-                         align="right", max_lines=1)
+        f4 = self.label(f"Ngày đặt {day_text(p.created_at)}", rx, ry, right_w, 9 * k, ts.REGULAR, 6.5 * k, 5.5,
+                        align="right", max_lines=1)
         ry -= f4.height
         return min(y, ry) - 2
 
     def recipient(self, p: Parcel, x: float, top: float, w: float) -> float:
         c, k = self.c, self.k
         y = top
-        f = _box(c, "NGƯỜI NHẬN", x, y, w, 11 * k, ts.BOLD, 6.5 * k, 6)
+        f = self.label("NGƯỜI NHẬN", x, y, w, 11 * k, ts.BOLD, 6.5 * k, 6)
         y -= f.height + 1
         f = _box(c, p.name or "-", x, y, w, 32 * k, ts.BOLD, 12 * k, 8, max_lines=2)
         y -= f.height + 2
@@ -215,24 +256,20 @@ class _SlipWriter:
     def draw_items(self, items: list[_Item], start: int, end: int, x: float, top: float, w: float) -> float:
         """Items ``start`` to ``end`` (exclusive) under their column heads; returns the y below."""
         c, k = self.c, self.k
-        _box(c, "Sản phẩm · lô · hạn dùng", x, top, w - 30 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6)
-        _box(c, "SL", x + w - 30 * MM * k, top, 8 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6, align="right")
-        _box(c, "Thành tiền", x + w - 21 * MM * k, top, 21 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6,
-                    align="right")
+        self.label("Sản phẩm · lô · hạn dùng", x, top, w - 30 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6)
+        self.label("SL", x + w - 30 * MM * k, top, 8 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6, align="right")
+        self.label("Thành tiền", x + w - 21 * MM * k, top, 21 * MM * k, 11 * k, ts.BOLD, 6.5 * k, 6,
+                   align="right")
         y = top - 9 * k
         _rule(c, x, x + w, y + 1, 0.4)
         for it in items[start:end]:
             y -= 1.5 * k
-            ts.draw_fitted(c, it.name, x, y)
-            qty = _fit(it.qty, 8 * MM * k, 14, ts.BOLD, 9 * k, 6)
-            ts.draw_fitted(c, qty, x + w - 30 * MM * k, y, 8 * MM * k, "right")
-            amount = _fit(it.amount, 21 * MM * k, 14, ts.REGULAR, 8 * k, 6)
-            ts.draw_fitted(c, amount, x + w - 21 * MM * k, y, 21 * MM * k, "right")
+            self.stamp(it.name, x, y)
+            self.label(it.qty, x + w - 30 * MM * k, y, 8 * MM * k, 14, ts.BOLD, 9 * k, 6, align="right")
+            self.label(it.amount, x + w - 21 * MM * k, y, 21 * MM * k, 14, ts.REGULAR, 8 * k, 6, align="right")
             y -= it.name.height
             if it.lots:
-                c.setFillGray(0.25)
-                ts.draw_fitted(c, it.lots, x, y)
-                c.setFillGray(0)
+                self.stamp(it.lots, x, y, gray=0.25)
                 y -= it.lots.height
             y -= 1.5 * k
         return y
@@ -249,8 +286,8 @@ class _SlipWriter:
         _rule(c, x, x + w, y + 1, 0.4)
         for label, value in rows:
             font = ts.BOLD if label == "Tổng cộng" else ts.REGULAR
-            f = _box(c, label, x + w * 0.35, y, w * 0.35, 12 * k, font, 7.5 * k, 6)
-            _box(c, value, x + w * 0.7, y, w * 0.3, 12 * k, font, 7.5 * k, 6, align="right")
+            f = self.label(label, x + w * 0.35, y, w * 0.35, 12 * k, font, 7.5 * k, 6)
+            self.label(value, x + w * 0.7, y, w * 0.3, 12 * k, font, 7.5 * k, 6, align="right")
             y -= f.height + 1
         return y
 
@@ -266,16 +303,16 @@ class _SlipWriter:
         c.restoreState()
         pad = 2 * MM
         if p.cod:
-            _box(c, "THU HỘ (COD)", x + pad, top - pad + 1, w - 2 * pad, 12 * k, ts.BOLD, 7.5 * k, 6)
-            f = _box(c, vnd(p.cod), x + pad, top - pad - 7.5 * k - 1, w - 2 * pad, 26 * k, ts.BOLD,
+            self.label("THU HỘ (COD)", x + pad, top - pad + 1, w - 2 * pad, 12 * k, ts.BOLD, 7.5 * k, 6)
+            f = self.label(vnd(p.cod), x + pad, top - pad - 7.5 * k - 1, w - 2 * pad, 26 * k, ts.BOLD,
                             21 * k, 10, align="center", max_lines=1)
             words = ts.money_in_words(p.cod)
-            _box(c, words, x + pad, top - pad - 7.5 * k - f.height - 3, w - 2 * pad,
+            self.label(words, x + pad, top - pad - 7.5 * k - f.height - 3, w - 2 * pad,
                         h - (pad + 7.5 * k + f.height + 4) - 2, ts.ITALIC, 7 * k, 5.5, align="center")
         else:
-            _box(c, "KHÔNG THU TIỀN", x + pad, top - pad - 4, w - 2 * pad, 24 * k, ts.BOLD, 16 * k, 9,
+            self.label("KHÔNG THU TIỀN", x + pad, top - pad - 4, w - 2 * pad, 24 * k, ts.BOLD, 16 * k, 9,
                         align="center", max_lines=1)
-            _box(c, "Đơn đã thanh toán trước: người giao không thu tiền.", x + pad, top - h / 2 - 2,
+            self.label("Đơn đã thanh toán trước: người giao không thu tiền.", x + pad, top - h / 2 - 2,
                         w - 2 * pad, h / 2 - 2, ts.ITALIC, 7 * k, 5.5, align="center")
 
     def qr_strip(self, p: Parcel, x: float, y: float, w: float) -> None:
@@ -283,21 +320,20 @@ class _SlipWriter:
         lots = [t for t in p.lots() if t.url]
         if not lots:
             return
-        c = self.c
         label_h = 7
         tallest = max(self.qr.width(t.url) for t in lots)
         caption = "Quét mã QR để xem nguồn gốc lô hàng" if p.inside else "Truy xuất nguồn gốc"
-        _box(c, caption, x, y + label_h + tallest + 7, w, 8, ts.REGULAR, 6.5, 5.5)
+        self.label(caption, x, y + label_h + tallest + 7, w, 8, ts.REGULAR, 6.5, 5.5)
         gx = x
         for i, t in enumerate(lots):
             qw = self.qr.width(t.url)
             if gx + qw > x + w + 0.1:  # no room for another: the codes of the rest are printed as text
                 rest = ", ".join(o.code for o in lots[i:])
-                _box(c, "Lô khác: " + rest, gx, y + label_h + tallest, x + w - gx, tallest, ts.REGULAR,
+                self.label("Lô khác: " + rest, gx, y + label_h + tallest, x + w - gx, tallest, ts.REGULAR,
                             6.5, 5.5)
                 break
             self.qr.place(t.url, gx, y + label_h)
-            _box(c, t.code, gx, y + label_h + 1, qw, label_h, ts.REGULAR, 6, 5, align="center",
+            self.label(t.code, gx, y + label_h + 1, qw, label_h, ts.REGULAR, 6, 5, align="center",
                         max_lines=1)
             gx += qw
 
@@ -362,12 +398,12 @@ class _SlipWriter:
             y += qr_h
         if p.delivery_note:
             note = _fit("Ghi chú: " + p.delivery_note, w, 34 * k, ts.BOLD, 8.5 * k, 7, max_lines=3)
-            ts.draw_fitted(self.c, note, x, y + note.height + 1)
+            self.stamp(note, x, y + note.height + 1)
             y += note.height + 4
         if p.inside:
             msg = (f"Tiền hàng thu hộ theo TikTok: {vnd(p.cod)}" if p.cod else "Đơn đã thanh toán trên TikTok.")
             f = _fit(msg, w, 12 * k, ts.REGULAR, 7.5 * k, 6)
-            ts.draw_fitted(self.c, f, x, y + f.height + 1)
+            self.stamp(f, x, y + f.height + 1)
             y += f.height + 3
         else:
             h = 21 * MM * k
