@@ -224,7 +224,7 @@ class _SlipWriter:
             f2 = self.label(extra, left_x, y, left_w, 10 * k, ts.REGULAR, 7.5 * k, 6 * k, max_lines=1)
             y -= f2.height
         rx = x + w - right_w
-        code = _box(c, p.code + cont, rx, top, right_w, 14 * k, ts.BOLD, 11 * k, 8, align="right",
+        code = ts.text_box(c, p.code + cont, rx, top, right_w, 14 * k, ts.BOLD, 11 * k, 8, align="right",
                            max_lines=1)
         bar_h = 8 * MM * k
         by = top - code.height - 1.5 - bar_h
@@ -232,7 +232,7 @@ class _SlipWriter:
         ry = by - 1.5
         if p.platform_order_id:
             label = ("TikTok " if p.inside else "Mã sàn ") + p.platform_order_id
-            f3 = _box(c, label, rx - 6 * MM, ry, right_w + 6 * MM, 10 * k, ts.REGULAR, 7 * k, 5.5,
+            f3 = ts.text_box(c, label, rx - 6 * MM, ry, right_w + 6 * MM, 10 * k, ts.REGULAR, 7 * k, 5.5,
                              align="right", max_lines=1)
             ry -= f3.height
         ry -= 1
@@ -246,11 +246,11 @@ class _SlipWriter:
         y = top
         f = self.label("NGƯỜI NHẬN", x, y, w, 11 * k, ts.BOLD, 6.5 * k, 6)
         y -= f.height + 1
-        f = _box(c, p.name or "-", x, y, w, 32 * k, ts.BOLD, 12 * k, 8, max_lines=2)
+        f = ts.text_box(c, p.name or "-", x, y, w, 32 * k, ts.BOLD, 12 * k, 8, max_lines=2)
         y -= f.height + 2
-        f = _box(c, p.phone or "-", x, y, w, 18 * k, ts.BOLD, 13 * k, 9, max_lines=1)
+        f = ts.text_box(c, p.phone or "-", x, y, w, 18 * k, ts.BOLD, 13 * k, 9, max_lines=1)
         y -= f.height + 2
-        f = _box(c, p.address or "-", x, y, w, 46 * k, ts.REGULAR, 9 * k, 6.5, max_lines=4)
+        f = ts.text_box(c, p.address or "-", x, y, w, 46 * k, ts.REGULAR, 9 * k, 6.5, max_lines=4)
         return y - f.height - 2
 
     def draw_items(self, items: list[_Item], start: int, end: int, x: float, top: float, w: float) -> float:
@@ -412,7 +412,7 @@ class _SlipWriter:
         return y
 
     def _footer(self, p: Parcel, x: float, bottom: float, w: float) -> None:
-        _box(self.c, f"{p.code} · in {self.printed_at}", x, bottom + 6, w, 7, ts.REGULAR, 5.5, 5,
+        ts.text_box(self.c, f"{p.code} · in {self.printed_at}", x, bottom + 6, w, 7, ts.REGULAR, 5.5, 5,
                     align="right", max_lines=1)
 
 
@@ -731,7 +731,7 @@ def _handover_row(c: Canvas, x: float, y: float, n: int, p: Parcel) -> float:
     cx += widths[0]
     _left_line(c, p.code, cx + 2, top, widths[1] - 4, ts.BOLD, 8.5)
     who = f"{p.name or '-'} · {mask_phone(p.phone)}" if p.phone else (p.name or "-")
-    _box(c, who, cx + 2, top - 11, widths[1] - 4, 21, ts.REGULAR, 7.5, 6, max_lines=2)
+    ts.text_box(c, who, cx + 2, top - 11, widths[1] - 4, 21, ts.REGULAR, 7.5, 6, max_lines=2)
     cx += widths[1]
     code = p.scan_code
     bar_w = min(A4_BAR, (widths[2] - 4) / ts.code128_width(code, 1.0))
