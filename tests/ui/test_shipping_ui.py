@@ -51,6 +51,7 @@ def page_of(window):
 def choose_session(page, sid):
     page.refresh()  # the window was built before the fixture's session existed
     page.session.setCurrentIndex(page.session.findData(sid))
+    page._recount.stop()  # count now rather than after the typing pause
     page.recount()
 
 
@@ -212,3 +213,17 @@ def test_save_report_as_xlsx(window, qtbot, live_orders, tmp_path):
     assert written == [tmp_path / "bao-cao.xlsx"] and written[0].stat().st_size > 0
     assert not page.save(str(tmp_path / "missing-folder" / "x.pdf"))
     assert not (tmp_path / "missing-folder").exists()
+
+
+def test_a_big_batch_is_counted_off_the_gui_thread(window, qtbot, demo_db, live_orders):
+    sid, ids = live_orders
+    page = page_of(window)
+    page.count_at_once = 1  # as if the live had thousands of orders
+    choose_session(page, sid)
+    assert page.counting() and not page.make_button.isEnabled()
+    assert "3" in page.summary.text()  # "Counting 3 orders…"
+    qtbot.waitUntil(lambda: not page.counting(), timeout=60000)
+    assert page.chosen.order_ids == ids and page.make_button.isEnabled()
+    page.make()
+    wait_made(qtbot, page)
+    assert page.preview.page_count == 3
