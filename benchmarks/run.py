@@ -297,6 +297,9 @@ def main() -> None:
         bench_search(tmp)
         bench_orders(tmp)
         bench_import(tmp)
+        from benchmarks.labels import run as bench_labels
+
+        bench_labels(add, tmp)
     from benchmarks import bench_shipping
 
     bench_shipping.run(ROWS)
