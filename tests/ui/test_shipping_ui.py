@@ -3,6 +3,8 @@ handover scan check driven like a scanner (typed codes + Enter)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -88,6 +90,18 @@ def test_counts_make_preview_print_and_record(window, qtbot, demo_db, live_order
     with pdfplumber.open(printed) as pdf:
         assert len(pdf.pages) == 3
         assert round(pdf.pages[0].width / 72 * 25.4) == 105  # A6, not scaled to another paper
+    if shutil.which("pdftoppm"):  # what came out of the printer path still scans: order barcode and lot QR
+        import subprocess
+
+        import zxingcpp
+        from PIL import Image
+
+        subprocess.run(["pdftoppm", "-r", "203", "-f", "1", "-l", "1", "-gray", "-png", str(printed),
+                        str(tmp_path / "printed")], check=True)
+        image = Image.open(next(tmp_path.glob("printed*.png")))
+        found = {r.text: r.format.name for r in zxingcpp.read_barcodes(image)}
+        assert found.get(f"DH{ids[0]:06d}") == "Code128"
+        assert any(f == "QRCode" for f in found.values())
     statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
     assert all(statuses[i] == "packed" for i in ids)  # the option the user sees, checked by default
     page.recount()
