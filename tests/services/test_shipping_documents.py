@@ -370,3 +370,21 @@ def test_storage_place_goes_through_the_catalog_sheet_and_survives_an_old_one(de
     assert preview.ok
     catalog.commit_import(demo_db, preview)
     assert next(x for x in catalog.list_products(demo_db) if x.sku == "YDI-BUN-500").storage_place == "Kệ B-2"
+
+
+@needs_poppler
+def test_tiktok_slip_goes_inside_the_parcel(demo_db, live, tmp_path):
+    """TikTok's own label carries the address: CoopDesk's slip is the one inside — items, lots, the trace QR."""
+    sid, ids = live
+    with demo_db.transaction() as db:  # as an import from Seller Center would have stored it
+        db.execute("UPDATE orders SET platform = 'tiktok', platform_order_id = '579123456789012345', street = '', "
+                   "commune = NULL, province = NULL, raw_address = '' WHERE id = ?", (ids[3],))
+    out = tmp_path / "tiktok.pdf"
+    made = sd.run(sd.make(demo_db, Selection(order_ids=(ids[3],)), SLIPS, out, "a6", now=NOW))
+    assert made.order_ids == [ids[3]] and not made.refused  # no address needed inside the parcel
+    text = flat(pdf_text(out)[0])
+    assert "TikTok 579123456789012345" in text and "Cảm ơn Trịnh Thị Ổi" in text
+    assert "NGƯỜI NHẬN" not in text and "THU HỘ (COD)" not in text
+    assert "Tiền hàng thu hộ theo TikTok" in text and lot_of(demo_db, ids[3]) in text
+    found = decode(render(out, 203, 1, tmp_path))
+    assert [t.rsplit("/", 1)[-1] for t, f in found.items() if f == "QRCode"] == [lot_of(demo_db, ids[3])]
