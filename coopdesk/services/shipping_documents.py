@@ -119,8 +119,6 @@ def select(database: Database, sel: Selection, kind: str = SLIPS) -> list[int]:
     for order_id, status, order_carrier, platform, session_channel in rows:
         if statuses and status not in statuses and not sel.order_ids:
             continue
-        if sel.order_ids and status == CANCELLED and kind != REPORT:
-            continue
         if carrier is not None and fold(order_carrier.strip()) != carrier:
             continue
         if channel:
@@ -250,6 +248,9 @@ def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "
     who = sender(database)
     chosen = choose(database, sel, kind)
     if not chosen.order_ids:
+        if sel.carrier:
+            raise CoopDeskError(_("The carrier {carrier} has no orders among those chosen.").format(
+                carrier=sel.carrier))
         raise CoopDeskError(_("No orders match what was chosen ({what}).").format(what=sel.describe() or "-"))
     todo = chosen.printable
     if not todo:
