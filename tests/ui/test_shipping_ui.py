@@ -241,3 +241,26 @@ def test_a_big_batch_is_counted_off_the_gui_thread(window, qtbot, demo_db, live_
     page.make()
     wait_made(qtbot, page)
     assert page.preview.page_count == 3
+
+
+def test_one_file_per_carrier_prints_with_one_dialog(window, qtbot, demo_db, live_orders, monkeypatch):
+    sid, ids = live_orders
+    sd.assign_carrier(demo_db, [ids[2]], "Viettel Post")
+    page = page_of(window)
+    choose_session(page, sid)
+    page.kind.setCurrentIndex(page.kind.findData(HANDOVER))
+    page.per_carrier.setChecked(True)
+    page._recount.stop()
+    page.recount()
+    page.make()
+    wait_made(qtbot, page)
+    assert [f.name for f in page.made.files] == ["bien-ban-ban-giao-ghtk.pdf", "bien-ban-ban-giao-viettel-post.pdf"]
+    assert page.file_choice.isVisible() and page.file_choice.count() == 2
+    dialogs, direct = [], []
+    monkeypatch.setattr("coopdesk.ui.shipping.page.print_pdf", lambda parent, pdf, key: dialogs.append(pdf) or True)
+    monkeypatch.setattr("coopdesk.ui.shipping.page.print_pdf_to_printer", lambda printer, pdf: direct.append(pdf))
+    assert page.print_()
+    assert [p.name for p in dialogs] == ["bien-ban-ban-giao-ghtk.pdf"]
+    assert [p.name for p in direct] == ["bien-ban-ban-giao-viettel-post.pdf"]
+    page.recount()
+    assert set(page.chosen.printed_before) == set(ids)  # both sheets recorded

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +36,7 @@ from coopdesk.i18n import _
 from coopdesk.services import order_entry
 from coopdesk.services import shipping_documents as sd
 from coopdesk.services.changes import Changes
-from coopdesk.ui.printing import PdfPreview, print_pdf
+from coopdesk.ui.printing import PdfPreview, print_pdf, print_pdf_to_printer, remembered_printer
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
 from coopdesk.ui.workers import run_in_background
@@ -467,9 +468,13 @@ class DocumentsPage(QWidget):
             return False
         key = f"documents/{self.made.kind}" + (f"/{self.size.currentData()}" if self.made.kind == SLIPS else "")
         try:
-            for f in self.made.files:
-                if not print_pdf(self, f, key):
-                    return False
+            # One print dialog: the first file asks for the printer, the others (one per carrier) follow it.
+            if not print_pdf(self, self.made.files[0], key):
+                return False
+            for f in self.made.files[1:]:
+                printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+                printer.setPrinterName(remembered_printer(key))
+                print_pdf_to_printer(printer, f)
         except CoopDeskError as e:
             warn(self, _("Printing stopped"), e.message)
             return False
