@@ -408,7 +408,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
     database = datafile.open_data(_data_path(args))
     try:
         made = shipping_documents.run(shipping_documents.make(database, sel, args.kind, out, args.size,
-                                                              per_carrier=args.per_carrier))
+                                                              per_carrier=args.per_carrier,
+                                                              part_size=args.part_size))
         shipping_documents.record(database, made, "cli", str(out))
         packed: list[int] = []
         if args.mark_packed and args.kind == SLIPS:
@@ -702,6 +703,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "cancelled"],
                    help=_("only orders in this status (repeat; default: new and packed)"))
     p.add_argument("--per-carrier", action="store_true", help=_("handover: one file per carrier"))
+    p.add_argument("--part-size", type=int, metavar="N",
+                   help=_("slips: files of N slips each (FILE-01.pdf …), each ready while the next is made"))
     p.add_argument("--mark-packed", action="store_true", help=_("slips: move the printed orders from new to packed"))
     p.add_argument("--out", metavar="FILE.pdf", required=True, help=_("the PDF (the report may also be .xlsx)"))
     p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)

@@ -60,6 +60,7 @@ class Progress:
     done: int
     total: int
     message: str = ""
+    ready: Path | None = None  # a part file that is complete (slips made in parts)
 
 
 @dataclass
@@ -229,9 +230,19 @@ def _drain(gen: Iterator[int], total: int, label: str, cancel: threading.Event |
             yield Progress(n, total, label)
 
 
+def part_file(out: Path, n: int) -> Path:
+    """'phieu.pdf', part 2 -> 'phieu-02.pdf'."""
+    return out.with_name(f"{out.stem}-{n:02d}{out.suffix}")
+
+
 def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "a6", per_carrier: bool = False,
-         cancel: threading.Event | None = None, now: datetime | None = None) -> Iterator[Progress | Made]:
+         cancel: threading.Event | None = None, now: datetime | None = None,
+         part_size: int | None = None) -> Iterator[Progress | Made]:
     """Make one document (or one file per carrier for handover sheets); yields Progress, then the Made.
+
+    Slips with ``part_size`` are written as files of that many slips each (``out-01.pdf``, ``out-02.pdf`` …):
+    each part is complete, and announced in Progress.ready, while the next is made, so printing can start
+    sooner, and memory stays that of one part however many orders there are.
 
     Orders that must not get the document (a recalled lot, no phone or address, cancelled) are left out and
     listed in ``Made.refused`` with the reason. Raises CoopDeskError when nothing is left to print.
@@ -258,7 +269,23 @@ def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "
                             + "\n" + "\n".join(r for _i, r in chosen.refused[:10]))
     yield Progress(0, len(todo), _("Reading orders"))
     made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(todo))
-    if kind == SLIPS:
+    if kind == SLIPS and part_size and len(todo) > part_size:
+        for n, first in enumerate(range(0, len(todo), part_size), start=1):
+            part = todo[first:first + part_size]
+            target = part_file(out, n)
+            try:
+                with ts.atomic_write(target) as temp:
+                    for p in _drain(docs.write_slips(temp, who, part, size, printed_at), len(part),
+                                    _("Packing slips"), cancel):
+                        yield Progress(first + p.done, len(todo), p.message)
+            except Cancelled:
+                if not made.files:
+                    raise
+                raise Cancelled(_("Cancelled: the finished parts are kept ({files}); nothing else was written.")
+                                .format(files=", ".join(f.name for f in made.files))) from None
+            made.files.append(target)
+            yield Progress(first + len(part), len(todo), _("Packing slips"), ready=target)
+    elif kind == SLIPS:
         with ts.atomic_write(out) as temp:
             yield from _drain(docs.write_slips(temp, who, todo, size, printed_at), len(todo), _("Packing slips"),
                               cancel)

@@ -388,3 +388,23 @@ def test_tiktok_slip_goes_inside_the_parcel(demo_db, live, tmp_path):
     assert "Tiền hàng thu hộ theo TikTok" in text and lot_of(demo_db, ids[3]) in text
     found = decode(render(out, 203, 1, tmp_path))
     assert [t.rsplit("/", 1)[-1] for t, f in found.items() if f == "QRCode"] == [lot_of(demo_db, ids[3])]
+
+
+def test_slips_in_parts_each_complete_before_the_next(demo_db, live, tmp_path):
+    sid, ids = live
+    out = tmp_path / "phieu.pdf"
+    steps = list(sd.make(demo_db, Selection(session_id=sid), SLIPS, out, "a6", now=NOW, part_size=3))
+    ready = [s.ready for s in steps if isinstance(s, sd.Progress) and s.ready]
+    assert [p.name for p in ready] == ["phieu-01.pdf", "phieu-02.pdf"]
+    made = steps[-1]
+    assert made.files == ready and not out.exists()
+    assert [len(pdf_text(p)) for p in ready] == [3, 1]
+    assert order_code(ids[3]) in pdf_text(ready[1])[0]
+    # A cancel during the second part keeps the finished first part and leaves no half second one.
+    cancel = threading.Event()
+    again = tmp_path / "again.pdf"
+    with pytest.raises(sd.Cancelled, match="again-01.pdf"):
+        for step in sd.make(demo_db, Selection(session_id=sid), SLIPS, again, "a6", cancel=cancel, part_size=3):
+            if isinstance(step, sd.Progress) and step.ready:
+                cancel.set()
+    assert sorted(p.name for p in tmp_path.glob("*again*")) == ["again-01.pdf"]
