@@ -161,9 +161,9 @@ def run(rows: list[tuple[str, str, str, str, str]] | None = None) -> list[tuple[
         t_load = timed(lambda: sd.choose(db, sel, SLIPS))
         # Memory last and untimed: tracemalloc slows everything several times over.
         peaks = []
-        for part, size in ((first, None), (sel, None), (sel, 1000)):
+        for part, part_size in ((first, None), (sel, None), (sel, 1000)):
             tracemalloc.start()
-            sd.run(sd.make(db, part, SLIPS, tmp / "mem.pdf", part_size=size))
+            sd.run(sd.make(db, part, SLIPS, tmp / "mem.pdf", part_size=part_size))
             peaks.append(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
         peak_1000, peak_5000, peak_parts = peaks
