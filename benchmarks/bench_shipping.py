@@ -21,7 +21,7 @@ CARRIERS = ("GHTK", "GHN", "Viettel Post")
 
 def build(tmp: Path, n: int = N) -> tuple[Path, int]:
     """The demo cooperative plus one live of ``n`` desk orders, two lines each, allocated to packed lots."""
-    from coopdesk.services import datafile, demo, order_entry
+    from coopdesk.services import datafile, demo, order_entry, traceability
     from coopdesk.storage import imports as bulk
 
     path = tmp / "live.db"
@@ -29,8 +29,9 @@ def build(tmp: Path, n: int = N) -> tuple[Path, int]:
     demo.write_demo(db)
     sid = order_entry.start_session(db, "Live tối — 5.000 đơn", "Facebook", "Mai", "2026-11-28 19:30:00")
     lots = db.query("SELECT l.id, l.product_id, p.sku, p.name, p.price_vnd FROM lots l JOIN products p ON "
-                    "p.id = l.product_id WHERE l.id IN (SELECT lot_id FROM events WHERE kind = 'packing') "
-                    "AND l.id NOT IN (SELECT lot_id FROM recalls)")  # a recalled lot's slip would be refused
+                    "p.id = l.product_id WHERE l.id IN (SELECT lot_id FROM events WHERE kind = 'packing')")
+    recalled = traceability.recalled_lot_ids(db)  # a recalled lot's slip would be refused
+    lots = [lot for lot in lots if lot["id"] not in recalled]
     with db.transaction() as d:
         bulk.insert_customers(d, [(f"+8490{i:07d}", "", f"Nguyễn Thị Khách {i}", "Tổ 3", 1, 4, "", "")
                                   for i in range(n)])

@@ -300,6 +300,10 @@ def main() -> None:
         from benchmarks.labels import run as bench_labels
 
         bench_labels(add, tmp)
+
+        from benchmarks.recall import bench_recall
+
+        bench_recall(tmp)
     from benchmarks import bench_shipping
 
     bench_shipping.run(ROWS)

@@ -131,11 +131,10 @@ def select(database: Database, sel: Selection, kind: str = SLIPS) -> list[int]:
 
 
 def _recalls(database: Database) -> dict[int, str]:
-    """Lot id -> the reason of the recall that reaches it (a recalled lot's descendants are recalled too)."""
+    """Lot id -> the reason of a standing recall that reaches it (its own, or one of a lot it was made from)."""
     out: dict[int, str] = {}
-    for r in lot_store.recalls(database):
-        for lot in [r["lot_id"], *lot_store.lineage(database, r["lot_id"], "forward")]:
-            out.setdefault(lot, r["reason"])
+    for r in lot_store.recalls(database):  # one row per reached lot, withdrawn recalls left out
+        out.setdefault(r["lot_id"], r["reason"])
     return out
 
 
