@@ -408,3 +408,13 @@ def test_slips_in_parts_each_complete_before_the_next(demo_db, live, tmp_path):
             if isinstance(step, sd.Progress) and step.ready:
                 cancel.set()
     assert sorted(p.name for p in tmp_path.glob("*again*")) == ["again-01.pdf"]
+
+
+def test_a_withdrawn_recall_no_longer_refuses_the_slip(demo_db, live, tmp_path):
+    from coopdesk.services import recall
+
+    sid, ids = live
+    view = recall.open_recall(demo_db, "Nghi nấm mốc", lot=lot_of(demo_db, ids[1], 1))
+    assert ids[1] in dict(sd.choose(demo_db, Selection(session_id=sid), SLIPS).refused)
+    recall.withdraw_recall(demo_db, view.id, "Mẫu kiểm lại đạt", "Mai")
+    assert sd.choose(demo_db, Selection(session_id=sid), SLIPS).refused == []
