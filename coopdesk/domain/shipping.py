@@ -89,6 +89,29 @@ def order_id_from_code(code: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def parse_tracking_lines(text: str) -> tuple[dict[int, str], list[str]]:
+    """Tracking numbers pasted from a carrier's app, one order a line: 'DH000123  GHTK84123456' (tab, spaces,
+    ',' or ';' between). Returns ({order id: tracking}, [problems naming the line])."""
+    found: dict[int, str] = {}
+    problems: list[str] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = clean(raw)
+        if not line:
+            continue
+        parts = [x for x in re.split(r"[\s,;]+", line) if x]
+        order_id = order_id_from_code(parts[0]) if parts else None
+        if order_id is None or len(parts) != 2:
+            problems.append(_("Line {n}: “{text}” is not an order number and a tracking number").format(
+                n=n, text=line))
+            continue
+        if order_id in found and found[order_id] != parts[1]:
+            problems.append(_("Line {n}: order {code} already has the tracking number {tracking}").format(
+                n=n, code=order_code(order_id), tracking=found[order_id]))
+            continue
+        found[order_id] = parts[1]
+    return found, problems
+
+
 def mask_phone(display: str) -> str:
     """'0912 345 678' -> '0912 *** 678' for the handover sheet, which the carrier's staff keep."""
     digits = re.sub(r"\D", "", display)

@@ -36,6 +36,7 @@ from coopdesk.domain.shipping import (
     SessionReport,
     Totals,
     by_carrier,
+    order_code,
     pick_rows,
     refusal,
     ten_minute_buckets,
@@ -392,6 +393,10 @@ def assign_carrier(database: Database, ids: list[int], carrier: str, tracking: d
         raise CoopDeskError(_("Orders {ids} are no longer new or packed: their carrier stays.").format(
             ids=", ".join(str(i) for i in gone[:10])))
     tracking = tracking or {}
+    stray = sorted(set(tracking) - set(ids))
+    if stray:
+        raise CoopDeskError(_("Tracking numbers were given for orders that are not chosen: {codes}.").format(
+            codes=", ".join(order_code(i) for i in stray[:10])))
     with database.transaction() as db:
         store.set_carriers(db, [(carrier, clean(tracking[i]) if i in tracking else None, i) for i in ids])
     return Changes(orders=True)

@@ -98,3 +98,12 @@ def test_ten_minute_buckets_keep_empty_slots():
                            "2026-11-26 20:00:00", "2026-11-26 20:45:00")
     assert b == [("20:00", 2), ("20:10", 0), ("20:20", 0), ("20:30", 1), ("20:40", 0)]
     assert ten_minute_buckets([]) == []
+
+
+def test_tracking_numbers_pasted_from_a_carrier_app():
+    from coopdesk.domain.shipping import parse_tracking_lines
+
+    found, problems = parse_tracking_lines("DH000012\tGHTK84123456\n13, GHTK84123457\n\nDH000014\nhello world x\n"
+                                           "DH000012 OTHER1")
+    assert found == {12: "GHTK84123456", 13: "GHTK84123457"}
+    assert len(problems) == 3 and problems[0].startswith(("Line 4", "Dòng 4"))

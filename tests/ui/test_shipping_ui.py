@@ -264,3 +264,17 @@ def test_one_file_per_carrier_prints_with_one_dialog(window, qtbot, demo_db, liv
     assert [p.name for p in direct] == ["bien-ban-ban-giao-viettel-post.pdf"]
     page.recount()
     assert set(page.chosen.printed_before) == set(ids)  # both sheets recorded
+
+
+def test_set_carrier_with_pasted_tracking_numbers(window, qtbot, demo_db, live_orders, _no_blocking_message_boxes):
+    sid, ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    assert not page.set_carrier("GHN", f"DH{ids[0]:06d} GHN1\nrubbish line here")  # a bad line: nothing changes
+    assert any("rubbish" in t for t in _no_blocking_message_boxes)
+    assert not page.set_carrier("GHN", "DH999999 GHN9")  # not a chosen order
+    assert page.set_carrier("GHN", f"DH{ids[2]:06d}\tGHN5550001\n")
+    orders = {o["order_id"]: o for o in order_entry.orders_json(demo_db, sid)}
+    got = {i: demo_db.query("SELECT carrier, tracking FROM orders WHERE id = ?", (i,))[0] for i in ids}
+    assert [got[i]["carrier"] for i in ids] == ["GHN", "GHN", "GHN"] and orders
+    assert got[ids[2]]["tracking"] == "GHN5550001" and got[ids[0]]["tracking"] == "GHTK84100001"

@@ -31,7 +31,18 @@ from PySide6.QtWidgets import (
 from coopdesk.domain.dates import DateError, parse_date
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.orders import CHANNELS, STATUS_LABELS
-from coopdesk.domain.shipping import HANDOVER, KIND_LABELS, KINDS, PICKING, REPORT, SIZE_LABELS, SIZES, SLIPS, Selection
+from coopdesk.domain.shipping import (
+    HANDOVER,
+    KIND_LABELS,
+    KINDS,
+    PICKING,
+    REPORT,
+    SIZE_LABELS,
+    SIZES,
+    SLIPS,
+    Selection,
+    parse_tracking_lines,
+)
 from coopdesk.i18n import _
 from coopdesk.services import order_entry
 from coopdesk.services import shipping_documents as sd
@@ -518,22 +529,34 @@ class DocumentsPage(QWidget):
         return written
 
     # --- carriers and the handover check ---
-    def set_carrier(self, name: str | None = None) -> None:
+    def set_carrier(self, name: str | None = None, tracking_text: str | None = None) -> bool:
+        """A carrier for the chosen orders, and (optional) their tracking numbers pasted from the carrier's app."""
         if not self.chosen or not self.chosen.order_ids:
-            return
+            return False
         if name is None:
             name, ok = QInputDialog.getItem(self, _("Set carrier"), _(
                 "Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
                 n=len(self.chosen.order_ids)), ["GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost",
                                                 *self._carriers()], 0, True)
             if not ok:
-                return
+                return False
+        if tracking_text is None:
+            tracking_text, ok = QInputDialog.getMultiLineText(self, _("Tracking numbers"), _(
+                "Optional: paste the tracking numbers from the carrier's app, one order a line\n"
+                "(DH000123  GHTK84123456). Leave empty to keep the ones the orders have."), "")
+            if not ok:
+                return False
+        tracking, problems = parse_tracking_lines(tracking_text)
+        if problems:
+            warn(self, _("Not changed"), "\n".join(problems[:12]))
+            return False
         try:
-            changes = sd.assign_carrier(self.database, self.chosen.order_ids, name, who=_("staff"))
+            changes = sd.assign_carrier(self.database, self.chosen.order_ids, name, tracking, who=_("staff"))
         except CoopDeskError as e:
             warn(self, _("Not changed"), e.message)
-            return
+            return False
         self.changed.emit(changes)
+        return True
 
     def open_check(self):  # noqa: ANN201
         from coopdesk.ui.shipping.scan_check import ScanCheckDialog
