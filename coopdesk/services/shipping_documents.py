@@ -402,6 +402,18 @@ def assign_carrier(database: Database, ids: list[int], carrier: str, tracking: d
     return Changes(orders=True)
 
 
+def recent_carriers(database: Database, days: int = 120) -> list[str]:
+    """Carriers of the orders of the last ``days`` days (read through the creation-time index), one spelling
+    each, in Vietnamese order: what the filter and the Set carrier list offer."""
+    from coopdesk.domain.text import sort_key
+
+    since = (date.today() - timedelta(days=days)).isoformat()
+    seen: dict[str, str] = {}
+    for name in store.carriers_since(database, since):
+        seen.setdefault(fold(name.strip()), name.strip())
+    return sorted(seen.values(), key=sort_key)
+
+
 def jobs(database: Database, limit: int = 50) -> list[dict]:
     return store.jobs(database, limit)
 

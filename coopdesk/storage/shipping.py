@@ -152,3 +152,9 @@ def set_carriers(db: sqlite_utils.Database, rows: list[tuple[str, str | None, in
     """(carrier, tracking or None to keep it, order id) for each order, inside the caller's transaction."""
     db.conn.executemany("UPDATE orders SET carrier = ?, tracking = coalesce(?, tracking), "
                         "updated_at = datetime('now','localtime') WHERE id = ?", rows)
+
+
+def carriers_since(database: Database, since: str) -> list[str]:
+    """Distinct carriers of the orders created since an ISO day (through ix_orders_created)."""
+    return [r["carrier"] for r in database.query(
+        "SELECT DISTINCT carrier FROM orders WHERE created_at >= ? AND carrier <> ''", (since,))]

@@ -278,3 +278,23 @@ def test_set_carrier_with_pasted_tracking_numbers(window, qtbot, demo_db, live_o
     got = {i: demo_db.query("SELECT carrier, tracking FROM orders WHERE id = ?", (i,))[0] for i in ids}
     assert [got[i]["carrier"] for i in ids] == ["GHN", "GHN", "GHN"] and orders
     assert got[ids[2]]["tracking"] == "GHN5550001" and got[ids[0]]["tracking"] == "GHTK84100001"
+
+
+def test_hidden_page_does_not_recount_on_every_saved_order(window, qtbot, demo_db, live_orders, monkeypatch):
+    """During a live each saved order is a change; the Shipping page counts again only when it is shown."""
+    from coopdesk.services.changes import Changes
+
+    sid, _ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    calls = []
+    real = sd.choose
+    monkeypatch.setattr("coopdesk.ui.shipping.page.sd.choose", lambda *a, **k: calls.append(1) or real(*a, **k))
+    window.nav.setCurrentRow(3)  # the order desk
+    QApplication.processEvents()
+    for _ in range(5):
+        window.apply_changes(Changes(orders=True))
+    assert calls == []
+    window.nav.setCurrentRow(SHIPPING)
+    QApplication.processEvents()
+    assert len(calls) == 1

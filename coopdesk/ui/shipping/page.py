@@ -233,17 +233,22 @@ class DocumentsPage(QWidget):
         self.recount()
 
     def _carriers(self) -> list[str]:
-        from coopdesk.domain.text import fold
+        return sd.recent_carriers(self.database)
 
-        rows = order_entry.order_rows(self.database, None)
-        seen: dict[str, str] = {}
-        for r in rows:
-            if r[8]:
-                seen.setdefault(fold(r[8].strip()), r[8].strip())
-        return sorted(seen.values())
+    _stale = False
 
     def on_changes(self, changes: Changes) -> None:
+        """During a live every saved order is a change: a hidden page only notes it and counts again when shown."""
         if changes.orders or changes.products or changes.lots or changes.cooperative:
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.refresh()
 
     def set_order_ids(self, ids: tuple[int, ...] | list[int]) -> None:
