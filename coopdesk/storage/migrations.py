@@ -345,7 +345,7 @@ def _v9_recall_records(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX ix_growing_areas_member ON growing_areas(member_id)")
 
 
-def _shipping_documents(db: sqlite_utils.Database) -> None:
+def _v10_shipping_documents(db: sqlite_utils.Database) -> None:
     """Issue 14: where each product sits in the store (picking order), parcels per order, and a record of every
     document printed for an order (reprints allowed and kept), so staff are warned before printing twice."""
     db.execute("ALTER TABLE products ADD COLUMN storage_place TEXT NOT NULL DEFAULT ''")
@@ -373,6 +373,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v7_label_printing,
     _v8_order_ids_never_reused,
     _v9_recall_records,
-    _shipping_documents,
+    _v10_shipping_documents,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
