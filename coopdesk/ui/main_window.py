@@ -33,6 +33,7 @@ from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
+from coopdesk.ui.shipping.page import DocumentsPage
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 
 STYLE = """
@@ -98,10 +99,12 @@ class MainWindow(QMainWindow):
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
         self.recall_page = RecallPage(self)
+        self.documents_page = DocumentsPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
             page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
-                    ORDERS: self.orders_page, SETTINGS: self.settings_page, TRACE: self.recall_page}.get(i) or \
+                    ORDERS: self.orders_page, SHIPPING: self.documents_page, TRACE: self.recall_page,
+                    SETTINGS: self.settings_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -127,7 +130,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
         for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
-                     self.recall_page):
+                     self.recall_page, self.documents_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -175,6 +178,7 @@ class MainWindow(QMainWindow):
         self.orders_page.refresh()
         self.settings_page.refresh()
         self.recall_page.refresh()
+        self.documents_page.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -224,6 +228,11 @@ class MainWindow(QMainWindow):
         pending = self._pending.pop(page, None)
         if pending is not None:
             page.on_changes(pending)
+
+    def show_documents(self, order_ids: list[int]) -> None:
+        """The Shipping page with these orders chosen (the order list's "Print documents…")."""
+        self.documents_page.set_order_ids(order_ids)
+        self.nav.setCurrentRow(SHIPPING)
 
     def open_labels(self, code: str) -> LabelsPage:
         """The labels page with ``code`` added to the job (the lots page's "Print labels…")."""
@@ -378,6 +387,7 @@ class MainWindow(QMainWindow):
                  ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
                  ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
+                 ("Ctrl+P", _("Order list: print documents for the selected orders")),
                  ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
                  ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]

@@ -38,7 +38,7 @@ from coopdesk.ui.orders.form import OrderForm
 from coopdesk.ui.orders.import_dialog import OrderImport
 from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
-from coopdesk.ui.widgets.dialogs import ask
+from coopdesk.ui.widgets.dialogs import ask, warn
 from coopdesk.ui.widgets.fields import DateEdit
 
 
@@ -72,6 +72,8 @@ class OrdersPage(QWidget):
                                         self.paste_comment)
         self.open_action = page_action(self, self.toolbar, _("Open order"), None, self.open_selected)
         self.flag_action = page_action(self, self.toolbar, _("Flag customer (bom hàng)…"), None, self.flag_customer)
+        self.documents_action = page_action(self, self.toolbar, _("Print documents…"), QKeySequence("Ctrl+P"),
+                                            self.print_documents)
         self.lots_action = page_action(self, self.toolbar, _("Lots in this order"), None, self.show_lots)
         self.toolbar.addSeparator()
         self.import_action = page_action(self, self.toolbar, _("Import TikTok orders…"), QKeySequence("Ctrl+I"),
@@ -307,6 +309,20 @@ class OrdersPage(QWidget):
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        """The orders selected in the list (several with Shift or Ctrl), oldest first."""
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()} or (
+            {self.table.currentIndex().row()} if self.table.currentIndex().isValid() else set())
+        return sorted(self.model.row_id(r) for r in rows)
+
+    def print_documents(self) -> None:
+        """Slips, picking list or handover sheets for the selected orders, on the Shipping page."""
+        ids = self.selected_ids()
+        if not ids:
+            warn(self, _("Print documents"), _("Select the orders first (Shift or Ctrl to select several)."))
+            return
+        self.window_.show_documents(ids)
 
     def open_selected(self) -> OrderDialog | None:
         order_id = self.selected_id()
