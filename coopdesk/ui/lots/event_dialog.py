@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -42,7 +41,7 @@ from coopdesk.domain.lots import (
 )
 from coopdesk.domain.products import format_weight
 from coopdesk.i18n import _
-from coopdesk.ui.widgets.dialogs import warn
+from coopdesk.ui.widgets.dialogs import GuardedDialog, warn
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import DateEdit
 
@@ -55,7 +54,7 @@ FIELDS = {
 INPUT_KIND = {PLANTING: "seed", FERTILISING: "fertiliser", SPRAYING: "pesticide"}
 
 
-class EventDialog(QDialog):
+class EventDialog(GuardedDialog):
     """Collects an EventDraft for one lot; the service checks it against the lot's timeline."""
 
     def __init__(self, parent: QWidget | None, lot_code: str, packed: bool, inputs: dict[int, Input],

@@ -27,6 +27,7 @@ from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.money import MoneyError, format_vnd, parse_vnd
 from coopdesk.domain.orders import CatalogItem, LineDraft, OrderDraft, find_items, split_item
 from coopdesk.i18n import _
+from coopdesk.ui.widgets.dialogs import ask
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import MoneyEdit, PlacePicker
 
@@ -41,6 +42,7 @@ class OrderForm(QWidget):
     submitted = Signal()  # Enter on an empty item field, Ctrl+Enter or Ctrl+S
     phone_entered = Signal(str)
     lines_changed = Signal()
+    discarded = Signal()  # staff cleared the form on purpose (Esc or Clear, confirmed): an edit is left
 
     def __init__(self, catalog: Callable[[], list[CatalogItem]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +66,7 @@ class OrderForm(QWidget):
         self.place = PlacePicker(vertical=False)
         self.legacy_button = QPushButton(_("Old address…"))
         self.legacy_button.setToolTip(_("Turn a pre-2025 address (ward, district, province) into the new commune"))
-        self.legacy_button.clicked.connect(self.convert_old_address)
+        self.legacy_button.clicked.connect(lambda _c=False: self.convert_old_address())
         place_row = QHBoxLayout()
         place_row.addWidget(self.place, 1)
         place_row.addWidget(self.legacy_button)
@@ -142,7 +144,7 @@ class OrderForm(QWidget):
         self.save_button.setDefault(False)
         self.save_button.setStyleSheet("font-weight: bold;")
         self.save_button.clicked.connect(self.submitted.emit)
-        self.clear_button.clicked.connect(lambda: self.clear())
+        self.clear_button.clicked.connect(lambda _c=False: self.request_clear())
         for b in (self.paste_button, self.clear_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -151,13 +153,46 @@ class OrderForm(QWidget):
         for seq in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(seq), self, activated=self.submitted.emit,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Escape"), self, activated=self.clear,
+        QShortcut(QKeySequence("Escape"), self, activated=self.on_escape,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.fields: dict[str, QWidget] = {
             "phone": self.phone, "name": self.name, "street": self.street, "province": self.place.province,
             "commune": self.place.commune, "items": self.item, "shipping": self.shipping, "prepaid": self.prepaid,
             "cod": self.prepaid}
         self._recompute()
+
+    # --- Esc and clearing: never lose typed work to one key ---
+    def _open_popups(self) -> list[QWidget]:
+        popups = [self._completer.popup(), self.place._completer.popup(), self.place.province.view()]
+        return [p for p in popups if p.isVisible()]
+
+    def on_escape(self) -> None:
+        """Esc closes an open suggestion list and nothing else; on a form holding data it asks first."""
+        popups = self._open_popups()
+        if popups:
+            for p in popups:
+                p.hide()
+            return
+        self.request_clear()
+
+    def has_data(self) -> bool:
+        """Anything typed that clearing would lose."""
+        texts = (self.phone, self.name, self.street, self.place.commune, self.item, self.shipping, self.prepaid,
+                 self.internal_note)
+        return (any(w.text().strip() for w in texts) or self.lines.rowCount() > 0
+                or self.place.province.currentIndex() > 0 or bool(self.delivery_note.currentText().strip()))
+
+    def request_clear(self) -> bool:
+        """Clear for the next order, after asking when something typed would be lost. True if cleared."""
+        if self.has_data():
+            lines = self.lines.rowCount()
+            text = _("Clear this order? What is typed here (phone, address, {n} line(s)) is not saved and will "
+                     "be lost.").format(n=lines)
+            if not ask(self, _("Clear the order?"), text, yes=_("Clear it"), no=_("Keep typing")):
+                return False
+        self.clear()
+        self.discarded.emit()
+        return True
 
     def convert_old_address(self, text: str | None = None) -> bool:
         """Ask for the old address, show the new communes it became, and fill the one chosen."""

@@ -206,7 +206,8 @@ class OrdersPage(QWidget):
         self.form.phone_entered.connect(self.on_phone_entered)
         self.form.submitted.connect(self.save)
         self.form.lines_changed.connect(self._on_lines_changed)
-        self.form.paste_button.clicked.connect(self.paste_comment)
+        self.form.paste_button.clicked.connect(lambda _c=False: self.paste_comment())
+        self.form.discarded.connect(lambda: setattr(self, "editing_id", None))
         self.form.setMinimumWidth(470)
         split.addWidget(self.form)
 
@@ -405,8 +406,7 @@ class OrdersPage(QWidget):
         return True
 
     def new_order(self) -> None:
-        self.editing_id = None
-        self.form.clear()
+        self.form.request_clear()  # asks first when something typed would be lost; ends an edit
 
     def paste_comment(self, text: str | None = None) -> None:
         text = text if isinstance(text, str) else QGuiApplication.clipboard().text()
