@@ -6,8 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.conftest import type_text
-
 
 def orders_page(window):
     window.nav.setCurrentRow(3)
