@@ -97,3 +97,61 @@ def test_esc_in_the_product_dialog_asks_before_dropping_edits(window, qtbot, ans
     replies.append(True)
     qtbot.keyClick(form.sku, Qt.Key.Key_Escape)
     assert not form.isVisible()
+
+
+# --- 3. the province box and the commune box find the right place ------------------------------------------
+
+@pytest.mark.parametrize("typed, province", [("thanh", "Tỉnh Thanh Hóa"), ("Thanh", "Tỉnh Thanh Hóa"),
+                                             ("hcm", "Thành phố Hồ Chí Minh"), ("tphcm", "Thành phố Hồ Chí Minh"),
+                                             ("sai gon", "Thành phố Hồ Chí Minh"), ("hn", "Thành phố Hà Nội"),
+                                             ("ha noi", "Thành phố Hà Nội"), ("dak lak", "Tỉnh Đắk Lắk")])
+def test_typing_in_the_province_box_takes_the_best_match(app, qtbot, typed, province):
+    from coopdesk.ui.widgets.fields import PlacePicker
+
+    picker = PlacePicker()
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.province.setFocus()
+    qtbot.keyClicks(picker.province.lineEdit(), typed)
+    popup = picker.province.suggestions.popup()
+    assert popup.isVisible() and popup.currentIndex().data() == province
+    qtbot.keyClick(picker.province.lineEdit(), Qt.Key.Key_Return)
+    assert picker.province.currentText() == province
+    assert picker.province.currentData() is not None
+
+
+def test_province_text_matching_nothing_keeps_the_previous_choice(app, qtbot):
+    from coopdesk.ui.widgets.fields import PlacePicker
+
+    picker = PlacePicker()
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.set_values(38, "")
+    picker.province.lineEdit().selectAll()
+    qtbot.keyClicks(picker.province.lineEdit(), "zzz")
+    picker.province.commit_text()
+    assert picker.province.currentText() == "Tỉnh Thanh Hóa"
+
+
+def test_the_commune_box_searches_every_province_and_sets_it(window, qtbot):
+    page = orders_page(window)
+    place = page.form.place
+    place.set_values(24, "")  # Bắc Ninh chosen, but the buyer is in Nà Tấu, Điện Biên
+    place.commune.setFocus()
+    qtbot.keyClicks(place.commune, "na tau")
+    popup = place._completer.popup()
+    assert popup.isVisible()
+    assert popup.currentIndex().data() == "Xã Nà Tấu — Tỉnh Điện Biên"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert place.commune.text() == "Xã Nà Tấu" and place.province.currentText() == "Tỉnh Điện Biên"
+
+
+def test_the_communes_of_the_chosen_province_come_first(app, qtbot):
+    from coopdesk.ui.widgets.fields import PlacePicker
+
+    picker = PlacePicker()
+    qtbot.addWidget(picker)
+    picker.set_values(38, "")
+    found = picker.search("yen")
+    assert found and found[0][1].code == 38
+    assert {p.code for _c, p in found} != {38}  # other provinces' communes are offered too

@@ -163,7 +163,7 @@ class OrderForm(QWidget):
 
     # --- Esc and clearing: never lose typed work to one key ---
     def _open_popups(self) -> list[QWidget]:
-        popups = [self._completer.popup(), self.place._completer.popup(), self.place.province.view()]
+        popups = [self._completer.popup(), *self.place.popups()]
         return [p for p in popups if p.isVisible()]
 
     def on_escape(self) -> None:
