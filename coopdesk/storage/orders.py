@@ -238,7 +238,7 @@ def order_rows(database: Database, session_id: int | None = None) -> list[tuple]
     return [tuple(r.values()) for r in database.query(f"""
         SELECT o.id, o.created_at, o.name, o.phone, o.total, o.cod, o.status, o.session_id, o.carrier,
                o.search_text,
-               (SELECT group_concat(l.sku || ' x' || l.qty, ', ') FROM order_lines l
+               (SELECT group_concat(l.name || ' ×' || l.qty, ', ') FROM order_lines l
                 WHERE l.order_id = o.id AND l.cancelled = 0) AS items
         FROM orders o {where} ORDER BY o.id DESC""", params)]
 

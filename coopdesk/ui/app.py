@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
 from coopdesk import paths
@@ -37,6 +37,10 @@ def make_app() -> QApplication:
     app.setApplicationName("CoopDesk")
     app.setOrganizationName("CoopDesk")
     load_fonts(app)
+    from coopdesk.ui.widgets.dialogs import ScreenFitter
+
+    app._screen_fitter = ScreenFitter(app)  # kept alive with the app
+    app.installEventFilter(app._screen_fitter)
     return app
 
 
@@ -152,11 +156,7 @@ def run(data_arg: str | None = None) -> int:
     from coopdesk.ui.main_window import MainWindow
 
     window = MainWindow(database, is_demo)
-    screen = QGuiApplication.primaryScreen()
-    if screen is not None and screen.availableGeometry().width() < 1280:
-        window.showMaximized()
-    else:
-        window.show()
+    window.show_fitted()
     return app.exec()
 
 

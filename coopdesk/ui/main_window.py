@@ -30,13 +30,13 @@ from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
-from coopdesk.ui.widgets.dialogs import ask, inform, warn
+from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, warn
 
 STYLE = """
 QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14px; }
 QListWidget#nav::item { padding: 10px 14px; }
 QListWidget#nav::item:selected { background: #43a047; color: white; }
-QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1b5e20; padding: 4px 0 8px 0; }
+QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1b5e20; padding: 0 0 2px 0; }
 QLabel#placeholderText { font-size: 14px; color: #444; }
 QLabel#banner { background: #fff4d6; color: #6d4c00; padding: 6px 10px; border-bottom: 1px solid #e0c068; }
 QTableView { gridline-color: #ddd; }
@@ -68,7 +68,8 @@ class MainWindow(QMainWindow):
         self.database = database
         self.is_demo = is_demo
         self.setStyleSheet(STYLE)
-        self.resize(1200, 760)
+        room = available_size(None) - FRAME
+        self.resize(QSize(1280, 800).boundedTo(room))
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self._on_backup_timer)
         self._build()
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(168)
         self.nav.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
         self.products_page = ProductsPage(self)
@@ -125,6 +126,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_label)
         self._refresh_all()
         self.nav.setCurrentRow(PRODUCTS)
+
+    def show_fitted(self) -> None:
+        """Maximised on a laptop-sized screen (a 1366×768 office laptop has no room to spare), else shown at
+        a size that fits the screen."""
+        room = available_size(self)
+        if room.width() < 1500 or room.height() < 900:
+            self.showMaximized()
+        else:
+            self.show()
 
     def _title(self) -> str:
         coop = cooperative.get_profile(self.database)

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QtMsgType
+from PySide6.QtCore import QSize, QtMsgType
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QWidget,
+)
 
 SKIP_TEXTS = ("Thoát", "Quit")  # closing the window ends the walk
 OFFSCREEN_NOISE = ("propagateSizeHints",)  # the offscreen platform plugin's own chatter, not the app's
@@ -28,6 +36,7 @@ def nothing_blocks(monkeypatch):
 
     def exec_(dialog) -> int:
         opened.append(type(dialog).__name__ + ": " + dialog.windowTitle())
+        SEEN.append(dialog)
         return QDialog.DialogCode.Rejected.value
 
     monkeypatch.setattr(QDialog, "exec", exec_)
@@ -42,11 +51,14 @@ def nothing_blocks(monkeypatch):
     return opened
 
 
+SEEN: list[QWidget] = []  # every dialog the walk opened, for the size check
+
+
 def _close_new_windows(window) -> None:
     for w in QApplication.topLevelWidgets():
-        if w is not window and w.isVisible() and not w.inherits("QMenu"):
+        if w is not window and w.isVisible() and not w.inherits("QMenu") and not w.inherits("QListView"):
+            SEEN.append(w)
             w.hide()
-            w.deleteLater()
     QApplication.processEvents()
 
 
@@ -102,6 +114,95 @@ def _menu_actions(window) -> dict[tuple[str, str], QAction]:
     return found
 
 
+ROOM = QSize(1366 - 16, 728 - 40)  # the office laptop's usable 1366×728, less a window frame
+
+
+def _misfit(w: QWidget) -> str | None:
+    """Why ``w`` would not fit the office laptop with its buttons on screen, or None."""
+    name = f"{type(w).__name__} “{w.windowTitle()}”"
+    least = w.minimumSizeHint().expandedTo(w.minimumSize())
+    if least.width() > ROOM.width() or least.height() > ROOM.height():
+        return f"{name}: needs at least {least.width()}×{least.height()}"
+    if w.width() > ROOM.width() or w.height() > ROOM.height():
+        return f"{name}: opens at {w.width()}×{w.height()}"
+    w.show()  # message boxes lay themselves out when shown
+    QApplication.processEvents()
+    w.resize(w.sizeHint().expandedTo(w.size()).boundedTo(ROOM).expandedTo(least))
+    if w.layout() is not None:
+        w.layout().activate()
+    w.hide()
+    for b in w.findChildren(QAbstractButton):
+        if not b.isVisibleTo(w) or b.inherits("QToolButton") or _scrolled(b, w):
+            continue
+        top_left = b.mapTo(w, b.rect().topLeft())
+        bottom_right = b.mapTo(w, b.rect().bottomRight())
+        if not (w.rect().contains(top_left) and w.rect().contains(bottom_right)):
+            return f"{name}: button “{b.text()}” is off the window at {w.width()}×{w.height()}"
+    return None
+
+
+def _scrolled(widget: QWidget, top: QWidget) -> bool:
+    """Inside a scroll area: reachable by scrolling, so it may sit beyond the window's edge."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def test_every_page_and_dialog_fits_the_office_laptop(window, qtbot, qtlog, nothing_blocks, demo_db):
+    """7. Each page, every dialog the walk opens and the dialogs behind a selection fit 1366×728."""
+    from coopdesk.ui.orders.page import OrderDialog, SessionDialog
+    from coopdesk.ui.welcome import WelcomeDialog
+
+    SEEN.clear()
+    _walk(window, qtbot, qtlog, _click)
+    window.nav.setCurrentRow(0)
+    window.products_page.table.setCurrentIndex(window.products_page.proxy.index(0, 0))
+    SEEN.append(window.products_page.edit_selected())
+    window.nav.setCurrentRow(1)
+    window.lots_page.table.selectRow(0)
+    SEEN.append(window.lots_page.add_event())
+    SEEN.extend([OrderDialog(window, demo_db, 3, lambda _c: None, lambda _i: None), SessionDialog(window),
+             WelcomeDialog(lambda _d: None, window, "")])
+    window.show_shortcuts()
+    SEEN.extend(w for w in QApplication.topLevelWidgets() if w.inherits("QMessageBox"))
+    names = {type(w).__name__ for w in SEEN if w is not None}
+    assert {"ProductForm", "NewLotDialog", "RegistersDialog", "EventDialog", "OrderDialog"} <= names, names
+    problems = [m for w in SEEN if w is not None and shiboken6.isValid(w) and (m := _misfit(w))]
+    least = window.minimumSizeHint()
+    if least.width() > ROOM.width() or least.height() > ROOM.height():
+        problems.append(f"main window needs {least.width()}×{least.height()}")
+    for index in range(window.nav.count()):
+        window.nav.setCurrentRow(index)
+        page = window.stack.currentWidget()
+        if page.minimumSizeHint().height() > ROOM.height() - 90:  # menu, status bar and demo banner above it
+            problems.append(f"page {index} needs {page.minimumSizeHint().height()} px")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_order_desk_shows_six_lines_and_the_money_columns(window, qtbot):
+    """7. At 1366×728: six order lines in view, and Total, COD and status without scrolling."""
+    from coopdesk.ui.orders.table_model import COLUMNS, R_COD, R_STATUS, R_TOTAL
+
+    window.resize(ROOM)
+    window.nav.setCurrentRow(3)
+    page = window.orders_page
+    QApplication.processEvents()
+    lines = page.form.lines
+    rows_in_view = (lines.viewport().height()) // lines.verticalHeader().defaultSectionSize()
+    assert rows_in_view >= 6
+    assert page.form.scroll.verticalScrollBar().maximum() == 0  # the whole form in view, demo banner and all
+    table = page.table
+    for field in (R_TOTAL, R_COD, R_STATUS):
+        col = COLUMNS.index(field)
+        right = table.columnViewportPosition(col) + table.columnWidth(col)
+        assert 0 <= table.columnViewportPosition(col) and right <= table.viewport().width(), field
+    items = page.model.index(0, COLUMNS.index(11 - 1)).data()
+    assert "Bún sắn khô" in items or "Bí đỏ" in items  # product names, not SKUs
+
+
 def test_every_menu_action_once(window, qtbot, qtlog, nothing_blocks):
     """Each menu action, looked up afresh (opening another data file rebuilds the menus)."""
     failures = []
@@ -141,3 +242,18 @@ def test_walk_would_catch_an_exception(window, qtbot, qtlog, nothing_blocks):
     failures = _walk(window, qtbot, qtlog, _click)
     assert any("boom" in f and "ZeroDivisionError" in f for f in failures)
     assert isinstance(bad, QWidget)
+
+
+def test_the_main_window_opens_within_the_screen(app, qtbot, demo_db):
+    """7. Maximised on a laptop-sized screen; never larger than the screen's usable part."""
+    from coopdesk.ui.main_window import MainWindow
+    from coopdesk.ui.widgets.dialogs import available_size
+
+    w = MainWindow(demo_db, is_demo=True)
+    qtbot.addWidget(w)
+    room = available_size(w)
+    assert w.width() <= room.width() and w.height() <= room.height()
+    w.show_fitted()
+    qtbot.waitExposed(w)
+    assert w.isMaximized() == (room.width() < 1500 or room.height() < 900)
+    w.backup_timer.stop()

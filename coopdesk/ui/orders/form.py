@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -35,6 +37,21 @@ COL_SKU, COL_NAME, COL_QTY, COL_PRICE, COL_REASON, COL_AMOUNT, COL_LOT = range(7
 DELIVERY_NOTES = ("Cho xem hàng", "Cho xem hàng, không cho thử", "Không cho xem hàng", "Gọi trước khi giao")
 
 
+class _Card(QLabel):
+    """The customer card under the phone: takes no room while it has nothing to say."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
 class OrderForm(QWidget):
     """Collects an OrderDraft. Enter in the phone field looks the customer up; Enter in an empty item
     field saves; Enter after typing an item adds the line."""
@@ -47,7 +64,19 @@ class OrderForm(QWidget):
     def __init__(self, catalog: Callable[[], list[CatalogItem]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        outer = QVBoxLayout(self)
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(0, 0, 0, 0)
+        frame.setSpacing(4)
+        # The fields scroll when error messages and warnings need more than a 768-pixel screen has;
+        # the buttons below them never leave the screen.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        self.scroll.setWidget(body)
+        frame.addWidget(self.scroll, 1)
+        outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)
         self.errors = ErrorBanner()
@@ -58,7 +87,7 @@ class OrderForm(QWidget):
         self.phone.setObjectName("orderPhone")
         self.phone.setPlaceholderText(_("phone first, then Enter"))
         self.phone.returnPressed.connect(lambda: self.phone_entered.emit(self.phone.text()))
-        self.customer_card = QLabel()
+        self.customer_card = _Card()
         self.customer_card.setWordWrap(True)
         self.name = QLineEdit()
         self.street = QLineEdit()
@@ -71,7 +100,7 @@ class OrderForm(QWidget):
         place_row.addWidget(self.place, 1)
         place_row.addWidget(self.legacy_button)
         f.addRow(_("&Phone *"), self.phone)
-        f.addRow("", self.customer_card)
+        f.addRow(self.customer_card)  # hidden while empty: the desk needs every line of a 768-pixel screen
         f.addRow(_("&Name"), self.name)
         f.addRow(_("&Street"), self.street)
         f.addRow(_("Commune"), place_row)
@@ -99,12 +128,15 @@ class OrderForm(QWidget):
         self.lines.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.lines.verticalHeader().hide()
         self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.lines.setMinimumHeight(72)
+        self.lines.verticalHeader().setDefaultSectionSize(24)
+        # six lines in view without scrolling: a live order rarely has more
+        header = self.lines.horizontalHeader().sizeHint().height()
+        self.lines.setMinimumHeight(header + 6 * 24 + 2 * self.lines.frameWidth() + 2)
         self.lines.itemChanged.connect(lambda _i: self._recompute())
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.lines, activated=self.remove_selected_line,
                   context=Qt.ShortcutContext.WidgetShortcut)
         iv.addWidget(self.lines)
-        self.stock_warning = QLabel()
+        self.stock_warning = _Card()
         self.stock_warning.setStyleSheet("color:#8d5300")
         self.stock_warning.setWordWrap(True)
         iv.addWidget(self.stock_warning)
@@ -137,6 +169,9 @@ class OrderForm(QWidget):
         notes.addWidget(self.internal_note, 1)
         m.addRow(_("Delivery note"), notes)
         outer.addWidget(money)
+        for layout in (f, iv, m):
+            layout.setContentsMargins(8, 4, 8, 4)
+            layout.setSpacing(4)
         buttons = QHBoxLayout()
         self.paste_button = QPushButton(_("Paste a &comment (Ctrl+Shift+V)"))
         self.clear_button = QPushButton(_("C&lear (Esc)"))
@@ -149,7 +184,7 @@ class OrderForm(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
-        outer.addLayout(buttons)
+        frame.addLayout(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(seq), self, activated=self.submitted.emit,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -174,6 +174,7 @@ class OrdersPage(QWidget):
         self.window_ = window
         self._catalog_cache = None
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # the window already has margins; the desk needs the height
         title_row = QHBoxLayout()
         title = QLabel(_("Orders"))
         title.setObjectName("pageTitle")
@@ -249,14 +250,18 @@ class OrdersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((50, 95, 150, 105, 170, 95, 95)):
-            self.table.setColumnWidth(col, width)
+        fm = self.table.fontMetrics()  # no., time, customer, total, COD, status, phone: Total to status fit 1366 px
+        for col, sample in enumerate(("8888", "26/11 19:56", "Nguyễn Thị Hồng", "1.250.000 ₫", "1.250.000 ₫",
+                                      "Đã giao vận chuyển", "0912 345 001")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 14)
         self.table.activated.connect(lambda _i: self.open_selected())
         r.addWidget(self.table, 1)
         self.count_label = QLabel()
         r.addWidget(self.count_label)
         split.addWidget(right)
-        split.setSizes([500, 560])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([480, 700])
         layout.addWidget(split, 1)
         self.session_filter.currentIndexChanged.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)

@@ -46,8 +46,8 @@ class ProductForm(GuardedDialog):
         self._on_save = on_save
         self.saved: object = None
         self.setWindowTitle(_("Product"))
-        self.setMinimumSize(900, 600)
-        self.resize(1000, 760)
+        self.setMinimumSize(860, 480)  # the groups scroll; Save and Cancel stay visible on a 768-pixel screen
+        self.resize(1000, 660)
         self._media_dir = media_dir
         self.photo_path = ""
         outer = QVBoxLayout(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -40,6 +42,33 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+# The office laptop: 1366×768 with the Windows task bar leaves about 1366×728 for a window and its frame.
+LAPTOP = QSize(1366, 728)
+FRAME = QSize(16, 40)  # what a window manager adds around a window (title bar and borders), roughly
+
+
+def available_size(widget: QWidget | None = None) -> QSize:
+    """The usable part of the widget's screen (the office laptop's when there is no screen)."""
+    screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else LAPTOP
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window that is taller or wider than the usable screen, so its buttons stay on it."""
+    room = available_size(window) - FRAME
+    if window.width() > room.width() or window.height() > room.height():
+        window.resize(window.size().boundedTo(room).expandedTo(window.minimumSize()))
+
+
+class ScreenFitter(QObject):
+    """Installed on the application: every dialog shown is shrunk to the usable screen first."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Show and isinstance(obj, QDialog):
+            fit_to_screen(obj)
+        return False
+
+
 def form_state(root: QWidget) -> tuple:
     """Every value a person can edit under ``root``: two equal states mean nothing was typed in between."""
     out: list = []
@@ -74,6 +103,7 @@ class GuardedDialog(QDialog):
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         if self._clean_state is None:
             self.mark_clean()
+            fit_to_screen(self)
         super().showEvent(event)
 
     def mark_clean(self) -> None:
