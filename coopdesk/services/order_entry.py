@@ -20,6 +20,7 @@ from coopdesk.domain.orders import (
     order_status_label,
 )
 from coopdesk.domain.phones import display_phone, normalize_phone
+from coopdesk.domain.products import format_weight
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services import traceability
@@ -53,7 +54,8 @@ def catalog_items(database: Database) -> list[CatalogItem]:
 def _catalog(database: Database) -> tuple[list[CatalogItem], dict[int, int | None]]:
     """Item-entry rows and shelf lives, from one query per save."""
     rows = product_store.catalog_rows(database)
-    items = [CatalogItem(r["id"], r["sku"], r["name"], r["price_vnd"], fold(f"{r['sku']} {r['name']} {r['name_en']}"))
+    items = [CatalogItem(r["id"], r["sku"], r["name"], r["price_vnd"], fold(f"{r['sku']} {r['name']} {r['name_en']}"),
+                         " ".join(x for x in (r["unit"], format_weight(r["net_weight_g"])) if x))
              for r in rows]
     return items, {r["id"]: r["shelf_life_days"] for r in rows}
 
@@ -305,3 +307,21 @@ def orders_json(database: Database, session_id: int | None = None) -> list[dict]
 def draft_from_comment(database: Database, text: str) -> OrderDraft:
     """A suggestion from a pasted comment, for staff to confirm."""
     return parse_comment(text, catalog_items(database))
+
+
+@dataclass(frozen=True)
+class ItemStock:
+    """Packs of a product the desk can sell now, and packs held back in recalled lots."""
+
+    on_hand: int = 0
+    recalled: int = 0
+
+
+def item_stock(database: Database) -> dict[int, ItemStock]:
+    """Stock on hand per product id, for the item picker (one query, not one per product)."""
+    recalled = traceability.recalled_lot_ids(database)
+    sums: dict[int, list[int]] = {}
+    for product_id, lot_id, packs in store.packs_on_hand(database):
+        entry = sums.setdefault(product_id, [0, 0])
+        entry[1 if lot_id in recalled else 0] += max(packs or 0, 0)
+    return {pid: ItemStock(on, rec) for pid, (on, rec) in sums.items()}

@@ -155,3 +155,108 @@ def test_the_communes_of_the_chosen_province_come_first(app, qtbot):
     found = picker.search("yen")
     assert found and found[0][1].code == 38
     assert {p.code for _c, p in found} != {38}  # other provinces' communes are offered too
+
+
+# --- 4. a picker like a shop program's ------------------------------------------------------------------------
+
+def _type_item(qtbot, form, text):
+    form.item.setFocus()
+    qtbot.keyClicks(form.item, text)
+
+
+def test_the_picker_shows_sku_name_pack_price_and_stock_and_greys_what_cannot_ship(window, qtbot):
+    page = orders_page(window)
+    form = page.form
+    _type_item(qtbot, form, "nem")
+    popup = form._completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    model = form._completer.model
+    rows = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
+    assert [r[0] for r in rows] == ["HRX-NEM-10", "HRX-NEM-50", "HRX-NEMRAN-500"]
+    assert rows[0][1] == "Nem chua Thanh Hóa lá chuối" and rows[0][2] == "chục 400 g" and "₫" in rows[0][3]
+    assert rows[0][4].startswith("0") and "200" in rows[0][4]  # its only lot is recalled: 200 packs held back
+    grey = model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole)
+    assert grey is not None and grey.color().name() == "#9e9e9e"
+    header = model.headerData(4, Qt.Orientation.Horizontal)
+    assert header == "Tồn kho"
+    assert popup.width() >= 600  # wide enough for five columns
+
+
+def test_nem_never_silently_takes_the_first_of_three(window, qtbot):
+    page = orders_page(window)
+    form = page.form
+    _type_item(qtbot, form, "nem")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert form.lines.rowCount() == 0
+    assert "3" in form.stock_warning.text() and form.item.text() == "nem"
+    popup = form._completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)  # the open list takes the keys, as it does on screen
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert form.lines.rowCount() == 1 and form.lines.item(0, 0).text() == "HRX-NEM-50"
+
+
+def test_the_same_product_twice_adds_to_its_line(window, qtbot):
+    form = orders_page(window).form
+    _type_item(qtbot, form, "bun x2")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    _type_item(qtbot, form, "ydi-bun-500 x3")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert form.lines.rowCount() == 1 and form.lines.item(0, 2).text() == "5"
+
+
+def test_a_quantity_of_zero_is_refused_when_typed(window, qtbot):
+    form = orders_page(window).form
+    _type_item(qtbot, form, "nem50 x0")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert form.lines.rowCount() == 0 and "0" in form.stock_warning.text()
+    assert form.item.text() == "nem50 x0"  # kept, to be corrected
+    form.add_line("HRX-NEM-50", "2")
+    index = form.lines.model().index(0, 2)
+    form.lines.setCurrentIndex(index)
+    form.lines.edit(index)
+    from PySide6.QtWidgets import QLineEdit
+
+    editor = form.lines.viewport().findChild(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "-1")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits an edit on the next turn of the event loop
+    qtbot.waitUntil(lambda: "-1" in form.stock_warning.text())
+    assert form.lines.item(0, 2).text() == "2"
+
+
+# --- 5. the lines table is not a trap ---------------------------------------------------------------------------
+
+def test_tab_leaves_the_lines_table_for_shipping_and_prepaid(window, qtbot):
+    form = orders_page(window).form
+    form.add_line("YDI-BUN-500", "1")
+    form.add_line("LDU-BIDO-QUA", "1")
+    form.item.setFocus()
+    seen = []
+    for _i in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen[0] is form.lines
+    assert seen[1] is form.shipping and seen[2] is form.prepaid
+
+
+def test_a_price_is_edited_only_on_purpose_and_asks_why(window, qtbot):
+    form = orders_page(window).form
+    form.add_line("YDI-BUN-500", "1")
+    form.lines.setFocus()
+    form.lines.setCurrentCell(0, 3)
+    qtbot.keyClicks(form.lines, "9")  # a stray key on the price cell edits nothing
+    QApplication.processEvents()
+    assert form.lines.item(0, 3).text() == "40.000" and form.lines.state() != form.lines.State.EditingState
+    qtbot.keyClick(form.lines, Qt.Key.Key_F2)  # F2 opens it on purpose
+    from PySide6.QtWidgets import QLineEdit
+
+    editor = form.lines.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "35000")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "lý do" in form.stock_warning.text())
+    assert form.lines.item(0, 3).text() == "35.000"
+    qtbot.waitUntil(lambda: form.lines.currentColumn() == 4 and form.lines.state() == form.lines.State.EditingState)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,14 +27,39 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.money import MoneyError, format_vnd, parse_vnd
-from coopdesk.domain.orders import CatalogItem, LineDraft, OrderDraft, find_items, split_item
+from coopdesk.domain.orders import (
+    CatalogItem,
+    LineDraft,
+    OrderDraft,
+    find_items,
+    parse_qty,
+    split_item,
+    sure_item,
+)
 from coopdesk.i18n import _
+from coopdesk.ui.orders.picker import SKU_ROLE, ItemPicker
 from coopdesk.ui.widgets.dialogs import ask
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import MoneyEdit, PlacePicker
 
 COL_SKU, COL_NAME, COL_QTY, COL_PRICE, COL_REASON, COL_AMOUNT, COL_LOT = range(7)
 DELIVERY_NOTES = ("Cho xem hàng", "Cho xem hàng, không cho thử", "Không cho xem hàng", "Gọi trước khi giao")
+
+
+class _LineDelegate(QStyledItemDelegate):
+    """Edits of the order lines pass the form's checks before they are kept (typed edits only)."""
+
+    def __init__(self, form: OrderForm) -> None:
+        super().__init__(form)
+        self.form = form
+
+    def setModelData(self, editor: QWidget, model, index) -> None:  # noqa: ANN001, N802 - Qt override
+        if not isinstance(editor, QLineEdit):
+            super().setModelData(editor, model, index)
+            return
+        kept = self.form.accept_edit(index.row(), index.column(), editor.text())
+        if kept is not None:
+            model.setData(index, kept)
 
 
 class _Card(QLabel):
@@ -61,7 +86,8 @@ class OrderForm(QWidget):
     lines_changed = Signal()
     discarded = Signal()  # staff cleared the form on purpose (Esc or Clear, confirmed): an edit is left
 
-    def __init__(self, catalog: Callable[[], list[CatalogItem]], parent: QWidget | None = None) -> None:
+    def __init__(self, catalog: Callable[[], list[CatalogItem]], stock: Callable[[], dict] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
         frame = QVBoxLayout(self)
@@ -111,11 +137,8 @@ class OrderForm(QWidget):
         self.item = QLineEdit()
         self.item.setObjectName("orderItem")
         self.item.setPlaceholderText(_("SKU or part of the name, e.g. nem50 x3 — Enter adds; Enter on empty saves"))
-        self._item_model = QStringListModel(self)  # 'SKU — name', ranked by the save's own search
-        self._completer = QCompleter(self._item_model, self)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.setWidget(self.item)
-        self._completer.activated[str].connect(self._on_completion_chosen)
+        self._completer = ItemPicker(self.item, stock)
+        self._completer.popup().clicked.connect(lambda index: self._take(index.data(SKU_ROLE)))
         self.item.textEdited.connect(self._on_item_edited)
         self.item.returnPressed.connect(self._on_item_enter)
         iv.addWidget(self.item)
@@ -132,7 +155,13 @@ class OrderForm(QWidget):
         # six lines in view without scrolling: a live order rarely has more
         header = self.lines.horizontalHeader().sizeHint().height()
         self.lines.setMinimumHeight(header + 6 * 24 + 2 * self.lines.frameWidth() + 2)
-        self.lines.itemChanged.connect(lambda _i: self._recompute())
+        self.lines.itemChanged.connect(lambda _i: (self._recompute(), self.lines_changed.emit()))
+        self.lines.setItemDelegate(_LineDelegate(self))
+        # Typing never lands in a cell by accident: a cell is edited with F2 or a double-click, and Tab
+        # leaves the table for the shipping fee instead of walking its cells.
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.lines.setTabKeyNavigation(False)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.lines, activated=self.remove_selected_line,
                   context=Qt.ShortcutContext.WidgetShortcut)
         iv.addWidget(self.lines)
@@ -259,41 +288,76 @@ class OrderForm(QWidget):
     # --- items ---
     def _on_item_edited(self, text: str) -> None:
         query, _qty = split_item(text)
-        found = find_items(query, self._catalog()) if query.strip() else []
-        self._item_model.setStringList([f"{c.sku} — {c.name}" for c in found])
-        if found:
-            self._completer.complete()
-        else:
-            self._completer.popup().hide()
+        catalog = self._catalog()
+        found = find_items(query, catalog, limit=12) if query.strip() else []
+        self._completer.show_items(found, sure_item(query, catalog) if found else None)
 
-    def _on_completion_chosen(self, text: str) -> None:
+    def _take(self, sku: str | None) -> None:
+        """Add the chosen product with the quantity typed after it ('nem50 x3')."""
+        if not sku:
+            return
         _query, qty = split_item(self.item.text())
-        self.add_line(text.split(" — ")[0], qty)
+        self._completer.popup().hide()
+        if self._qty_refused(qty):
+            return
+        self.add_line(sku, qty, merge=True)
+
+    def _qty_refused(self, qty: str) -> bool:
+        try:
+            parse_qty(qty)
+        except ValueError:
+            self.stock_warning.setText("⚠ " + _("Quantity “{text}”: type a whole number above 0, e.g. nem50 x3.")
+                                       .format(text=qty))
+            self.item.setFocus()
+            return True
+        return False
 
     def _on_item_enter(self) -> None:
-        if self._completer.popup().isVisible():
-            index = self._completer.popup().currentIndex()
-            if not index.isValid():
-                index = self._completer.completionModel().index(0, 0)
-            self._completer.popup().hide()
-            if index.isValid():
-                self._on_completion_chosen(index.data())
-                return
+        """Enter adds the highlighted product, or the one the text names beyond doubt; between several it
+        asks staff to choose (↓ then Enter) rather than take the first; on an empty field it saves."""
+        popup = self._completer.popup()
+        chosen = self._completer.chosen_sku() if popup.isVisible() else None
+        if chosen:
+            self._take(chosen)
+            return
         text = self.item.text().strip()
         if not text:
+            popup.hide()
             self.submitted.emit()
             return
         query, qty = split_item(text)
-        found = find_items(query, self._catalog())
+        catalog = self._catalog()
+        sure = sure_item(query, catalog)
+        if sure is not None:
+            self._take(sure.sku)
+            return
+        found = find_items(query, catalog, limit=12)
         if found:
-            self.add_line(found[0].sku, qty)
+            self.stock_warning.setText("⚠ " + _("“{text}” matches {n} products: choose one with ↓ and Enter, or "
+                                                "type more of it.").format(text=query, n=len(found)))
+            QTimer.singleShot(0, lambda: self._completer.show_items(found, None))  # after the completer hid it
         else:
+            popup.hide()
             self.stock_warning.setText(_("No product matches “{text}”.").format(text=query))
 
-    def add_line(self, sku: str, qty: str = "1") -> None:
+    def add_line(self, sku: str, qty: str = "1", merge: bool = False) -> None:
+        """A line for the product; with ``merge``, the same product typed again adds to its line instead."""
         item = next((c for c in self._catalog() if c.sku == sku), None)
         if item is None:
             return
+        if merge:
+            for r in range(self.lines.rowCount()):
+                same = (self.lines.item(r, COL_SKU).text() == sku and not self.lines.item(r, COL_LOT).text().strip()
+                        and not self.lines.item(r, COL_REASON).text().strip())
+                if same:
+                    try:
+                        total = parse_qty(self.lines.item(r, COL_QTY).text()) + parse_qty(qty or "1")
+                    except ValueError:
+                        break
+                    self.lines.item(r, COL_QTY).setText(str(total))
+                    self.lines.selectRow(r)
+                    self._after_line_added()
+                    return
         self.lines.blockSignals(True)
         r = self.lines.rowCount()
         self.lines.insertRow(r)
@@ -305,8 +369,52 @@ class OrderForm(QWidget):
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.lines.setItem(r, col, cell)
         self.lines.blockSignals(False)
+        self._after_line_added()
+
+    def _catalog_price(self, row: int) -> int | None:
+        sku = self.lines.item(row, COL_SKU).text()
+        return next((c.price_vnd for c in self._catalog() if c.sku == sku), None)
+
+    def accept_edit(self, row: int, col: int, text: str) -> str | None:
+        """What staff typed into a cell, as it is kept, or None when refused (the message says why).
+
+        A quantity of 0 or less is refused on the line itself, not at save; a price other than the catalog's
+        is kept, and the reason cell opens for the why.
+        """
+        if col == COL_QTY:
+            try:
+                return str(parse_qty(text))
+            except ValueError:
+                self.stock_warning.setText("⚠ " + _("Line {n}: quantity “{text}” refused — type a whole number "
+                                                    "above 0.").format(n=row + 1, text=text))
+                return None
+        if col == COL_PRICE:
+            try:
+                price = parse_vnd(text)
+            except MoneyError:
+                self.stock_warning.setText("⚠ " + _("Line {n}: “{text}” is not an amount in đồng.").format(
+                    n=row + 1, text=text))
+                return None
+            catalog = self._catalog_price(row)
+            reason = self.lines.item(row, COL_REASON)
+            if price != catalog and reason is not None and not reason.text().strip():
+                why = "⚠ " + _("Line {n} sells at {price} instead of the catalog's {catalog}: type the reason.").format(
+                    n=row + 1, price=format_vnd(price), catalog=format_vnd(catalog or 0))
+                QTimer.singleShot(0, lambda: self._edit_cell(row, COL_REASON, why))
+            return f"{price:,}".replace(",", ".")
+        return text
+
+    def _edit_cell(self, row: int, col: int, message: str = "") -> None:
+        if message:
+            self.stock_warning.setText(message)
+        self.lines.setFocus()
+        self.lines.setCurrentCell(row, col)
+        self.lines.editItem(self.lines.item(row, col))
+
+    def _after_line_added(self) -> None:
         self.item.clear()
-        self._item_model.setStringList([])
+        self._completer.clear()
+        self.stock_warning.clear()
         self._recompute()
         self.lines_changed.emit()
 
@@ -385,6 +493,8 @@ class OrderForm(QWidget):
         self.customer_card.clear()
         self.customer_card.setStyleSheet("")
         self.stock_warning.clear()
+        self._completer.clear()
+        self._completer.forget_stock()  # an order was saved or dropped: stock is read afresh for the next
         self._raw_address = ""
         self.errors.show_error(None, self.fields)
         self._recompute()

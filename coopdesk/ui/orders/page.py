@@ -203,7 +203,7 @@ class OrdersPage(QWidget):
         layout.addWidget(self.toolbar)
 
         split = QSplitter()
-        self.form = OrderForm(self._catalog)
+        self.form = OrderForm(self._catalog, lambda: order_entry.item_stock(self.database))
         self.form.phone_entered.connect(self.on_phone_entered)
         self.form.submitted.connect(self.save)
         self.form.lines_changed.connect(self._on_lines_changed)
