@@ -80,6 +80,11 @@ class ItemPicker(QCompleter):
         width = max(self.field.width(), 680)
         self.complete(QRect(0, 0, width, self.field.height()))
         view = self.popup()
+        # Qt sizes the list for its rows only; the column header needs room too, or the last row hides.
+        rows = min(len(items), self.maxVisibleItems())
+        needed = view.header().height() + rows * view.sizeHintForRow(0) + 2 * view.frameWidth() + 2
+        if view.height() < needed:
+            view.resize(view.width(), needed)
         view.setCurrentIndex(QModelIndex())
         view.clearSelection()
         if sure is not None:

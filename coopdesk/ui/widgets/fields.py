@@ -76,6 +76,8 @@ class ProvinceBox(QComboBox):
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMinimumContentsLength(12)  # room for "Tỉnh Thanh Hóa" without crowding out the commune
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setCompleter(None)  # Qt's own completion matches prefixes of 'Thành phố …': the wrong province
         self.addItem("", None)  # none chosen: the field stays empty, ready to type into
         for p in addresses.provinces():
