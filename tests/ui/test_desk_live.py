@@ -260,3 +260,69 @@ def test_a_price_is_edited_only_on_purpose_and_asks_why(window, qtbot):
     qtbot.waitUntil(lambda: "lý do" in form.stock_warning.text())
     assert form.lines.item(0, 3).text() == "35.000"
     qtbot.waitUntil(lambda: form.lines.currentColumn() == 4 and form.lines.state() == form.lines.State.EditingState)
+
+
+# --- 6. no address, no stock, oversell: a question in the form -----------------------------------------------
+
+def _order_with_recalled_only_item(qtbot, page):
+    form = page.form
+    form.phone.setText("0966 777 888")
+    form.name.setText("Lò Văn Páo")
+    form.place.set_values(11, "Xã Nà Tấu")
+    form.add_line("HRX-NEM-10", "2")  # its only lot is recalled
+    return form
+
+
+def test_a_line_with_nothing_to_ship_asks_in_the_form(window, qtbot, demo_db):
+    from coopdesk.services import order_entry as oe
+
+    page = orders_page(window)
+    form = _order_with_recalled_only_item(qtbot, page)
+    count = len(oe.orders_json(demo_db))
+    assert not page.save()
+    assert form.question.isVisible() and "thu hồi" in form.question_text.text()
+    assert form.backorder_button.isVisible() and QApplication.focusWidget() is form.fix_button
+    qtbot.keyClick(form.fix_button, Qt.Key.Key_Return)  # Enter from habit: back to fix, nothing saved
+    assert not form.question.isVisible() and len(oe.orders_json(demo_db)) == count
+    assert QApplication.focusWidget() is form.item
+    assert not page.save()
+    form.backorder_button.click()
+    assert len(oe.orders_json(demo_db)) == count + 1
+    stored = oe.get_order(demo_db, page.last_saved.order_id)
+    assert "CHỜ HÀNG" in stored["internal_note"] and stored["lines"][0]["lots"] == []
+
+
+def test_an_oversell_asks_too(window, qtbot, demo_db):
+    page = orders_page(window)
+    form = page.form
+    form.phone.setText("0966 777 889")
+    form.place.set_values(11, "Xã Nà Tấu")
+    form.add_line("LDU-BIDO-QUA", "9999")
+    assert not page.save() and "thiếu" in form.question_text.text()
+    form.fix_problems()
+    form.lines.item(0, 2).setText("1")
+    assert page.save() and not form.question.isVisible()
+
+
+def test_unallocated_lines_cannot_be_packed_without_a_reason(window, qtbot, demo_db, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from coopdesk.domain.errors import ValidationError
+    from coopdesk.services import order_entry as oe
+    from coopdesk.ui.orders.page import OrderDialog
+
+    page = orders_page(window)
+    _order_with_recalled_only_item(qtbot, page)
+    page.save()
+    page.form.backorder_button.click()
+    order_id = page.last_saved.order_id
+    with pytest.raises(ValidationError):
+        oe.set_status(demo_db, order_id, "packed")
+    dialog = OrderDialog(window, demo_db, order_id, lambda _c: None)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    dialog.move("packed")
+    assert oe.get_order(demo_db, order_id)["status"] == "new"
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("hàng có sẵn ở kho chưa nhập", True)))
+    dialog.move("packed")
+    assert oe.get_order(demo_db, order_id)["status"] == "packed"
+    assert "hàng có sẵn ở kho chưa nhập" in dialog.text.toPlainText()

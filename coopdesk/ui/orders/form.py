@@ -213,6 +213,7 @@ class OrderForm(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
+        self._build_question(frame)
         frame.addLayout(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(seq), self, activated=self.submitted.emit,
@@ -225,6 +226,75 @@ class OrderForm(QWidget):
             "cod": self.prepaid}
         self._recompute()
 
+    # --- the question before saving an order that cannot ship as typed ---
+    def _build_question(self, frame: QVBoxLayout) -> None:
+        self.question = QFrame()
+        self.question.setObjectName("saveQuestion")
+        self.question.setStyleSheet("QFrame#saveQuestion { background: #fff4d6; border: 1px solid #e0a800;"
+                                    " border-radius: 4px; }")
+        q = QVBoxLayout(self.question)
+        q.setContentsMargins(8, 6, 8, 6)
+        self.question_text = QLabel()
+        self.question_text.setWordWrap(True)
+        q.addWidget(self.question_text)
+        row = QHBoxLayout()
+        self.backorder_button = QPushButton(_("Save as a backorder"))
+        self.backorder_button.setToolTip(_("Saved now; the lines wait for stock, and the internal note says so"))
+        self.save_anyway_button = QPushButton(_("Save anyway"))
+        self.fix_button = QPushButton(_("Fix it (Esc)"))
+        for b in (self.fix_button, self.backorder_button, self.save_anyway_button):
+            b.setAutoDefault(True)  # Enter on the focused choice takes it
+            row.addWidget(b)
+        row.addStretch(1)
+        q.addLayout(row)
+        self.backorder_button.clicked.connect(lambda _c=False: self._confirm(backorder=True))
+        self.save_anyway_button.clicked.connect(lambda _c=False: self._confirm(backorder=False))
+        self.fix_button.clicked.connect(lambda _c=False: self.fix_problems())
+        self.question.hide()
+        frame.addWidget(self.question)
+        self._asked: tuple | None = None
+        self._confirmed: tuple | None = None
+
+    def confirm_save(self, problems: list) -> bool:
+        """True when the order may be saved: nothing stands in the way, or staff chose to save it anyway.
+
+        Otherwise the question shows in the form (not only in the status bar): save as a backorder, save
+        anyway, or fix; the focus rests on Fix, so a second Enter typed from habit saves nothing.
+        """
+        key = tuple((p.kind, p.message) for p in problems)
+        if not key or key == self._confirmed:
+            self._confirmed = None
+            self.question.hide()
+            return True
+        self._asked = key
+        stock = any(p.kind == "stock" for p in problems)
+        self.question_text.setText(_("This order cannot ship as typed:") + "\n" +
+                                   "\n".join("• " + p.message for p in problems))
+        self.backorder_button.setVisible(stock)
+        self.save_anyway_button.setText(_("Save anyway") if stock else _("Save, add the address later"))
+        self.question.show()
+        self.fix_button.setFocus()
+        return False
+
+    def _confirm(self, backorder: bool) -> None:
+        if backorder:
+            mark = _("BACKORDER")
+            if mark not in self.internal_note.text():
+                self.internal_note.setText(" ".join(x for x in (mark, self.internal_note.text()) if x))
+        self._confirmed = self._asked
+        self.question.hide()
+        self.submitted.emit()
+
+    def fix_problems(self) -> None:
+        """Back to the form, at the first thing to fix."""
+        self.question.hide()
+        kinds = {k for k, _m in (self._asked or ())}
+        self._asked = None
+        if "address" in kinds:
+            self.place.commune.setFocus()
+        else:
+            self.item.setFocus()
+
     # --- Esc and clearing: never lose typed work to one key ---
     def _open_popups(self) -> list[QWidget]:
         popups = [self._completer.popup(), *self.place.popups()]
@@ -236,6 +306,9 @@ class OrderForm(QWidget):
         if popups:
             for p in popups:
                 p.hide()
+            return
+        if self.question.isVisible():
+            self.fix_problems()
             return
         self.request_clear()
 
@@ -493,6 +566,8 @@ class OrderForm(QWidget):
         self.customer_card.clear()
         self.customer_card.setStyleSheet("")
         self.stock_warning.clear()
+        self.question.hide()
+        self._asked = self._confirmed = None
         self._completer.clear()
         self._completer.forget_stock()  # an order was saved or dropped: stock is read afresh for the next
         self._raw_address = ""
