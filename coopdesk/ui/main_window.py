@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -103,6 +109,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self.pages.append(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda _r: QTimer.singleShot(0, self.focus_first_field))
         outer.addWidget(self.nav)
         right = QWidget()
         r = QVBoxLayout(right)
@@ -135,6 +142,23 @@ class MainWindow(QMainWindow):
             self.showMaximized()
         else:
             self.show()
+
+    def focus_first_field(self) -> None:
+        """The shown page's first field takes the keys (unless staff are walking the section list)."""
+        page = self.stack.currentWidget()
+        inputs = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit)
+        now = QApplication.focusWidget()
+        if page is None or self.nav.hasFocus() or (isinstance(now, inputs) and page.isAncestorOf(now)):
+            return
+        w = page.nextInFocusChain()
+        for _step in range(500):
+            if w is page or w is None:
+                break
+            if (page.isAncestorOf(w) and isinstance(w, inputs) and w.isVisible() and w.isEnabled()
+                    and w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                w.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            w = w.nextInFocusChain()
 
     def _title(self) -> str:
         coop = cooperative.get_profile(self.database)
@@ -324,18 +348,13 @@ class MainWindow(QMainWindow):
             self.switch_database(db, True)
 
     # --- help ---
-    def show_shortcuts(self) -> None:
-        rows = [(f"Ctrl+{i + 1}", title) for i, (title, _p) in enumerate(_sections())]
-        rows += [("Ctrl+N", _("New product / new lot")), ("F2 / Enter", _("Edit the selected product")),
-                 ("Delete", _("Delete the selected product")), ("Ctrl+F", _("Search products")),
-                 ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
-                 ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
-                 ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+R", _("Households, areas and inputs")),
-                 ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
-                 ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
-                 ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
-                 ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]
-        inform(self, _("Keyboard shortcuts"), "\n".join(f"{k:<14}\t{v}" for k, v in rows))
+    def show_shortcuts(self) -> QDialog:
+        """F1: every shortcut, read from the actions themselves."""
+        from coopdesk.ui.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         inform(self, _("About CoopDesk"), _(
@@ -344,6 +363,9 @@ class MainWindow(QMainWindow):
             "Data file: {path}").format(version=__version__, path=self.database.path))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()  # a field saved when left is saved now, while the data file is still open
         self.backup_timer.stop()
         try:
             datafile.auto_backup(self.database)

@@ -326,3 +326,35 @@ def test_unallocated_lines_cannot_be_packed_without_a_reason(window, qtbot, demo
     dialog.move("packed")
     assert oe.get_order(demo_db, order_id)["status"] == "packed"
     assert "hàng có sẵn ở kho chưa nhập" in dialog.text.toPlainText()
+
+
+# --- 9. keyboard everywhere ---------------------------------------------------------------------------------------
+
+def test_each_page_focuses_its_first_field_when_shown(window, qtbot):
+    from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
+
+    for index in (0, 1, 3, 6):
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{index + 1}"), Qt.KeyboardModifier.ControlModifier)
+        page = window.stack.currentWidget()
+        assert window.stack.currentIndex() == index
+        qtbot.waitUntil(lambda p=page: p.isAncestorOf(QApplication.focusWidget()) and isinstance(
+            QApplication.focusWidget(), (QLineEdit, QComboBox, QAbstractItemView)))
+    window.nav.setCurrentRow(3)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.orders_page.form.phone)
+
+
+def test_the_f1_list_is_made_from_the_actions(window, qtbot):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from coopdesk.ui.shortcuts import _plain
+
+    dialog = window.show_shortcuts()
+    listed = {(keys, what) for _where, keys, what in dialog.rows}
+    for action in window.findChildren(QAction):
+        if action.text() and not action.shortcut().isEmpty():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            what = _plain(action.text())
+            assert (keys, what) in listed, (keys, what)
+    assert any(keys == "Esc" for _w, keys, _t in dialog.rows)
+    assert dialog.table.rowCount() == len(dialog.rows) > 20
+    dialog.reject()

@@ -257,3 +257,90 @@ def test_the_main_window_opens_within_the_screen(app, qtbot, demo_db):
     qtbot.waitExposed(w)
     assert w.isMaximized() == (room.width() < 1500 or room.height() < 900)
     w.backup_timer.stop()
+
+
+def _mnemonic(text: str) -> str | None:
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
+def _mnemonics(root: QWidget, with_menus: bool = False) -> list[tuple[str, str]]:
+    """(letter, text) of every Alt-key shown under ``root``: buttons, form labels, tabs, menus."""
+    from PySide6.QtWidgets import QLabel, QTabBar
+
+    found = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisibleTo(root):
+            continue  # Qt ignores the mnemonics of hidden widgets
+        texts = []
+        if isinstance(w, QAbstractButton) and not w.inherits("QToolButton"):
+            texts.append(w.text())
+        elif isinstance(w, QLabel) and w.buddy() is not None:
+            texts.append(w.text())
+        elif isinstance(w, QTabBar):
+            texts += [w.tabText(i) for i in range(w.count())]
+        found += [(m, t) for t in texts if (m := _mnemonic(t))]
+    if with_menus:
+        found += [(m, a.text()) for a in root.menuBar().actions() if (m := _mnemonic(a.text()))]
+    return found
+
+
+def _states(w: QWidget):
+    """The dialog in each of its looks: every tab, every kind of diary entry."""
+    from PySide6.QtWidgets import QTabWidget
+
+    tabs = w.findChildren(QTabWidget)
+    kind = getattr(w, "kind", None)
+    if tabs:
+        for i in range(tabs[0].count()):
+            tabs[0].setCurrentIndex(i)
+            yield f" tab {i}"
+    elif kind is not None and hasattr(kind, "count"):
+        for i in range(kind.count()):
+            kind.setCurrentIndex(i)
+            yield f" kind {i}"
+    else:
+        yield ""
+
+
+def _mnemonic_problems(where: str, found: list[tuple[str, str]]) -> list[str]:
+    problems, seen = [], {}
+    for letter, text in found:
+        if not (letter.isascii() and letter.isalnum()):
+            problems.append(f"{where}: “{text}” puts Alt on “{letter}”, which a keyboard cannot type with Alt")
+        elif letter in seen and seen[letter] != text:
+            problems.append(f"{where}: “{seen[letter]}” and “{text}” share Alt+{letter}")
+        seen.setdefault(letter, text)
+    return problems
+
+
+def test_no_two_actions_share_a_mnemonic_and_none_is_on_a_letter_alt_cannot_type(window, qtbot, qtlog,
+                                                                                 nothing_blocks):
+    """9. Per page of the window (with the menus) and per dialog."""
+    problems = []
+    for index in range(window.nav.count()):
+        window.nav.setCurrentRow(index)
+        page = window.stack.currentWidget()
+        for state in _states(page):
+            problems += _mnemonic_problems(f"page {window.nav.item(index).text()}{state}",
+                                           _mnemonics(page) + [(m, a.text()) for a in window.menuBar().actions()
+                                                               if (m := _mnemonic(a.text()))])
+    for menu_action in window.menuBar().actions():
+        items = [(m, a.text()) for a in menu_action.menu().actions() if (m := _mnemonic(a.text()))]
+        problems += _mnemonic_problems(f"menu {menu_action.text()}", items)
+    SEEN.clear()
+    _walk(window, qtbot, qtlog, _click)
+    window.nav.setCurrentRow(1)
+    window.lots_page.table.selectRow(0)
+    SEEN.append(window.lots_page.add_event())
+    for w in SEEN:
+        if w is not None and shiboken6.isValid(w) and w is not window:
+            for state in _states(w):
+                problems += _mnemonic_problems(f"{type(w).__name__}{state}", _mnemonics(w))
+    assert problems == [], "\n".join(sorted(set(problems)))

@@ -103,7 +103,7 @@ class LotsPage(QWidget):
         self.search.textChanged.connect(self.apply_filters)
         self.since.editingFinished.connect(self.apply_filters)
         self.until.editingFinished.connect(self.apply_filters)
-        find = QAction(self)
+        find = QAction(_("Find"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)

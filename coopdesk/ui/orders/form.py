@@ -38,6 +38,7 @@ from coopdesk.domain.orders import (
 )
 from coopdesk.i18n import _
 from coopdesk.ui.orders.picker import SKU_ROLE, ItemPicker
+from coopdesk.ui.shortcuts import HELP_PROPERTY
 from coopdesk.ui.widgets.dialogs import ask
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import MoneyEdit, PlacePicker
@@ -163,7 +164,8 @@ class OrderForm(QWidget):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.lines.setTabKeyNavigation(False)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.lines, activated=self.remove_selected_line,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+                  context=Qt.ShortcutContext.WidgetShortcut).setWhatsThis(_("Order lines: remove the selected line"))
+        self.lines.setProperty(HELP_PROPERTY, ("F2", _("Order lines: edit the quantity, price or lot of a line")))
         iv.addWidget(self.lines)
         self.stock_warning = _Card()
         self.stock_warning.setStyleSheet("color:#8d5300")
@@ -217,9 +219,12 @@ class OrderForm(QWidget):
         frame.addLayout(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(seq), self, activated=self.submitted.emit,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut).setWhatsThis(_("Save the order"))
         QShortcut(QKeySequence("Escape"), self, activated=self.on_escape,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut).setWhatsThis(
+            _("Close the suggestion list; on a filled form, ask before clearing it"))
+        self.phone.setProperty(HELP_PROPERTY, (_("Enter"), _("Phone: find the customer, then go to the items")))
+        self.item.setProperty(HELP_PROPERTY, (_("Enter"), _("Item: add the line; on an empty item field, save")))
         self.fields: dict[str, QWidget] = {
             "phone": self.phone, "name": self.name, "street": self.street, "province": self.place.province,
             "commune": self.place.commune, "items": self.item, "shipping": self.shipping, "prepaid": self.prepaid,

@@ -279,7 +279,7 @@ class OrdersPage(QWidget):
         self.since.editingFinished.connect(self._apply_filters)
         self.until.editingFinished.connect(self._apply_filters)
         self.search.textChanged.connect(self._apply_filters)
-        find = QAction(self)
+        find = QAction(_("Find"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
