@@ -37,8 +37,11 @@ def make_app() -> QApplication:
     app.setApplicationName("CoopDesk")
     app.setOrganizationName("CoopDesk")
     load_fonts(app)
+    from coopdesk import i18n
+    from coopdesk.ui.qt_language import install_qt_language
     from coopdesk.ui.widgets.dialogs import ScreenFitter
 
+    install_qt_language(i18n.language())
     app._screen_fitter = ScreenFitter(app)  # kept alive with the app
     app.installEventFilter(app._screen_fitter)
     return app

@@ -230,6 +230,9 @@ class MainWindow(QMainWindow):
     # --- language ---
     def switch_language(self, code: str) -> None:
         i18n.set_language(code)
+        from coopdesk.ui.qt_language import install_qt_language
+
+        install_qt_language(code)  # Qt's own dialogs and menus follow
         paths.save_config(language=code)
         current = self.nav.currentRow()
         self.statusBar().removeWidget(self.file_label)

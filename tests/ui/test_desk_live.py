@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 def orders_page(window):
@@ -358,3 +358,35 @@ def test_the_f1_list_is_made_from_the_actions(window, qtbot):
     assert any(keys == "Esc" for _w, keys, _t in dialog.rows)
     assert dialog.table.rowCount() == len(dialog.rows) > 20
     dialog.reject()
+
+
+# --- 10. Qt's own texts in Vietnamese ----------------------------------------------------------------------------
+
+def test_a_file_dialog_speaks_vietnamese(app, qtbot):
+    from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton
+
+    from coopdesk.ui.qt_language import install_qt_language
+
+    assert install_qt_language("vi")
+    try:
+        dialog = QFileDialog(None, "Chọn thư mục")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        labels = {w.objectName(): w.text() for w in dialog.findChildren(QLabel)}
+        assert labels["lookInLabel"] == "&Tìm trong:" and labels["fileNameLabel"] == "Tê&n tệp:"
+        assert labels["fileTypeLabel"] == "Kiể&u tệp:"
+        buttons = {b.text() for b in dialog.findChildren(QPushButton)}
+        assert {"&Mở", "Hủy"} <= buttons
+        header = dialog.findChild(QWidget, "treeView").model().headerData(0, Qt.Orientation.Horizontal)
+        assert header == "Tên"
+        edit = QLineEdit()
+        qtbot.addWidget(edit)
+        menu = edit.createStandardContextMenu()
+        assert {"&Hoàn tác", "&Chép", "&Dán", "Chọn tất cả"} <= {a.text().split("\t")[0] for a in menu.actions()}
+    finally:
+        install_qt_language("en")
+    dialog2 = QFileDialog(None)
+    dialog2.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog2)
+    assert {w.objectName(): w.text() for w in dialog2.findChildren(QLabel)}["lookInLabel"] == "&Look in:"
