@@ -80,12 +80,13 @@ def sessions(database: Database) -> list[dict]:
 
 
 def tally(database: Database, session_id: int) -> dict:
-    """Orders, packs, revenue and COD of a session, cancelled orders left out."""
+    """Orders, packs, revenue and COD of a session, cancelled orders left out (and counted apart)."""
     return database.query("""
         SELECT count(*) AS orders, coalesce(sum(o.total), 0) AS revenue, coalesce(sum(o.cod), 0) AS cod,
                coalesce((SELECT sum(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id
-                         WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items
-        FROM orders o WHERE o.session_id = ? AND o.status <> 'cancelled'""", (session_id, session_id))[0]
+                         WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items,
+               (SELECT count(*) FROM orders o3 WHERE o3.session_id = ? AND o3.status = 'cancelled') AS cancelled
+        FROM orders o WHERE o.session_id = ? AND o.status <> 'cancelled'""", (session_id, session_id, session_id))[0]
 
 
 # --- stock -------------------------------------------------------------------------------------------

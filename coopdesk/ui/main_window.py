@@ -143,6 +143,10 @@ class MainWindow(QMainWindow):
         else:
             self.show()
 
+    def show_shipping(self) -> None:
+        """The Shipping page: packing slips, picking lists and handover sheets after a live."""
+        self.nav.setCurrentRow(SHIPPING)
+
     def focus_first_field(self) -> None:
         """The shown page's first field takes the keys (unless staff are walking the section list)."""
         page = self.stack.currentWidget()

@@ -390,3 +390,29 @@ def test_a_file_dialog_speaks_vietnamese(app, qtbot):
     dialog2.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     qtbot.addWidget(dialog2)
     assert {w.objectName(): w.text() for w in dialog2.findChildren(QLabel)}["lookInLabel"] == "&Look in:"
+
+
+# --- 13. ending a live shows its tally and the way to the documents --------------------------------------------
+
+def test_ending_a_live_shows_its_tally_and_offers_the_documents(window, qtbot, demo_db, monkeypatch):
+    from coopdesk.services import order_entry as oe
+
+    page = orders_page(window)
+    oe.start_session(demo_db, "Live tối thứ Sáu", "TikTok", "Mai")
+    page.refresh()
+    form = page.form
+    for phone, qty in (("0966 100 200", "2"), ("0966 100 201", "3")):
+        form.phone.setText(phone)
+        form.place.set_values(11, "Xã Nà Tấu")
+        form.add_line("YDI-BUN-500", qty)
+        assert page.save()
+    oe.set_status(demo_db, page.last_saved.order_id, "cancelled")
+    monkeypatch.setattr("coopdesk.ui.orders.page.ask", lambda *a, **k: True)
+    page.end_session()
+    dialog = page.session_summary
+    assert dialog.isVisible()
+    shown = {k: v.text() for k, v in dialog.figures.items()}
+    assert shown["orders"] == "1" and shown["items"] == "2" and shown["cancelled"] == "1"
+    assert shown["revenue"] == shown["cod"] == "80.000\u00a0₫"
+    dialog.documents_button.click()
+    assert window.stack.currentIndex() == 4 and not dialog.isVisible()  # the Shipping page

@@ -467,6 +467,11 @@ class OrdersPage(QWidget):
                      yes=_("End session")):
             order_entry.end_session(self.database, s["id"])
             self.changed.emit(Changes(orders=True))
+            from coopdesk.ui.orders.session_end import SessionEndDialog
+
+            self.session_summary = SessionEndDialog(self, s, order_entry.tally(self.database, s["id"]),
+                                                    getattr(self.window_, "show_shipping", None))
+            self.session_summary.open()
 
     def import_orders(self, path: str | None = None) -> OrderImport | None:
         """A TikTok Shop export (CSV or XLSX) or CoopDesk's order sheet: preview, map SKUs, then commit."""
