@@ -416,3 +416,20 @@ def test_ending_a_live_shows_its_tally_and_offers_the_documents(window, qtbot, d
     assert shown["revenue"] == shown["cod"] == "80.000\u00a0₫"
     dialog.documents_button.click()
     assert window.stack.currentIndex() == 4 and not dialog.isVisible()  # the Shipping page
+
+
+# --- 12. searching orders ranks the buyer before the products ------------------------------------------------------
+
+def test_search_ranks_customer_name_phone_and_number_before_product_names(window, qtbot):
+    from coopdesk.ui.orders.table_model import COLUMNS, R_NAME
+
+    page = orders_page(window)
+    qtbot.keyClicks(page.search, "hong")
+    model = page.model
+    names = [model.index(r, COLUMNS.index(R_NAME)).data() for r in range(model.rowCount())]
+    buyers = [n for n in names if "Hồng" in n]
+    assert len(buyers) == 2 and names[:2] == buyers  # Nguyễn Thị Hồng's two orders first
+    assert model.rowCount() > 2  # orders of Bún/Bí đỏ Hồng Phước still follow
+    page.search.clear()
+    qtbot.keyClicks(page.search, "0905111004")
+    assert model.rowCount() == 1

@@ -61,9 +61,27 @@ class OrdersTableModel(QAbstractTableModel):
                    and (not carrier or fold(r[R_CARRIER] or "") == carrier)
                    and (not since or r[R_CREATED] >= since) and (not until or r[R_CREATED] <= until)
                    and all(w in r[R_SEARCH] for w in words)]
+        self._words = words
         self.beginResetModel()
-        self._visible = self._sorted(visible)
+        self._visible = self._ranked(self._sorted(visible))
         self.endResetModel()
+
+    def _ranked(self, visible: list[int]) -> list[int]:
+        """With a search, orders found by customer name, phone or number come before those found only by
+        what they contain ('hong' finds Nguyễn Thị Hồng before every pack of Bún Hồng Phước); stable, so
+        the column order holds within each group."""
+        words = getattr(self, "_words", [])
+        if not words:
+            return visible
+        rows = self.rows
+
+        def by_buyer(i: int) -> bool:
+            r = rows[i]
+            phone = r[R_PHONE] or ""
+            key = f"{fold(r[R_NAME] or '')} {phone} 0{phone[3:]} {r[R_ID]}"
+            return all(w in key for w in words)
+
+        return sorted(visible, key=lambda i: not by_buyer(i))
 
     def _sorted(self, visible: list[int]) -> list[int]:
         column, order = self._sort
@@ -77,7 +95,7 @@ class OrdersTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
-        self._visible = self._sorted(self._visible)
+        self._visible = self._ranked(self._sorted(self._visible))
         self.layoutChanged.emit()
 
     def row_id(self, row: int) -> int:
