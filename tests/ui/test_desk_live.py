@@ -433,3 +433,46 @@ def test_search_ranks_customer_name_phone_and_number_before_product_names(window
     page.search.clear()
     qtbot.keyClicks(page.search, "0905111004")
     assert model.rowCount() == 1
+
+
+# --- 8. errors clear when fixed ------------------------------------------------------------------------------------
+
+def test_the_red_banner_and_field_clear_once_fixed(window, qtbot):
+    page = orders_page(window)
+    form = page.form
+    form.phone.setText("0123")
+    form.add_line("YDI-BUN-500", "1")
+    assert not page.save()
+    assert form.errors.isVisible() and form.phone.property("hasError")
+    form.phone.setFocus()
+    qtbot.keyClicks(form.phone, "4")
+    assert not form.phone.property("hasError") and not form.errors.isVisible()
+
+
+def test_the_red_table_border_clears_when_the_line_is_fixed(window, qtbot):
+    page = orders_page(window)
+    form = page.form
+    form.phone.setText("0966 123 777")
+    form.place.set_values(11, "Xã Nà Tấu")
+    form.add_line("YDI-BUN-500", "1")
+    form.lines.item(0, 3).setText("30.000")  # a price other than the catalog's, with no reason
+    assert not page.save()
+    assert form.lines.property("hasError") and form.errors.isVisible()
+    form.lines.item(0, 4).setText("khách quen")
+    assert not form.lines.property("hasError") and not form.errors.isVisible()
+    assert page.save()
+
+
+def test_a_field_error_goes_when_the_diary_entry_kind_changes(window, qtbot):
+    from coopdesk.domain.lots import HARVEST, PLANTING
+
+    window.nav.setCurrentRow(1)
+    lots = window.lots_page
+    lots.table.selectRow(0)
+    dialog = lots.add_event(HARVEST)
+    dialog.quantity.setText("nhiều lắm")
+    dialog.accept()
+    assert dialog.quantity.property("hasError") and dialog.errors.isVisible()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(PLANTING))
+    assert not dialog.quantity.property("hasError")
+    assert "nhiều lắm" not in dialog.errors.text()
