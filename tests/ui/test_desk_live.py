@@ -476,3 +476,37 @@ def test_a_field_error_goes_when_the_diary_entry_kind_changes(window, qtbot):
     dialog.kind.setCurrentIndex(dialog.kind.findData(PLANTING))
     assert not dialog.quantity.property("hasError")
     assert "nhiều lắm" not in dialog.errors.text()
+
+
+# --- 11. no mixed languages ----------------------------------------------------------------------------------------
+
+def test_the_vietnamese_lots_page_says_thu_hoi_only(window, qtbot, demo_db):
+    from coopdesk.services import traceability as trace
+
+    recalled = next(v for v in trace.views(demo_db) if v.recall)
+    html_text = window.lots_page._lot_html(recalled)
+    assert "THU HỒI" in html_text and "RECALLED" not in html_text
+
+
+def test_the_english_trace_page_shows_the_pack_in_english(demo_db, tmp_path):
+    from coopdesk.domain.products import pack_in
+    from coopdesk.services import publishing
+
+    assert pack_in("en", "gói 500 g") == "pack 500 g" and pack_in("vi", "gói 500 g") == "gói 500 g"
+    out = tmp_path / "site"
+    publishing.export_site(demo_db, out)
+    pages = list(out.glob("01/*/10/*/en.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "gói " not in text and "hộp " not in text and "túi " not in text, page
+
+
+def test_an_invalid_phone_is_not_a_new_customer(window, qtbot):
+    page = orders_page(window)
+    form = page.form
+    form.phone.setFocus()
+    qtbot.keyClicks(form.phone, "0123")
+    qtbot.keyClick(form.phone, Qt.Key.Key_Return)
+    assert "Khách mới" not in form.customer_card.text() and "không phải" in form.customer_card.text()
+    assert QApplication.focusWidget() is form.phone

@@ -252,7 +252,7 @@ class LotsPage(QWidget):
         areas = trace.areas(self.database)
         parts = []
         if v.recall:
-            parts.append(f'<p style="background:#b71c1c;color:white;padding:6px"><b>THU HỒI / RECALLED</b> '
+            parts.append(f'<p style="background:#b71c1c;color:white;padding:6px"><b>{e(_("RECALLED"))}</b> '
                          f'{e(v.recall["day"])}: {e(v.recall["reason"])}</p>')
         parts.append(f'<h2 style="color:#1b5e20">{e(v.code)}</h2><p><b>{e(v.product.sku)} — {e(v.product.name)}</b>'
                      f"<br>{e(_('Status'))}: {e(_(STATUS_LABELS[st.status]))} · {e(_('On hand'))}: "

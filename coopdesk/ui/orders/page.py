@@ -32,7 +32,7 @@ from coopdesk.domain.dates import DateError, parse_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, OrderDraft, order_status_label
-from coopdesk.domain.phones import display_phone
+from coopdesk.domain.phones import display_phone, normalize_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry, order_import
 from coopdesk.services.changes import Changes
@@ -359,6 +359,10 @@ class OrdersPage(QWidget):
     # --- the desk ---
     def on_phone_entered(self, text: str) -> None:
         card = order_entry.find_customer(self.database, text)
+        if card is None and text.strip() and normalize_phone(text) is None:
+            self.form.customer_card.setText("⚠ " + _("“{text}” is not a Vietnamese phone number").format(text=text))
+            self.form.customer_card.setStyleSheet("color:#b71c1c")
+            return  # stays on the phone, to be corrected
         if card is None:
             self.form.customer_card.setText(_("New customer") if text.strip() else "")
             self.form.customer_card.setStyleSheet("color:#555")
