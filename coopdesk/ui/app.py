@@ -101,9 +101,9 @@ def open_with_questions(path: Path, parent: QWidget | None = None) -> Database |
         return None
 
 
-def open_demo_database(parent: QWidget | None = None) -> Database | None:
-    """The demo file beside the real one, written on first use."""
-    path = paths.demo_data_file()
+def open_demo_database(parent: QWidget | None = None, beside: Path | None = None) -> Database | None:
+    """The demo file beside the real one (``beside``, e.g. the --data FILE), written on first use."""
+    path = beside.parent / paths.DEMO_FILE_NAME if beside is not None else paths.demo_data_file()
     db = open_with_questions(path, parent)
     if db is not None and not cooperative.is_set_up(db) and not db.read_only:
         demo.write_demo(db)
@@ -145,7 +145,7 @@ def run(data_arg: str | None = None) -> int:
             database.close()
             return 0
         if choice == DEMO:
-            demo_db = open_demo_database()
+            demo_db = open_demo_database(beside=path if data_arg else None)
             if demo_db is None:
                 database.close()
                 return 1

@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         from coopdesk.ui.app import open_demo_database
 
-        db = open_demo_database(self)
+        db = open_demo_database(self, beside=self.database.path)
         if db:
             self.switch_database(db, True)
 

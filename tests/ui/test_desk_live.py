@@ -510,3 +510,55 @@ def test_an_invalid_phone_is_not_a_new_customer(window, qtbot):
     qtbot.keyClick(form.phone, Qt.Key.Key_Return)
     assert "Khách mới" not in form.customer_card.text() and "không phải" in form.customer_card.text()
     assert QApplication.focusWidget() is form.phone
+
+
+# --- 15. smaller things seen on the way ------------------------------------------------------------------------------
+
+def test_the_next_lot_code_shown_is_the_one_the_next_lot_gets(window, qtbot, demo_db):
+    from datetime import date
+
+    from coopdesk.services import traceability as trace
+
+    window.nav.setCurrentRow(6)
+    page = window.settings_page
+    page.lot_pattern.setText("HP-{YYYY}-{NNNN}")
+    shown = page.lot_example.text()
+    assert shown != f"HP-{date.today().year}-0042"
+    made = trace.create_lot(demo_db, "YDI-BUN-500").code
+    assert made == shown
+    assert trace.next_lot_code(demo_db, "HP-{YYYY}-{NNNN}") > made
+
+
+def test_a_lapsed_ocop_certificate_shows_no_stars_in_the_catalog(window, qtbot):
+    from coopdesk.ui.products.table_model import COL_OCOP
+
+    model = window.products_page.model
+    rows = {model.index(r, 0).data(): model.index(r, COL_OCOP).data() for r in range(model.rowCount())}
+    assert "★" not in rows["EAT-CF-RX500"] and rows["EAT-CF-RX500"] == "hết hiệu lực"  # lapsed 21/11/2026
+    assert rows["YDI-BUN-500"].startswith("★")
+
+
+def test_the_demo_opens_beside_the_data_file_given(app, qtbot, tmp_path, monkeypatch, _isolated_dirs):
+    import sys
+
+    from PySide6.QtWidgets import QApplication as QApp
+
+    from coopdesk import paths
+    from coopdesk.ui import app as app_module
+    from coopdesk.ui import welcome
+    from coopdesk.ui.main_window import MainWindow
+
+    opened = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own; put back afterwards
+    monkeypatch.setattr(app_module, "run_welcome", lambda parent, database: welcome.DEMO)
+    monkeypatch.setattr(QApp, "exec", lambda *a: 0)
+    monkeypatch.setattr(MainWindow, "show_fitted", lambda self: opened.append(self))
+    given = tmp_path / "htx" / "ban-hang.db"
+    given.parent.mkdir()
+    assert app_module.run(str(given)) == 0
+    assert (given.parent / paths.DEMO_FILE_NAME).exists()
+    assert not (paths.data_dir() / paths.DEMO_FILE_NAME).exists()
+    window = opened[0]
+    assert window.is_demo and window.database.path.parent == given.parent
+    window.backup_timer.stop()
+    window.database.close()
