@@ -562,3 +562,32 @@ def test_the_demo_opens_beside_the_data_file_given(app, qtbot, tmp_path, monkeyp
     assert window.is_demo and window.database.path.parent == given.parent
     window.backup_timer.stop()
     window.database.close()
+
+
+# --- 14. the trace site goes into a named folder of its own ------------------------------------------------------
+
+def test_the_trace_site_goes_into_a_named_new_folder_and_asks_before_mixing(window, qtbot, tmp_path, monkeypatch,
+                                                                              answers):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    import coopdesk.ui.lots.page as page_module
+
+    asked, replies = answers
+    monkeypatch.setattr(page_module, "inform", lambda *a: None)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "ke-toan.xlsx").write_text("sổ sách")  # the stick already holds other files
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(usb)))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("trang-moi", True)))
+    window.nav.setCurrentRow(1)
+    page = window.lots_page
+    page.export_site()
+    qtbot.waitUntil(lambda: hasattr(page, "last_site_report"), timeout=15000)
+    assert (usb / "trang-moi" / "lo").is_dir() and not (usb / "lo").exists()  # a new folder, typed
+    assert asked == []
+    del page.last_site_report
+    page.export_site(str(usb))  # straight into a folder holding other files: asked, and No writes nothing
+    assert len(asked) == 1 and not (usb / "lo").exists() and not hasattr(page, "last_site_report")
+    page.export_site(str(usb / "trang-moi"))  # an earlier CoopDesk site: written again without a question
+    qtbot.waitUntil(lambda: hasattr(page, "last_site_report"), timeout=15000)
+    assert len(asked) == 1

@@ -431,10 +431,14 @@ class LotsPage(QWidget):
         self._emit()
 
     def export_site(self, folder: str | None = None) -> None:
+        from coopdesk.ui.site_folder import choose_site_folder, may_write_site
+
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the trace site"))
-        if not folder:
+            chosen = choose_site_folder(self)  # a named folder of its own, which may be new
+            folder = str(chosen) if chosen else ""
+        if not folder or not may_write_site(self, Path(folder)):
             return
+
         def done(report) -> None:  # noqa: ANN001
             self.last_site_report = report
             inform(self, _("Trace site written"), _(
