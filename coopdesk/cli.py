@@ -73,9 +73,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("{path} is damaged:").format(path=path), file=sys.stderr)
         for p in result.problems:
             print(f"  {p}", file=sys.stderr)
-        latest = datafile.latest_backup(path)
-        if latest:
-            print(_("Latest backup: {path}").format(path=latest), file=sys.stderr)
+        good = datafile.newest_good_backup(path)
+        if good:
+            print(_("Latest backup: {path}").format(path=good.path), file=sys.stderr)
+            print(_("To put it back: coopdesk restore --data {path} --from latest").format(path=path),
+                  file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -258,18 +260,146 @@ def cmd_adjust_stock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_recall(args: argparse.Namespace) -> int:
-    from coopdesk.services import datafile, traceability
+def _who_got_text(answer) -> None:  # noqa: ANN001 - a recall.WhoGot
+    from coopdesk.domain.recall import GROUPS, group_label
 
-    database = datafile.open_data(_data_path(args))
+    print(_("{start}: {lots} lots, {orders} orders, {customers} customers, {qty} packs").format(
+        start=answer.start_label, lots=len(answer.lots), orders=len(answer.order_ids),
+        customers=len(answer.customers), qty=answer.quantity()))
+    print("  " + _("Lots included: {lots}").format(lots=", ".join(f.code for f in answer.lots) or "—"))
+    for f in answer.lots:
+        print("  " + _("{lot}: on hand {amount}").format(lot=f.code, amount=f.on_hand_text))
+    for group in GROUPS:
+        lines = answer.in_group(group)
+        if not lines:
+            continue
+        print(f"{group_label(group)} ({len(lines)})")
+        for x in lines:
+            print(f"  #{x.order_id:<6} {x.order_date[:10]}  {x.name:<24} {x.phone_display:<13} {x.lot:<14} "
+                  f"x{x.qty:<4} {x.carrier} {x.tracking}".rstrip())
+
+
+def _recall_exports(args: argparse.Namespace, database, answer, view=None) -> dict:  # noqa: ANN001
+    written: dict = {}
+    if not any(getattr(args, k, None) for k in ("xlsx", "csv", "pdf", "summary")):
+        return written
+    from coopdesk.services import recall_documents
+
+    if getattr(args, "xlsx", None):
+        written["xlsx"] = str(recall_documents.write_buyers(database, answer, Path(args.xlsx), view))
+    if getattr(args, "csv", None):
+        written["csv"] = str(recall_documents.write_buyers(database, answer, Path(args.csv), view))
+    if getattr(args, "pdf", None):
+        written["pdf"] = str(recall_documents.write_call_list(database, answer, Path(args.pdf), view))
+    if getattr(args, "summary", None):
+        if view is None:
+            raise CoopDeskError(_("The recall summary is made from a recall record: use --show ID --summary FILE."))
+        written["summary"] = str(recall_documents.write_summary(database, view, Path(args.summary)))
+    return written
+
+
+def cmd_who_got(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, recall
+
+    path = _data_path(args)
+    if not path.exists():
+        raise CoopDeskError(_("{path} does not exist.").format(path=path))
+    # Read-only: answering "who got it" never changes the data file, even while the window has it open.
+    database = datafile.open_reader(path)
     try:
-        reached = traceability.recall_lot(database, args.lot, args.reason)
+        answer = recall.who_got(database, lot=args.lot or "", input=args.input or "", area=args.area or "",
+                                member=args.member or "")
+        written = _recall_exports(args, database, answer)
     finally:
         database.close()
     if args.json:
-        _print_json({"recalled": reached})
+        _print_json({**answer.as_json(), **({"written": written} if written else {})})
     else:
-        print(_("Recalled: {lots}").format(lots=", ".join(reached)))
+        _who_got_text(answer)
+        for file in written.values():
+            print(_("Written: {file}").format(file=file))
+    return 0
+
+
+def cmd_received(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, recall
+
+    if args.order is None and not args.phone:
+        raise CoopDeskError(_("Say which order (--order ID) or which customer (--phone PHONE)."))
+    path = _data_path(args)
+    if not path.exists():
+        raise CoopDeskError(_("{path} does not exist.").format(path=path))
+    database = datafile.open_reader(path)
+    try:
+        got = recall.what_they_got(database, order_id=args.order, phone=args.phone or "")
+    finally:
+        database.close()
+    if args.json:
+        _print_json(got.as_json())
+    else:
+        print(got.label)
+        print("  " + _("Lots: {lots}").format(lots=", ".join(f.code for f in got.lots) or "—"))
+        print("  " + _("Made from: {lots}").format(lots=", ".join(got.made_from) or "—"))
+        print("  " + _("Inputs: {names}").format(names=", ".join(i["name"] for i in got.inputs) or "—"))
+        print("  " + _("Growing areas: {names}").format(names=", ".join(a["name"] for a in got.areas) or "—"))
+    return 0
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, recall
+
+    ends = [x for x in (args.close, args.withdraw, args.hold, args.show) if x is not None]
+    if len(ends) > 1:
+        raise CoopDeskError(_("Use one of --close, --withdraw, --hold and --show at a time."))
+    if not ends and not args.list and not (args.lot or args.input or args.area or args.member):
+        raise CoopDeskError(_("Say what to recall (a lot, --input, --area or --member), or use --close ID, "
+                              "--withdraw ID, --hold ID, --show ID or --list."))
+    path = _data_path(args)
+    reading = args.show is not None or args.list
+    if reading and not path.exists():
+        raise CoopDeskError(_("{path} does not exist.").format(path=path))
+    database = datafile.open_reader(path) if reading else datafile.open_data(path)
+    try:
+        written: dict = {}
+        if args.list:
+            items = recall.list_recalls(database)
+            if args.json:
+                _print_json(items)
+            else:
+                for r in items:
+                    print(f"#{r['id']:<4} {r['day']}  {r['status']:<10} {r['source_label']:<24} {r['reason']}")
+            return 0
+        if args.close is not None:
+            view = recall.close_recall(database, args.close, args.by or "", args.reason or "")
+        elif args.withdraw is not None:
+            view = recall.withdraw_recall(database, args.withdraw, args.reason or "", args.by or "")
+        elif args.hold is not None:
+            held = recall.hold_orders(database, args.hold, args.by or "")
+            view = recall.recall_view(database, args.hold)
+            written["held"] = held
+        elif args.show is not None:
+            view = recall.recall_view(database, args.show)
+        else:
+            if not (args.reason or "").strip():
+                raise CoopDeskError(_("A recall needs a reason: --reason TEXT."))
+            view = recall.open_recall(database, args.reason, lot=args.lot or "", input=args.input or "",
+                                      area=args.area or "", member=args.member or "", by=args.by or "",
+                                      public_reason=args.public_reason or "")
+        written.update(_recall_exports(args, database, view.answer, view))
+    finally:
+        database.close()
+    if args.json:
+        _print_json({**view.as_json(), **written})
+    else:
+        print(_("Recall #{id} ({status}): {lots}").format(id=view.id, status=view.status_text,
+                                                         lots=", ".join(f.code for f in view.answer.lots)))
+        if "held" in written:
+            print(_("Orders held: {ids}").format(ids=", ".join(f"#{i}" for i in written["held"]) or "—"))
+        if view.not_reached and view.status == "open":
+            print(_("Customers not reached yet: {n}").format(n=len(view.not_reached)))
+        for kind, file in written.items():
+            if kind != "held":
+                print(_("Written: {file}").format(file=file))
     return 0
 
 
@@ -376,6 +506,179 @@ def cmd_order_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- backups and restore (issue 9) ---------------------------------------------------------------------
+
+def _wait_for_other_writers() -> None:
+    """A command that writes waits a few seconds for another CoopDesk's write instead of failing at once."""
+    from coopdesk.services import datafile
+
+    def say(holder: str) -> None:
+        print(_("Waiting for {holder} to finish with the data file…").format(holder=holder), file=sys.stderr,
+              flush=True)
+
+    datafile.set_session("command", datafile.CLI_LOCK_WAIT_S, say)
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile
+
+    path = _data_path(args)
+    found = datafile.check_backups(path)
+    if args.json:
+        _print_json({"data": str(path), "folder": str(paths.backup_dir_for(path)),
+                     "backups": [b.as_json() for b in found]})
+        return 0
+    if not found:
+        print(_("No automatic backups of {path} in {folder}.").format(path=path, folder=paths.backup_dir_for(path)))
+        return 0
+    for b in found:
+        when = f"{b.made_at:%d/%m/%Y %H:%M:%S}" if b.made_at else "?"
+        state = _("verified") if b.ok else _("DAMAGED: {problem}").format(problem="; ".join(b.problems[:1]))
+        counts = _("{orders} orders, {products} products, {lots} lots").format(
+            orders=b.counts.get("orders", 0), products=b.counts.get("products", 0), lots=b.counts.get("lots", 0))
+        print(f"{when}  {b.size / 1_000_000:>8.1f} MB  {counts:<40}  {state}  {b.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile
+
+    path = _data_path(args)
+    if args.source == "latest":
+        good = datafile.newest_good_backup(path)
+        if good is None:
+            raise CoopDeskError(_("No good backup of {path} was found.").format(path=path))
+        source = good.path
+    else:
+        source = Path(args.source)
+    info = datafile.describe_backup(source)
+    moved = datafile.restore_backup_file(path, source)
+    if args.json:
+        _print_json({"data": str(path), "restored_from": str(source), "made_at": info.made_at.isoformat(),
+                     "counts": info.counts, "previous_file_kept_as": str(moved) if moved else None})
+    else:
+        print(_("Restored {backup} ({when}) into {path}.").format(
+            backup=source, when=f"{info.made_at:%d/%m/%Y %H:%M}", path=path))
+        if moved:
+            print(_("The file that was there is kept as {moved}.").format(moved=moved))
+    return 0
+
+
+# --- QR labels (issue 13) ---------------------------------------------------------------------------------------
+
+def _label_lots(specs: list[str], count: int | None) -> list[tuple[str, int]]:
+    """'HP-2026-0003' (takes --count) or 'HP-2026-0003:50' (its own count)."""
+    out = []
+    for spec in specs:
+        code, sep, n = spec.rpartition(":")
+        if sep and n.strip().lstrip("-").isdigit():
+            out.append((code, int(n)))
+        else:
+            out.append((spec, count if count is not None else 1))
+    return out
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from coopdesk.domain.labels import parse_offset
+    from coopdesk.services import datafile
+    from coopdesk.services import labels as service
+
+    if args.list_templates:
+        database = datafile.open_data(_data_path(args), allow_read_only=True) if (
+            args.data or _data_path(args).exists()) else None
+        try:
+            found = service.templates(database)
+        finally:
+            if database is not None:
+                database.close()
+        if args.json:
+            _print_json([{**t.as_dict(), "custom": t.custom, "size": t.size_text} for t in found.values()])
+        else:
+            for t in found.values():
+                mark = _(" (custom)") if t.custom else ""
+                print(f"{t.name:<12} {t.size_text:<40} {t.dpi} dpi{mark}")
+        return 0
+    outputs = [o for o in (args.out, args.tspl, args.zpl, args.send, args.lp) if o]
+    if args.test_page:
+        if not args.out:
+            raise CoopDeskError(_("A test page is a PDF: give --out FILE.pdf"))
+    elif not args.lot:
+        raise CoopDeskError(_("Name at least one lot (e.g. coopdesk labels HP-2026-0003 --template 50x30 --out "
+                              "nhan.pdf), or use --list-templates."))
+    if len(outputs) != 1:
+        raise CoopDeskError(_("Choose one output: --out FILE.pdf, --tspl FILE, --zpl FILE, --send HOST:9100 or "
+                              "--lp QUEUE."))
+    printer = f"tcp:{args.send}" if args.send else f"lp:{args.lp}" if args.lp else ""
+    database = datafile.open_data(_data_path(args))
+    try:
+        template = service.template(database, args.template, args.dpi)
+        offset = parse_offset(args.offset) if args.offset is not None else \
+            service.offset_for(database, printer, template.name)
+        if args.test_page:
+            from coopdesk.documents.typeset import atomic_write
+
+            with atomic_write(Path(args.out)) as temp:
+                temp.write_bytes(service.calibration_page(template, offset))
+            print(args.out)
+            return 0
+        job = service.prepare_job(database, template, _label_lots(args.lot, args.count), start=args.start,
+                                  offset=offset, with_price=args.price)
+        if args.out:
+            for _p in service.write_pdf(job, Path(args.out)):
+                pass
+            output, target = "pdf", args.out
+        elif args.tspl or args.zpl:
+            kind, target = ("tspl", args.tspl) if args.tspl else ("zpl", args.zpl)
+            for _p in service.write_thermal(job, kind, Path(target)):
+                pass
+            output = kind
+        else:
+            kind = args.format
+            data = service.thermal_bytes(job, kind)
+            if args.send:
+                service.send_tcp(data, args.send)
+                target = args.send
+            else:
+                service.send_lp(data, args.lp)
+                target = args.lp
+            output = kind
+        reprints = service.record_print(database, job, output, str(target), args.who or "")
+    finally:
+        database.close()
+    for w in job.warnings:
+        print(_("Warning: {message}").format(message=w), file=sys.stderr)
+    report = {"lots": job.codes, "labels": job.total, "pages": len(job.pages()), "template": template.name,
+              "dpi": template.dpi, "offset_mm": list(offset), "output": output, "target": str(target),
+              "reprints": reprints, "warnings": job.warnings}
+    if args.json:
+        _print_json(report)
+    else:
+        print(_("{n} labels of {lots} on {template}: {target}").format(
+            n=job.total, lots=", ".join(job.codes), template=template.name, target=target))
+    return 0
+
+
+def add_labels_command(add: Callable[..., argparse.ArgumentParser]) -> None:
+    p = add("labels", _("print QR traceability labels of packed lots (PDF, TSPL, ZPL or straight to a printer)"),
+            cmd_labels)
+    p.add_argument("lot", metavar="LOT", nargs="*", help=_("lot codes; LOT:N gives that lot its own count"))
+    p.add_argument("--template", default="50x30", help=_("label template (see --list-templates)"))
+    p.add_argument("--list-templates", action="store_true", help=_("list the label templates with their sizes"))
+    p.add_argument("--count", type=int, help=_("labels per lot (default 1)"))
+    p.add_argument("--start", type=int, default=1, help=_("start at label N of a partly used sheet"))
+    p.add_argument("--offset", metavar="X,Y", help=_("move the content X mm right and Y mm down (calibration)"))
+    p.add_argument("--dpi", type=int, choices=[203, 300, 600], help=_("printer resolution (default: the template's)"))
+    p.add_argument("--price", action="store_true", help=_("print the catalog price on the label"))
+    p.add_argument("--who", help=_("name in the print log (default: the computer's user)"))
+    p.add_argument("--test-page", action="store_true", help=_("write a test page with outlines and a ruler"))
+    p.add_argument("--format", choices=["tspl", "zpl"], default="tspl", help=_("printer language for --send/--lp"))
+    p.add_argument("--out", metavar="FILE.pdf", help=_("write a PDF"))
+    p.add_argument("--tspl", metavar="FILE", help=_("write TSPL commands (Xprinter, TSC) to FILE"))
+    p.add_argument("--zpl", metavar="FILE", help=_("write ZPL commands (Zebra) to FILE"))
+    p.add_argument("--send", metavar="HOST:9100", help=_("send to a network label printer"))
+    p.add_argument("--lp", metavar="QUEUE", help=_("send to a raw CUPS queue (lp -o raw)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
@@ -398,6 +701,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="DIR", required=True, help=_("the folder, e.g. a USB stick"))
     p = add("check", _("check FILE; exit 1 when it is damaged"), cmd_check)
     p.add_argument("--full", action="store_true", help=_("run the full integrity check"))
+    add("backups", _("list the automatic backups of FILE: date, size, counts, and whether each verifies"),
+        cmd_backups)
+    p = add("restore", _("put a backup in place of FILE; the file that was there is kept beside it, renamed"),
+            cmd_restore)
+    p.add_argument("--from", dest="source", metavar="BACKUP", required=True,
+                   help=_("the backup file, or 'latest' for the newest one that verifies"))
     p = add("products", _("list the product catalog"), cmd_products)
     p.add_argument("--search", metavar="TEXT", help=_("only products matching TEXT (diacritics ignored)"))
     p = add("import-catalog", _("import products from an xlsx file"), cmd_import_catalog)
@@ -455,14 +764,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--packs", type=int, required=True, help=_("packs to add (negative to take off)"))
     p.add_argument("--reason", required=True)
-    p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
-    p.add_argument("lot", metavar="LOT")
-    p.add_argument("--reason", required=True)
+    p = add("who-got", _("who got a lot (or what an input, a growing area or a household went into): every "
+                         "order line and buyer; changes nothing"), cmd_who_got)
+    p.add_argument("lot", metavar="LOT", nargs="?")
+    p.add_argument("--input", metavar="NAME", help=_("start from an input of the register (a pesticide batch …)"))
+    p.add_argument("--area", metavar="CODE", help=_("start from a growing area (its code or name)"))
+    p.add_argument("--member", metavar="NAME", help=_("start from a member household"))
+    p.add_argument("--xlsx", metavar="FILE", help=_("write the buyers as xlsx (for a bulk-SMS service)"))
+    p.add_argument("--csv", metavar="FILE", help=_("write the buyers as CSV"))
+    p.add_argument("--pdf", metavar="FILE", help=_("write the call list (A4 PDF)"))
+    p = add("received", _("what an order or a customer received: every lot, raw lot, input and growing area"),
+            cmd_received)
+    p.add_argument("--order", type=int, metavar="ID")
+    p.add_argument("--phone", metavar="PHONE", help=_("the customer's phone"))
+    p = add("recall", _("open a recall of a lot (and every lot made from it), or close, withdraw or show one"),
+            cmd_recall)
+    p.add_argument("lot", metavar="LOT", nargs="?")
+    p.add_argument("--reason", help=_("why (required to open, to withdraw, and to close with customers not reached)"))
+    p.add_argument("--public-reason", metavar="TEXT", help=_("the reason shown on the public trace page "
+                                                              "(default: the reason)"))
+    p.add_argument("--by", metavar="NAME", help=_("who decided"))
+    p.add_argument("--input", metavar="NAME", help=_("recall every lot made with this input"))
+    p.add_argument("--area", metavar="CODE", help=_("recall every lot of this growing area"))
+    p.add_argument("--member", metavar="NAME", help=_("recall every lot of this household's areas"))
+    p.add_argument("--close", type=int, metavar="ID", help=_("close recall ID"))
+    p.add_argument("--withdraw", type=int, metavar="ID", help=_("withdraw recall ID (opened by mistake)"))
+    p.add_argument("--hold", type=int, metavar="ID", help=_("cancel the orders of recall ID not yet handed to a "
+                                                             "carrier"))
+    p.add_argument("--show", type=int, metavar="ID", help=_("show recall ID"))
+    p.add_argument("--list", action="store_true", help=_("list every recall"))
+    p.add_argument("--xlsx", metavar="FILE", help=_("write the buyers as xlsx"))
+    p.add_argument("--csv", metavar="FILE", help=_("write the buyers as CSV"))
+    p.add_argument("--pdf", metavar="FILE", help=_("write the call list (A4 PDF)"))
+    p.add_argument("--summary", metavar="FILE", help=_("write the recall summary for the authorities (A4 PDF)"))
+    add_labels_command(add)
     return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Run one subcommand; known errors print a plain message and exit 2, never a traceback."""
+    _wait_for_other_writers()
     try:
         return args.func(args)
     except ValidationError as e:
