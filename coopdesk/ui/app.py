@@ -247,7 +247,12 @@ def run(data_arg: str | None = None) -> int:
     from coopdesk.ui.main_window import MainWindow
 
     window = MainWindow(database, is_demo)
-    window.show_fitted()
+    from coopdesk.ui.widgets.dialogs import available_size, opens_maximised
+
+    if opens_maximised(available_size(None)):  # as MainWindow.show_fitted
+        window.showMaximized()
+    else:
+        window.show()
     return app.exec()
 
 

@@ -38,7 +38,7 @@ from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
-from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, warn
+from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, opens_maximised, warn
 
 STYLE = """
 QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14px; }
@@ -142,8 +142,7 @@ class MainWindow(QMainWindow):
     def show_fitted(self) -> None:
         """Maximised on a laptop-sized screen (a 1366×768 office laptop has no room to spare), else shown at
         a size that fits the screen."""
-        room = available_size(self)
-        if room.width() < 1500 or room.height() < 900:
+        if opens_maximised(available_size(self)):
             self.showMaximized()
         else:
             self.show()

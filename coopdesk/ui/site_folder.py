@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from coopdesk.documents.trace_site import MANIFEST
 from coopdesk.i18n import _
-from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.widgets import dialogs
 
 DEFAULT_NAME = "trang-truy-xuat"
 
@@ -33,11 +33,11 @@ def may_write_site(parent: QWidget, folder: Path) -> bool:
     if not folder.exists() or (folder / MANIFEST).exists():
         return True
     if not folder.is_dir():
-        warn(parent, _("Trace site folder"), _("{folder} is a file, not a folder.").format(folder=folder))
+        dialogs.warn(parent, _("Trace site folder"), _("{folder} is a file, not a folder.").format(folder=folder))
         return False
     if not any(folder.iterdir()):
         return True
-    return ask(parent, _("Write into a folder that holds other files?"), _(
+    return dialogs.ask(parent, _("Write into a folder that holds other files?"), _(
         "{folder} already holds other files and is not a CoopDesk trace site. Writing the site there mixes "
         "its pages with them.\n\nWrite into it anyway?").format(folder=folder), yes=_("Write into it"),
         no=_("Cancel"))

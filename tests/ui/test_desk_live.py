@@ -552,7 +552,8 @@ def test_the_demo_opens_beside_the_data_file_given(app, qtbot, tmp_path, monkeyp
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own; put back afterwards
     monkeypatch.setattr(app_module, "run_welcome", lambda parent, database: welcome.DEMO)
     monkeypatch.setattr(QApp, "exec", lambda *a: 0)
-    monkeypatch.setattr(MainWindow, "show_fitted", lambda self: opened.append(self))
+    monkeypatch.setattr(MainWindow, "showMaximized", lambda self: opened.append(self))
+    monkeypatch.setattr(MainWindow, "show", lambda self: opened.append(self))
     given = tmp_path / "htx" / "ban-hang.db"
     given.parent.mkdir()
     assert app_module.run(str(given)) == 0

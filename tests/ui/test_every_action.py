@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 SKIP_TEXTS = ("Thoát", "Quit")  # closing the window ends the walk
-OFFSCREEN_NOISE = ("propagateSizeHints",)  # the offscreen platform plugin's own chatter, not the app's
+OFFSCREEN_NOISE = ("This plugin does not support",)  # the offscreen platform plugin's own chatter, not the app's
 
 
 def _problems(records) -> list[str]:

@@ -55,6 +55,11 @@ def available_size(widget: QWidget | None = None) -> QSize:
     return screen.availableGeometry().size() if screen is not None else LAPTOP
 
 
+def opens_maximised(room: QSize) -> bool:
+    """A laptop-sized screen (1366×768 and the like) has no room to spare: the main window fills it."""
+    return room.width() < 1500 or room.height() < 900
+
+
 def fit_to_screen(window: QWidget) -> None:
     """Shrink a window that is taller or wider than the usable screen, so its buttons stay on it."""
     room = available_size(window) - FRAME
