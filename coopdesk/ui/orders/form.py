@@ -203,7 +203,9 @@ class OrderForm(QWidget):
         for layout in (f, iv, m):
             layout.setContentsMargins(8, 4, 8, 4)
             layout.setSpacing(4)
-        buttons = QHBoxLayout()
+        self.button_bar = QWidget()
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.paste_button = QPushButton(_("Paste a &comment (Ctrl+Shift+V)"))
         self.clear_button = QPushButton(_("C&lear (Esc)"))
         self.save_button = QPushButton(_("Save order (Enter)"))
@@ -216,7 +218,7 @@ class OrderForm(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         self._build_question(frame)
-        frame.addLayout(buttons)
+        frame.addWidget(self.button_bar)
         for seq in ("Ctrl+Return", "Ctrl+Enter", QKeySequence.StandardKey.Save):
             QShortcut(QKeySequence(seq), self, activated=self.submitted.emit,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut).setWhatsThis(_("Save the order"))
@@ -269,7 +271,7 @@ class OrderForm(QWidget):
         key = tuple((p.kind, p.message) for p in problems)
         if not key or key == self._confirmed:
             self._confirmed = None
-            self.question.hide()
+            self._show_question(False)
             return True
         self._asked = key
         stock = any(p.kind == "stock" for p in problems)
@@ -277,9 +279,16 @@ class OrderForm(QWidget):
                                    "\n".join("• " + p.message for p in problems))
         self.backorder_button.setVisible(stock)
         self.save_anyway_button.setText(_("Save anyway") if stock else _("Save, add the address later"))
-        self.question.show()
+        self._show_question(True)
         self.fix_button.setFocus()
         return False
+
+    def _show_question(self, on: bool) -> None:
+        """The question takes the place of the buttons and the stock note it repeats, so the form keeps its
+        height on a 768-pixel screen."""
+        self.question.setVisible(on)
+        self.button_bar.setVisible(not on)
+        self.stock_warning.setVisible(not on and bool(self.stock_warning.text()))
 
     def _confirm(self, backorder: bool) -> None:
         if backorder:
@@ -287,12 +296,12 @@ class OrderForm(QWidget):
             if mark not in self.internal_note.text():
                 self.internal_note.setText(" ".join(x for x in (mark, self.internal_note.text()) if x))
         self._confirmed = self._asked
-        self.question.hide()
+        self._show_question(False)
         self.submitted.emit()
 
     def fix_problems(self) -> None:
         """Back to the form, at the first thing to fix."""
-        self.question.hide()
+        self._show_question(False)
         kinds = {k for k, _m in (self._asked or ())}
         self._asked = None
         if "address" in kinds:
@@ -571,7 +580,7 @@ class OrderForm(QWidget):
         self.customer_card.clear()
         self.customer_card.setStyleSheet("")
         self.stock_warning.clear()
-        self.question.hide()
+        self._show_question(False)
         self._asked = self._confirmed = None
         self._completer.clear()
         self._completer.forget_stock()  # an order was saved or dropped: stock is read afresh for the next
