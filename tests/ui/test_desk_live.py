@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -380,6 +382,10 @@ def test_a_file_dialog_speaks_vietnamese(app, qtbot):
         assert {"&Mở", "Hủy"} <= buttons
         header = dialog.findChild(QWidget, "treeView").model().headerData(0, Qt.Orientation.Horizontal)
         assert header == "Tên"
+        from PySide6.QtCore import QFileInfo
+        from PySide6.QtWidgets import QFileIconProvider
+
+        assert QFileIconProvider().type(QFileInfo(str(Path.home()))) == "Thư mục"
         edit = QLineEdit()
         qtbot.addWidget(edit)
         menu = edit.createStandardContextMenu()
