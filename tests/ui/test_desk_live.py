@@ -598,3 +598,18 @@ def test_the_trace_site_goes_into_a_named_new_folder_and_asks_before_mixing(wind
     page.export_site(str(usb / "trang-moi"))  # an earlier CoopDesk site: written again without a question
     qtbot.waitUntil(lambda: hasattr(page, "last_site_report"), timeout=15000)
     assert len(asked) == 1
+
+
+def test_esc_on_the_welcome_form_asks_before_dropping_the_cooperative_typed(app, qtbot, answers):
+    from coopdesk.ui.welcome import WelcomeDialog
+
+    asked, replies = answers
+    dialog = WelcomeDialog(lambda _d: None, None, "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.stack.setCurrentIndex(1)
+    dialog.profile.name.setText("HTX Chè Tân Cương")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # back to the first page, the form still filled
+    assert dialog.isVisible() and asked == [] and dialog.stack.currentIndex() == 0
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closing would lose it: asked, and No keeps it
+    assert dialog.isVisible() and len(asked) == 1 and dialog.profile.name.text() == "HTX Chè Tân Cương"
