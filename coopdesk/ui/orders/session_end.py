@@ -17,6 +17,7 @@ class SessionEndDialog(QDialog):
                  open_documents: Callable[[], None] | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Live session ended"))
+        self.setMinimumWidth(460)
         self.tally = tally
         layout = QVBoxLayout(self)
         title = QLabel(_("“{name}” has ended.").format(name=session["name"]))
