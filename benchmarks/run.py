@@ -304,6 +304,9 @@ def main() -> None:
         from benchmarks.recall import bench_recall
 
         bench_recall(tmp)
+    from benchmarks import bench_shipping
+
+    bench_shipping.run(ROWS)
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
     widths = [max(len(str(r[i])) for r in [header, *ROWS]) for i in range(5)]
     line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))

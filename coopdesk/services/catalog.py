@@ -39,6 +39,7 @@ COLUMNS = (
     ("origin_commune", "Xã/phường xuất xứ", "Origin commune"),
     ("shelf_life_days", "Hạn sử dụng (ngày)", "Shelf life (days)"),
     ("storage", "Bảo quản", "Storage"),
+    ("storage_place", "Vị trí trong kho", "Storage place"),
 )
 CERT_COLUMNS = (
     ("sku", "Mã SKU", "SKU"),
@@ -128,7 +129,7 @@ def _draft_row(p: Product) -> list[object]:
     return [p.sku, p.name, p.name_en, p.unit, format_weight(p.net_weight_g), p.price_vnd, p.gtin,
             p.ocop_stars, p.ocop_cert_no, p.ocop_authority, format_date(p.ocop_issued), format_date(p.ocop_expires),
             addresses.province_name(p.origin_province), addresses.commune_name(p.origin_commune),
-            p.shelf_life_days, p.storage]
+            p.shelf_life_days, p.storage, p.storage_place]
 
 
 def export_xlsx(database: Database, target: Path) -> int:
@@ -204,6 +205,8 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
         draft.certifications = cert_rows.get(sku, [])
         if old and old.photo:
             draft.photo = old.photo
+        if old and "storage_place" not in cols:  # a sheet from before the column keeps what was set
+            draft.storage_place = old.storage_place
         try:
             product = validate_product(draft, None, old.id if old else None)
         except ValidationError as e:

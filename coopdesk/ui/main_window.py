@@ -38,6 +38,7 @@ from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
+from coopdesk.ui.shipping.page import DocumentsPage
 from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, opens_maximised, warn
 
 STYLE = """
@@ -102,10 +103,12 @@ class MainWindow(QMainWindow):
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
         self.recall_page = RecallPage(self)
+        self.documents_page = DocumentsPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
             page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
-                    ORDERS: self.orders_page, SETTINGS: self.settings_page, TRACE: self.recall_page}.get(i) or \
+                    ORDERS: self.orders_page, SHIPPING: self.documents_page, TRACE: self.recall_page,
+                    SETTINGS: self.settings_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -130,7 +133,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
         for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
-                     self.recall_page):
+                     self.recall_page, self.documents_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -147,8 +150,12 @@ class MainWindow(QMainWindow):
         else:
             self.show()
 
-    def show_shipping(self) -> None:
-        """The Shipping page: packing slips, picking lists and handover sheets after a live."""
+    def show_shipping(self, session_id: int | None = None) -> None:
+        """The Shipping page after a live: packing slips, picking lists and handover sheets of that session."""
+        if session_id is not None:
+            page = self.documents_page
+            page.refresh()
+            page.session.setCurrentIndex(max(page.session.findData(session_id), 0))
         self.nav.setCurrentRow(SHIPPING)
 
     def focus_first_field(self) -> None:
@@ -207,6 +214,7 @@ class MainWindow(QMainWindow):
         self.orders_page.refresh()
         self.settings_page.refresh()
         self.recall_page.refresh()
+        self.documents_page.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -236,8 +244,14 @@ class MainWindow(QMainWindow):
         self.orders_page.on_changes(changes)
         self.settings_page.on_changes(changes)
         self.recall_page.on_changes(changes)
+        self.documents_page.on_changes(changes)
         if changes.cooperative:
             self.setWindowTitle(self._title())
+
+    def show_documents(self, order_ids: list[int]) -> None:
+        """The Shipping page with these orders chosen (the order list's "Print documents…")."""
+        self.documents_page.set_order_ids(order_ids)
+        self.nav.setCurrentRow(SHIPPING)
 
     def open_labels(self, code: str) -> LabelsPage:
         """The labels page with ``code`` added to the job (the lots page's "Print labels…")."""

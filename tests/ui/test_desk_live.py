@@ -422,6 +422,7 @@ def test_ending_a_live_shows_its_tally_and_offers_the_documents(window, qtbot, d
     assert shown["revenue"] == shown["cod"] == "80.000\u00a0₫"
     dialog.documents_button.click()
     assert window.stack.currentIndex() == 4 and not dialog.isVisible()  # the Shipping page
+    assert window.documents_page.session.currentText().endswith("Live tối thứ Sáu")  # with that live chosen
 
 
 # --- 12. searching orders ranks the buyer before the products ------------------------------------------------------

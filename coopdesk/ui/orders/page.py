@@ -205,6 +205,8 @@ class OrdersPage(QWidget):
                                         self.paste_comment)
         self.open_action = page_action(self, self.toolbar, _("Open order"), None, self.open_selected)
         self.flag_action = page_action(self, self.toolbar, _("Flag customer (bom hàng)…"), None, self.flag_customer)
+        self.documents_action = page_action(self, self.toolbar, _("Print documents…"), QKeySequence("Ctrl+P"),
+                                            self.print_documents)
         self.lots_action = page_action(self, self.toolbar, _("Lots in this order"), None, self.show_lots)
         self.toolbar.addSeparator()
         self.import_action = page_action(self, self.toolbar, _("Import TikTok orders…"), QKeySequence("Ctrl+I"),
@@ -445,6 +447,20 @@ class OrdersPage(QWidget):
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
+    def selected_ids(self) -> list[int]:
+        """The orders selected in the list (several with Shift or Ctrl), oldest first."""
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()} or (
+            {self.table.currentIndex().row()} if self.table.currentIndex().isValid() else set())
+        return sorted(self.model.row_id(r) for r in rows)
+
+    def print_documents(self) -> None:
+        """Slips, picking list or handover sheets for the selected orders, on the Shipping page."""
+        ids = self.selected_ids()
+        if not ids:
+            warn(self, _("Print documents"), _("Select the orders first (Shift or Ctrl to select several)."))
+            return
+        self.window_.show_documents(ids)
+
     def open_selected(self) -> OrderDialog | None:
         order_id = self.selected_id()
         if order_id is None:
@@ -481,7 +497,7 @@ class OrdersPage(QWidget):
             from coopdesk.ui.orders.session_end import SessionEndDialog
 
             self.session_summary = SessionEndDialog(self, s, order_entry.tally(self.database, s["id"]),
-                                                    getattr(self.window_, "show_shipping", None))
+                                                    lambda: self.window_.show_shipping(s["id"]))
             self.session_summary.open()
 
     def import_orders(self, path: str | None = None) -> OrderImport | None:
