@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QRect, QStringListModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -90,13 +90,14 @@ class ProvinceBox(QComboBox):
         self.suggestions.setWidget(self.lineEdit())
         self.suggestions.activated[str].connect(self._take)
         self.lineEdit().textEdited.connect(self._on_edited)
-        self.lineEdit().editingFinished.connect(self.commit_text)
+        self.lineEdit().editingFinished.connect(lambda: self.commit_text())
 
     def _on_edited(self, text: str) -> None:
         found = addresses.search_provinces(text) if text.strip() else []
         self._matches.setStringList([p.name for p in found])
         if found:
-            self.suggestions.complete()
+            field = self.lineEdit()
+            self.suggestions.complete(QRect(0, 0, max(field.width(), 240), field.height()))  # names fit
             self.suggestions.popup().setCurrentIndex(self._matches.index(0, 0))
         else:
             self.suggestions.popup().hide()
@@ -107,8 +108,13 @@ class ProvinceBox(QComboBox):
             self.setCurrentIndex(index)
         self.setEditText(self.itemText(self.currentIndex()))
 
-    def commit_text(self) -> None:
-        """The typed text becomes the best-matching province (or the previous one when nothing matches)."""
+    def commit_text(self, enter: bool = False) -> None:
+        """The typed text becomes the best-matching province (or the previous one when nothing matches).
+
+        Opening the suggestion list takes the focus from the field on some platforms; that is not leaving it.
+        """
+        if self.suggestions.popup().isVisible() and not enter:
+            return
         text = self.currentText()
         if text == self.itemText(self.currentIndex()):
             return
@@ -127,7 +133,7 @@ class ProvinceBox(QComboBox):
     def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentText() != self.itemText(
                 self.currentIndex()):
-            self.commit_text()
+            self.commit_text(enter=True)
             return  # taken here: Enter chooses the province, it does not also save the form
         super().keyPressEvent(event)
 
