@@ -11,3 +11,10 @@ for po in coopdesk/locale/*/LC_MESSAGES/coopdesk.po; do
         -i coopdesk/locale/coopdesk.pot -o "$po"
 done
 $PY -m babel.messages.frontend compile -d coopdesk/locale -D coopdesk --statistics
+# Qt's own texts (file dialogs, context menus, standard buttons): PySide6 ships no Vietnamese catalog.
+LRELEASE="$(dirname "$PY")/pyside6-lrelease"
+if [ -x "$LRELEASE" ]; then
+    for ts in coopdesk/locale/qt/*.ts; do
+        "$LRELEASE" -silent "$ts" -qm "${ts%.ts}.qm"
+    done
+fi

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.products import pack_in
 from coopdesk.i18n import _, translator
 from coopdesk.paths import font_path
 
@@ -180,7 +181,7 @@ def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:
     name = lot.product if lang == "vi" or not lot.product_en else lot.product_en
     head = [f'<div class="card"><h1>{e(name)}</h1>',
             f'<div>{e(t("Lot"))} <span class="code">{e(lot.code)}</span>'
-            f'{" · " + e(lot.pack) if lot.pack else ""}</div>']
+            f'{" · " + e(pack_in(lang, lot.pack)) if lot.pack else ""}</div>']
     if photo:
         head.append(f'<img class="hero" src="{e(root + photo)}" alt="{e(name)}">')
     if lot.ocop_stars:

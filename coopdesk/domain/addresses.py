@@ -88,6 +88,75 @@ def find_province(text: str) -> Place | None:
     return next((p for p in provinces() if p.folded == key), None)
 
 
+# What staff type for a province besides its name: common short forms and the names of the 63 pre-2025
+# provinces merged into it (typing "binh duong" still finds TP. Hồ Chí Minh).
+_PROVINCE_ALIASES = {"sai gon": 79, "saigon": 79, "sg": 79, "hcm": 79, "tphcm": 79, "tp hcm": 79, "hn": 1,
+                     "hue": 46, "tt hue": 46, "brvt": 79, "vung tau": 79}
+_QUERY_PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ", "tinh ")
+
+
+@lru_cache(maxsize=1)
+def _old_province_aliases() -> dict[str, int]:
+    """Folded old province name -> the 2025 province that took it in (through one of its wards)."""
+    from vietnam_provinces.legacy import District as OldDistrict
+    from vietnam_provinces.legacy import Province as OldProvince
+    from vietnam_provinces.legacy import Ward as OldWard
+
+    out: dict[str, int] = {}
+    wards_by_province: dict[int, int] = {}
+
+    district_province = {int(d.code): int(d.province_code) for d in OldDistrict.iter_all()}
+    for w in OldWard.iter_all():
+        wards_by_province.setdefault(district_province[int(w.district_code)], int(w.code))
+    for p in OldProvince.iter_all():
+        ward = wards_by_province.get(int(p.code))
+        new = _new_wards(ward) if ward is not None else ()
+        if new:
+            code = commune_province(new[0].code)
+            if code is not None:
+                out[fold_place(p.name)] = code
+    return out
+
+
+def search_provinces(text: str) -> list[Place]:
+    """Provinces for what was typed, best first, ignoring diacritics: 'thanh' -> Thanh Hóa, 'hcm' and
+    'sai gon' -> TP. Hồ Chí Minh, 'hn' -> Hà Nội, 'binh duong' (merged in 2025) -> TP. Hồ Chí Minh."""
+    q = " ".join(fold(text).replace(".", ". ").split()).replace(". ", ".").strip()
+    if not q:
+        return list(provinces())
+    alias = _PROVINCE_ALIASES.get(q) or _PROVINCE_ALIASES.get(q.replace(" ", ""))
+    for prefix in _QUERY_PREFIXES:
+        if q.startswith(prefix) and len(q) > len(prefix):
+            q = q[len(prefix):].strip()
+            break
+    if q.startswith("tp") and q[2:] in _PROVINCE_ALIASES:
+        alias = alias or _PROVINCE_ALIASES[q[2:]]
+    alias = alias or _PROVINCE_ALIASES.get(q)
+    packed = q.replace(" ", "")
+    words = q.split()
+    ranked = []
+    for order, p in enumerate(provinces()):
+        name_words = p.folded.split()
+        initials = "".join(w[0] for w in name_words)
+        if p.code == alias or p.folded == q:
+            rank = 0
+        elif p.folded.startswith(q) or p.folded.replace(" ", "").startswith(packed):
+            rank = 1
+        elif initials == packed:
+            rank = 2
+        elif all(any(n.startswith(w) for n in name_words) for w in words):
+            rank = 3
+        elif all(w in p.folded for w in words):
+            rank = 4
+        else:
+            continue
+        ranked.append((rank, order, p))
+    if not ranked:  # an old name: looked up only then, as building that index takes most of a second
+        codes = {code for name, code in _old_province_aliases().items() if name.startswith(q)}
+        ranked = [(5, order, p) for order, p in enumerate(provinces()) if p.code in codes]
+    return [p for _r, _o, p in sorted(ranked, key=lambda x: (x[0], x[1]))]
+
+
 def find_commune(text: str, province_code: int) -> Place | None:
     """The commune of that province named by ``text`` ('na tau' -> Xã Nà Tấu)."""
     key = fold_place(text)

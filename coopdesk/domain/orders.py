@@ -53,6 +53,7 @@ class CatalogItem:
     name: str
     price_vnd: int
     folded: str
+    pack: str = ""  # unit and net weight as shown to staff: 'gói 500 g'
 
 
 def compact(text: str) -> str:
@@ -83,6 +84,24 @@ def find_items(query: str, catalog: list[CatalogItem], limit: int = 8) -> list[C
                 c.sku)
 
     return sorted(found, key=rank)[:limit]
+
+
+def sure_item(query: str, catalog: list[CatalogItem]) -> CatalogItem | None:
+    """The product ``query`` names beyond doubt, or None when staff must choose.
+
+    An exact SKU, its short form ('nem50') or the only product whose SKU holds every typed word ('bun' ->
+    YDI-BUN-500, though 'bún' is in the name of the cassava too); 'nem' (three SKUs) is never guessed.
+    """
+    found = find_items(query, catalog, limit=1000)
+    if len(found) <= 1:
+        return found[0] if found else None
+    q = clean(query)
+    exact = [c for c in found if c.sku.upper() == q.upper() or compact(c.sku) == compact(q)]
+    if len(exact) == 1:
+        return exact[0]
+    words = fold(q).split()
+    sku_hits = [c for c in found if all(w in compact(c.sku) for w in words)]
+    return sku_hits[0] if len(sku_hits) == 1 else None
 
 
 _QTY = re.compile(r"^(?P<item>.+?)\s*(?:[x×*]\s*(?P<qty>\S+))?$", re.IGNORECASE)

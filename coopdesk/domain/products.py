@@ -19,6 +19,9 @@ OCOP_VALIDITY_MONTHS = 36
 EXPIRY_WARNING_DAYS = 60
 # Units are data in Vietnamese, as printed on packs and labels.
 UNITS = ("gói", "túi", "hộp", "hũ", "chai", "kg", "cái", "chục", "quả", "combo")
+# The units in English, for pages printed in English (the catalog keeps the Vietnamese word).
+UNITS_EN = {"gói": "pack", "túi": "bag", "hộp": "box", "hũ": "jar", "chai": "bottle", "kg": "kg", "cái": "piece",
+            "chục": "pack of ten", "quả": "each", "combo": "combo"}
 CERTIFICATION_KINDS = ("VietGAP", "GlobalGAP", N_("Organic"), "HACCP", "ISO 22000", "ISO 9001",
                        N_("Food safety"), N_("Other"))
 
@@ -268,3 +271,11 @@ def format_weight(grams: int | None) -> str:
         kg = f"{grams / 1000:g}".replace(".", ",")
         return f"{kg} kg"
     return f"{grams} g"
+
+
+def pack_in(lang: str, pack: str) -> str:
+    """'gói 500 g' as a page in ``lang`` shows it: 'pack 500 g' in English; other words are kept."""
+    unit, _sep, rest = pack.partition(" ")
+    if lang == "en" and unit.lower() in UNITS_EN:
+        return " ".join(x for x in (UNITS_EN[unit.lower()], rest) if x)
+    return pack

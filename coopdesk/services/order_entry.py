@@ -20,6 +20,7 @@ from coopdesk.domain.orders import (
     order_status_label,
 )
 from coopdesk.domain.phones import display_phone, normalize_phone
+from coopdesk.domain.products import format_weight
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services import stock, traceability
@@ -55,7 +56,8 @@ def catalog_items(database: Database) -> list[CatalogItem]:
 def _catalog(database: Database) -> tuple[list[CatalogItem], dict[int, int | None]]:
     """Item-entry rows and shelf lives, from one query per save."""
     rows = product_store.catalog_rows(database)
-    items = [CatalogItem(r["id"], r["sku"], r["name"], r["price_vnd"], fold(f"{r['sku']} {r['name']} {r['name_en']}"))
+    items = [CatalogItem(r["id"], r["sku"], r["name"], r["price_vnd"], fold(f"{r['sku']} {r['name']} {r['name_en']}"),
+                         " ".join(x for x in (r["unit"], format_weight(r["net_weight_g"])) if x))
              for r in rows]
     return items, {r["id"]: r["shelf_life_days"] for r in rows}
 
@@ -338,9 +340,23 @@ def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = 
                       changes=Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots))
 
 
+def unallocated_lines(order: dict) -> list[str]:
+    """'SKU × short' for each live line of a stored order that has fewer packs from lots than it sells."""
+    out = []
+    for x in order["lines"]:
+        short = x["qty"] - sum(a["qty"] for a in x["lots"])
+        if not x["cancelled"] and short > 0:
+            out.append(f"{x['sku']} × {short}")
+    return out
+
+
 def set_status(database: Database, order_id: int, status: str, who: str = "", carrier: str = "",
-               tracking: str = "") -> Changes:
-    """Move an order along new → packed → handed → delivered (or returned / cancelled); cancelling frees stock."""
+               tracking: str = "", reason: str = "") -> Changes:
+    """Move an order along new → packed → handed → delivered (or returned / cancelled); cancelling frees stock.
+
+    Packing an order whose lines have no packs from a lot (an oversell or a backorder) needs a stated reason,
+    kept in the history: a parcel cannot be packed from stock that is not there.
+    """
     with database.unit_of_work():  # the status that decides the move is read under the write lock
         order = store.get_order(database, order_id)
         if order is None:
@@ -348,6 +364,15 @@ def set_status(database: Database, order_id: int, status: str, who: str = "", ca
         if not can_move(order["status"], status):
             raise CoopDeskError(_("Order {id} cannot go from {old} to {new}.").format(
                 id=order_id, old=order_status_label(order["status"]), new=order_status_label(status)))
+        missing = unallocated_lines(order) if status == "packed" else []
+        if missing and not clean(reason):
+            raise ValidationError([FieldError("reason", _(
+                "Order {id} has lines with no packs from a lot ({lines}): packing it needs a reason.").format(
+                id=order_id, lines=", ".join(missing)))])
+        detail = {"from": order["status"], "to": status}
+        if missing:
+            detail["reason"] = clean(reason)
+            detail["unallocated"] = missing
         db = database.db
         lots: set[int] = set()
         if status == CANCELLED:
@@ -356,7 +381,7 @@ def set_status(database: Database, order_id: int, status: str, who: str = "", ca
         store.set_status(db, order_id, status)
         if carrier or tracking:
             store.set_carrier(db, order_id, carrier, tracking)
-        store.add_history(db, order_id, who, "status", {"from": order["status"], "to": status})
+        store.add_history(db, order_id, who, "status", detail)
     return Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots)
 
 
@@ -410,3 +435,58 @@ def orders_json(database: Database, session_id: int | None = None) -> list[dict]
 def draft_from_comment(database: Database, text: str) -> OrderDraft:
     """A suggestion from a pasted comment, for staff to confirm."""
     return parse_comment(text, catalog_items(database))
+
+
+@dataclass(frozen=True)
+class ItemStock:
+    """Packs of a product the desk can sell now, and packs held back in recalled lots."""
+
+    on_hand: int = 0
+    recalled: int = 0
+
+
+def item_stock(database: Database) -> dict[int, ItemStock]:
+    """Stock on hand per product id, for the item picker (one query, not one per product)."""
+    recalled = traceability.recalled_lot_ids(database)
+    sums: dict[int, list[int]] = {}
+    for product_id, lot_id, packs in store.packs_on_hand(database):
+        entry = sums.setdefault(product_id, [0, 0])
+        entry[1 if lot_id in recalled else 0] += max(packs or 0, 0)
+    return {pid: ItemStock(on, rec) for pid, (on, rec) in sums.items()}
+
+
+@dataclass(frozen=True)
+class ShippingProblem:
+    """Something that keeps an order from shipping as typed: no address, no stock, an oversell."""
+
+    kind: str  # 'address' or 'stock'
+    message: str
+
+
+def shipping_problems(database: Database, draft: OrderDraft) -> list[ShippingProblem]:
+    """What the desk asks about before saving; empty when the draft is wrong anyway (the save names that)."""
+    items, shelf = _catalog(database)
+    try:
+        checked = check_order(draft, items)
+    except ValidationError:
+        return []
+    problems = []
+    if checked.commune is None:
+        problems.append(ShippingProblem("address", _("No delivery address yet (no commune): the carrier cannot "
+                                                     "take it until one is added.")))
+    recalled = traceability.recalled_lot_ids(database)
+    for line in checked.lines:
+        lots = [s for _i, s in stock.packed_lots(database.db, line.product_id, shelf.get(line.product_id),
+                                                 recalled)]
+        sellable = sum(s.on_hand for s in lots if not s.recalled and s.on_hand > 0)
+        held = sum(s.on_hand for s in lots if s.recalled and s.on_hand > 0)
+        _takes, short = allocate(line.qty, lots, line.lot)
+        if sellable == 0 and held:
+            problems.append(ShippingProblem("stock", _("{sku}: its only stock is in a recalled lot — nothing to "
+                                                       "ship.").format(sku=line.sku)))
+        elif sellable == 0:
+            problems.append(ShippingProblem("stock", _("{sku}: out of stock in every lot.").format(sku=line.sku)))
+        elif short:
+            problems.append(ShippingProblem("stock", _("{sku}: only {have} packs in stock, {short} short.").format(
+                sku=line.sku, have=line.qty - short, short=short)))
+    return problems

@@ -62,6 +62,18 @@ def set_lot_pattern(database: Database, pattern: str) -> Changes:
     return Changes(settings=True)
 
 
+def next_lot_code(database: Database, pattern: str, day: date | None = None) -> str:
+    """The code the next lot would get under ``pattern`` (HP-2026-0006 after HP-2026-0005), without taking it."""
+    day = day or date.today()
+    key = make_lot_code(pattern, day, 0)
+    number = store.last_sequence(database, key) + 1
+    code = make_lot_code(pattern, day, number)
+    while store.code_exists(database.db, code):
+        number += 1
+        code = make_lot_code(pattern, day, number)
+    return code
+
+
 @atomic
 def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: list[int] | None = None,
                parents: list[tuple[str, str]] | None = None, note: str = "", day: date | None = None) -> Lot:

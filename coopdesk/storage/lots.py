@@ -52,6 +52,12 @@ def next_sequence(db: sqlite_utils.Database, key: str) -> int:
     return db.execute("SELECT last FROM lot_counters WHERE key = ?", (key,)).fetchone()[0]
 
 
+def last_sequence(database, key: str) -> int:  # noqa: ANN001 - a Database
+    """The last number given to codes starting with ``key`` (0 before the first); nothing is taken."""
+    rows = database.query("SELECT last FROM lot_counters WHERE key = ?", (key,))
+    return rows[0]["last"] if rows else 0
+
+
 def code_exists(db: sqlite_utils.Database, code: str) -> bool:
     return db.execute("SELECT 1 FROM lots WHERE code = ?", (code,)).fetchone() is not None
 

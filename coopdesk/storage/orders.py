@@ -80,12 +80,13 @@ def sessions(database: Database) -> list[dict]:
 
 
 def tally(database: Database, session_id: int) -> dict:
-    """Orders, packs, revenue and COD of a session, cancelled orders left out."""
+    """Orders, packs, revenue and COD of a session, cancelled orders left out (and counted apart)."""
     return database.query("""
         SELECT count(*) AS orders, coalesce(sum(o.total), 0) AS revenue, coalesce(sum(o.cod), 0) AS cod,
                coalesce((SELECT sum(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id
-                         WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items
-        FROM orders o WHERE o.session_id = ? AND o.status <> 'cancelled'""", (session_id, session_id))[0]
+                         WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items,
+               (SELECT count(*) FROM orders o3 WHERE o3.session_id = ? AND o3.status = 'cancelled') AS cancelled
+        FROM orders o WHERE o.session_id = ? AND o.status <> 'cancelled'""", (session_id, session_id, session_id))[0]
 
 
 # --- stock -------------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def order_rows(database: Database, session_id: int | None = None, ids: list[int]
     return [tuple(r.values()) for r in database.query(f"""
         SELECT o.id, o.created_at, o.name, o.phone, o.total, o.cod, o.status, o.session_id, o.carrier,
                o.search_text,
-               (SELECT group_concat(l.sku || ' x' || l.qty, ', ') FROM order_lines l
+               (SELECT group_concat(l.name || ' ×' || l.qty, ', ') FROM order_lines l
                 WHERE l.order_id = o.id AND l.cancelled = 0) AS items
         FROM orders o {where} ORDER BY o.id DESC""", params)]
 
@@ -307,3 +308,14 @@ def orders_json(database: Database, session_id: int | None = None) -> list[dict]
     where, params = ("WHERE session_id = ?", (session_id,)) if session_id else ("", ())
     ids = [r["id"] for r in database.query(f"SELECT id FROM orders {where} ORDER BY id", params)]
     return [get_order(database, i) for i in ids]
+
+
+def packs_on_hand(database: Database) -> list[tuple[int, int, int]]:
+    """(product id, lot id, packs on hand) of every packed lot, in one query: the desk's item picker.
+
+    Read from the kept stock, so the picker costs the same whatever the season has sold.
+    """
+    return [tuple(r.values()) for r in database.query("""
+        SELECT product_id, lot_id, packed - taken + adjusted FROM lot_stock WHERE first_packed IS NOT NULL""")]
+
+

@@ -130,4 +130,5 @@ def count(database: Database) -> int:
 
 def catalog_rows(database: Database) -> list[dict]:
     """Just what order entry needs of each product (id, SKU, names, price, shelf life): fast per save."""
-    return database.query("SELECT id, sku, name, name_en, price_vnd, shelf_life_days FROM products ORDER BY sku")
+    return database.query("SELECT id, sku, name, name_en, price_vnd, shelf_life_days, unit, net_weight_g "
+                          "FROM products ORDER BY sku")

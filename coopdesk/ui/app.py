@@ -8,7 +8,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
 from coopdesk import paths
@@ -38,6 +38,13 @@ def make_app() -> QApplication:
     app.setApplicationName("CoopDesk")
     app.setOrganizationName("CoopDesk")
     load_fonts(app)
+    from coopdesk import i18n
+    from coopdesk.ui.qt_language import install_qt_language
+    from coopdesk.ui.widgets.dialogs import ScreenFitter
+
+    install_qt_language(i18n.language())
+    app._screen_fitter = ScreenFitter(app)  # kept alive with the app
+    app.installEventFilter(app._screen_fitter)
     return app
 
 
@@ -180,9 +187,9 @@ def start_checks(database: Database, parent: QWidget | None = None) -> None:
     check_location(database, parent)
 
 
-def open_demo_database(parent: QWidget | None = None) -> Database | None:
-    """The demo file beside the real one, written on first use."""
-    path = paths.demo_data_file()
+def open_demo_database(parent: QWidget | None = None, beside: Path | None = None) -> Database | None:
+    """The demo file beside the real one (``beside``, e.g. the --data FILE), written on first use."""
+    path = beside.parent / paths.DEMO_FILE_NAME if beside is not None else paths.demo_data_file()
     db = open_with_questions(path, parent)
     if db is not None and not cooperative.is_set_up(db) and not db.read_only:
         demo.write_demo(db)
@@ -225,7 +232,7 @@ def run(data_arg: str | None = None) -> int:
             database.close()
             return 0
         if choice == DEMO:
-            demo_db = open_demo_database()
+            demo_db = open_demo_database(beside=path if data_arg else None)
             if demo_db is None:
                 database.close()
                 return 1
@@ -240,8 +247,9 @@ def run(data_arg: str | None = None) -> int:
     from coopdesk.ui.main_window import MainWindow
 
     window = MainWindow(database, is_demo)
-    screen = QGuiApplication.primaryScreen()
-    if screen is not None and screen.availableGeometry().width() < 1280:
+    from coopdesk.ui.widgets.dialogs import available_size, opens_maximised
+
+    if opens_maximised(available_size(None)):  # as MainWindow.show_fitted
         window.showMaximized()
     else:
         window.show()

@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,13 +40,13 @@ from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
 from coopdesk.ui.shipping.page import DocumentsPage
-from coopdesk.ui.widgets.dialogs import ask, inform, warn
+from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, opens_maximised, warn
 
 STYLE = """
 QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14px; }
 QListWidget#nav::item { padding: 10px 14px; }
 QListWidget#nav::item:selected { background: #43a047; color: white; }
-QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1b5e20; padding: 4px 0 8px 0; }
+QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1b5e20; padding: 0 0 2px 0; }
 QLabel#placeholderText { font-size: 14px; color: #444; }
 QLabel#banner { background: #fff4d6; color: #6d4c00; padding: 6px 10px; border-bottom: 1px solid #e0c068; }
 QTableView { gridline-color: #ddd; }
@@ -72,7 +78,8 @@ class MainWindow(QMainWindow):
         self.database = database
         self.is_demo = is_demo
         self.setStyleSheet(STYLE)
-        self.resize(1200, 760)
+        room = available_size(None) - FRAME
+        self.resize(QSize(1280, 800).boundedTo(room))
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self._on_backup_timer)
         self.ops = Operations(self)  # the one runner for screen operations and the one writer thread
@@ -90,7 +97,7 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(168)
         self.nav.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
         self.products_page = ProductsPage(self)
@@ -114,6 +121,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self._pending = {}
         self.stack.currentChanged.connect(self._on_page_shown)
+        self.nav.currentRowChanged.connect(lambda _r: QTimer.singleShot(0, self.focus_first_field))
         outer.addWidget(self.nav)
         right = QWidget()
         r = QVBoxLayout(right)
@@ -138,6 +146,39 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_label)
         self._refresh_all()
         self.nav.setCurrentRow(PRODUCTS)
+
+    def show_fitted(self) -> None:
+        """Maximised on a laptop-sized screen (a 1366×768 office laptop has no room to spare), else shown at
+        a size that fits the screen."""
+        if opens_maximised(available_size(self)):
+            self.showMaximized()
+        else:
+            self.show()
+
+    def show_shipping(self, session_id: int | None = None) -> None:
+        """The Shipping page after a live: packing slips, picking lists and handover sheets of that session."""
+        if session_id is not None:
+            page = self.documents_page
+            page.refresh()
+            page.session.setCurrentIndex(max(page.session.findData(session_id), 0))
+        self.nav.setCurrentRow(SHIPPING)
+
+    def focus_first_field(self) -> None:
+        """The shown page's first field takes the keys (unless staff are walking the section list)."""
+        page = self.stack.currentWidget()
+        inputs = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit)
+        now = QApplication.focusWidget()
+        if page is None or self.nav.hasFocus() or (isinstance(now, inputs) and page.isAncestorOf(now)):
+            return
+        w = page.nextInFocusChain()
+        for _step in range(500):
+            if w is page or w is None:
+                break
+            if (page.isAncestorOf(w) and isinstance(w, inputs) and w.isVisible() and w.isEnabled()
+                    and w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                w.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            w = w.nextInFocusChain()
 
     def _title(self) -> str:
         coop = cooperative.get_profile(self.database)
@@ -254,6 +295,9 @@ class MainWindow(QMainWindow):
     # --- language ---
     def switch_language(self, code: str) -> None:
         i18n.set_language(code)
+        from coopdesk.ui.qt_language import install_qt_language
+
+        install_qt_language(code)  # Qt's own dialogs and menus follow
         paths.save_config(language=code)
         current = self.nav.currentRow()
         self.statusBar().removeWidget(self.file_label)
@@ -370,28 +414,18 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         from coopdesk.ui.app import open_demo_database
 
-        db = open_demo_database(self)
+        db = open_demo_database(self, beside=self.database.path)
         if db:
             self.switch_database(db, True)
 
     # --- help ---
-    def show_shortcuts(self) -> None:
-        rows = [(f"Ctrl+{i + 1}", title) for i, (title, _p) in enumerate(_sections())]
-        rows += [("Ctrl+N", _("New product / new lot")), ("F2 / Enter", _("Edit the selected product")),
-                 ("Delete", _("Delete the selected product")), ("Ctrl+F", _("Search products")),
-                 ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
-                 ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
-                 ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+G", _("Who got the selected lot?")),
-                 ("Ctrl+D", _("Recall: record the selected buyer's outcome")),
-                 ("Ctrl+R", _("Households, areas and inputs")),
-                 ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
-                 ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
-                 ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
-                 ("Ctrl+P", _("Order list: print documents for the selected orders")),
-                 ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
-                 ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
-                 ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]
-        inform(self, _("Keyboard shortcuts"), "\n".join(f"{k:<14}\t{v}" for k, v in rows))
+    def show_shortcuts(self) -> QDialog:
+        """F1: every shortcut, read from the actions themselves."""
+        from coopdesk.ui.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         inform(self, _("About CoopDesk"), _(
@@ -400,6 +434,9 @@ class MainWindow(QMainWindow):
             "Data file: {path}").format(version=__version__, path=self.database.path))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()  # a field saved when left is saved now, while the data file is still open
         self.backup_timer.stop()
         try:
             datafile.auto_backup(self.database)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,12 +16,12 @@ from coopdesk.domain.cooperative import CooperativeDraft
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.i18n import _
 from coopdesk.ui.settings.profile_form import ProfileForm
-from coopdesk.ui.widgets.dialogs import warn
+from coopdesk.ui.widgets.dialogs import GuardedDialog, warn
 
 CREATE, DEMO = 1, 2
 
 
-class WelcomeDialog(QDialog):
+class WelcomeDialog(GuardedDialog):
     """Returns CREATE (after the profile was saved through ``save``) or DEMO; Esc quits."""
 
     def __init__(self, save, parent: QWidget | None = None, media_dir: str = "") -> None:  # noqa: ANN001

@@ -45,3 +45,16 @@ def test_cooperative_bad_fields(changes, field):
     with pytest.raises(ValidationError) as info:
         validate_cooperative(CooperativeDraft(**base))
     assert field in info.value.fields
+
+
+def test_search_provinces_ranks_the_best_match_first():
+    from coopdesk.domain.addresses import search_provinces
+
+    def first(text: str) -> str:
+        return search_provinces(text)[0].name
+
+    assert first("thanh") == "Tỉnh Thanh Hóa"  # not "Thành phố Bắc Ninh"
+    assert first("hcm") == first("tphcm") == first("sai gon") == first("TP. HCM") == "Thành phố Hồ Chí Minh"
+    assert first("hn") == first("Hà Nội") == "Thành phố Hà Nội"
+    assert first("binh duong") == "Thành phố Hồ Chí Minh"  # merged into it in 2025
+    assert search_provinces("xyz") == []

@@ -54,6 +54,10 @@ def window(qtbot, app, demo_db):
     qtbot.waitExposed(w)
     yield w
     w.backup_timer.stop()
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.focusWidget() is not None:
+        QApplication.focusWidget().clearFocus()  # a field saved on leaving it, while the data file is open
 
 
 def snapshot(widget, name: str) -> None:

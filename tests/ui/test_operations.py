@@ -30,7 +30,10 @@ def test_a_visible_page_updates_only_the_saved_row(window, qtbot, demo_db):
     assert resets == [] and inserted == [1] and page.model.total_count() == total + 1
     saved_id = page.model.row_id(0)
     assert window.ops.run(page, lambda db: oe.set_status(db, saved_id, "packed"), title="x")
-    assert resets == [] and repainted and page.model.index(0, 7).data() == "Đã đóng gói"
+    from coopdesk.ui.orders.table_model import COLUMNS, R_STATUS
+
+    status_column = COLUMNS.index(R_STATUS)
+    assert resets == [] and repainted and page.model.index(0, status_column).data() == "Đã đóng gói"
     assert page.count_label.text().startswith(f"{total + 1} ")
 
 

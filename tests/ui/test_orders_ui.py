@@ -80,7 +80,9 @@ def test_new_customer_with_quantity_and_errors(window, qtbot, demo_db):
     form.add_line("YDI-BUN-500", "3")
     form.shipping.setText("25.000")
     assert "Tổng 145.000" in form.totals.text()
-    assert page.save()
+    assert not page.save()  # no address: the form asks first
+    assert form.question.isVisible() and "địa chỉ" in form.question_text.text()
+    form.save_anyway_button.click()
     assert len(oe.orders_json(demo_db)) == count + 1
 
 
@@ -132,6 +134,7 @@ def test_session_bar_shows_the_tally(window, qtbot, demo_db):
     page.refresh()
     page.form.phone.setText("0966 000 999")
     page.form.add_line("YDI-BUN-500", "2")
+    page.form.place.set_values(11, "Xã Nà Tấu")
     assert page.save()
     assert "Live thử" in page.session_label.text() and "1 đơn" in page.session_label.text()
     assert oe.get_order(demo_db, page.last_saved.order_id)["session_id"] == sid
@@ -183,6 +186,7 @@ def test_the_lot_column_forces_the_lot(window, qtbot, demo_db):
     page.form.phone.setText("0966 555 444")
     page.form.add_line("YDI-BUN-500", "2")
     page.form.lines.item(0, 6).setText(newer)
+    page.form.place.set_values(11, "Xã Nà Tấu")
     assert page.save()
     assert page.last_saved.lines[0]["lots"] == [{"code": newer, "qty": 2}]
 

@@ -113,7 +113,7 @@ def test_commune_completion_ignores_diacritics(app, qtbot):
     picker.set_values(11, "")
     qtbot.keyClicks(picker.commune, "na tau")
     model = picker._completer.completionModel()
-    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Xã Nà Tấu"]
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Xã Nà Tấu — Tỉnh Điện Biên"]
     assert picker.values() == ("11", "na tau")
 
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -33,11 +32,12 @@ from coopdesk.i18n import _
 from coopdesk.services import traceability as trace
 from coopdesk.services.catalog import list_products
 from coopdesk.ui.operations import run_save
+from coopdesk.ui.widgets.dialogs import GuardedDialog
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import PlacePicker
 
 
-class NewLotDialog(QDialog):
+class NewLotDialog(GuardedDialog):
     """Product, planned quantity, growing areas, and the lots it is made from (for a processed product)."""
 
     def __init__(self, parent: QWidget | None, database, on_created: Callable[[object], None]) -> None:  # noqa: ANN001
@@ -151,7 +151,7 @@ class _RegisterTab(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(v))
 
 
-class RegistersDialog(QDialog):
+class RegistersDialog(GuardedDialog):
     """Member households, growing areas and the inputs register."""
 
     def __init__(self, parent: QWidget | None, database) -> None:  # noqa: ANN001

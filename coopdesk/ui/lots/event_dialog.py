@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -41,6 +40,7 @@ from coopdesk.domain.lots import (
 )
 from coopdesk.domain.products import format_weight
 from coopdesk.i18n import _
+from coopdesk.ui.widgets.dialogs import GuardedDialog
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import DateEdit
 
@@ -53,7 +53,7 @@ FIELDS = {
 INPUT_KIND = {PLANTING: "seed", FERTILISING: "fertiliser", SPRAYING: "pesticide"}
 
 
-class EventDialog(QDialog):
+class EventDialog(GuardedDialog):
     """Collects an EventDraft for one lot; the service checks it against the lot's timeline."""
 
     def __init__(self, parent: QWidget | None, lot_code: str, packed: bool, inputs: dict[int, Input],

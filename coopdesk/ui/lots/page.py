@@ -104,7 +104,7 @@ class LotsPage(QWidget):
         self.search.textChanged.connect(self.apply_filters)
         self.since.editingFinished.connect(self.apply_filters)
         self.until.editingFinished.connect(self.apply_filters)
-        find = QAction(self)
+        find = QAction(_("Find"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
@@ -278,7 +278,7 @@ class LotsPage(QWidget):
         areas = trace.areas(self.database)
         parts = []
         if v.recall:
-            parts.append(f'<p style="background:#b71c1c;color:white;padding:6px"><b>THU HỒI / RECALLED</b> '
+            parts.append(f'<p style="background:#b71c1c;color:white;padding:6px"><b>{e(_("RECALLED"))}</b> '
                          f'{e(v.recall["day"])}: {e(v.recall["reason"])}</p>')
         parts.append(f'<h2 style="color:#1b5e20">{e(v.code)}</h2><p><b>{e(v.product.sku)} — {e(v.product.name)}</b>'
                      f"<br>{e(_('Status'))}: {e(_(STATUS_LABELS[st.status]))} · {e(_('On hand'))}: "
@@ -496,10 +496,14 @@ class LotsPage(QWidget):
             self._emit(v.code)
 
     def export_site(self, folder: str | None = None) -> None:
+        from coopdesk.ui.site_folder import choose_site_folder, may_write_site
+
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the trace site"))
-        if not folder:
+            chosen = choose_site_folder(self)  # a named folder of its own, which may be new
+            folder = str(chosen) if chosen else ""
+        if not folder or not may_write_site(self, Path(folder)):
             return
+
         def done(report) -> None:  # noqa: ANN001
             self.last_site_report = report
             inform(self, _("Trace site written"), _(

@@ -61,7 +61,9 @@ def history_text(action: str, detail: str) -> str:
         return _("created: total {total}, COD {cod}").format(total=format_vnd(d.get("total", 0)),
                                                              cod=format_vnd(d.get("cod", 0)))
     if action == "status":
-        return f"{order_status_label(d.get('from', ''))} → {order_status_label(d.get('to', ''))}"
+        why = _(" (no lot for {lines}: {reason})").format(lines=", ".join(d["unallocated"]), reason=d.get(
+            "reason", "")) if d.get("unallocated") else ""
+        return f"{order_status_label(d.get('from', ''))} → {order_status_label(d.get('to', ''))}{why}"
     if action == "edit":
         return _("edited: total {old} → {new}").format(old=format_vnd(d.get("before", {}).get("total", 0)),
                                                        new=format_vnd(d.get("after", {}).get("total", 0)))
@@ -128,7 +130,14 @@ class OrderDialog(QDialog):
             self.buttons.addWidget(b)
 
     def move(self, status: str) -> None:
-        carrier = ""
+        carrier = reason = ""
+        missing = order_entry.unallocated_lines(order_entry.get_order(self.database, self.order_id))
+        if status == "packed" and missing:
+            reason, ok = QInputDialog.getText(self, _("Pack without stock?"), _(
+                "These lines have no packs from a lot: {lines}.\nWhy pack the order anyway (e.g. packed from "
+                "stock not yet entered)?").format(lines=", ".join(missing)))
+            if not ok or not reason.strip():
+                return
         if status == "handed":
             carrier, ok = QInputDialog.getText(self, _("Handed to carrier"), _("Carrier (GHTK, GHN, Viettel Post…)"))
             if not ok:
@@ -140,8 +149,10 @@ class OrderDialog(QDialog):
         ops = getattr(self.parent(), "window_", None)
         ops = getattr(ops, "ops", None)
         if ops is None:  # a dialog opened without the window (tests of the dialog alone)
-            self._on_change(order_entry.set_status(self.database, self.order_id, status, _("staff"), carrier))
-        elif not ops.run(self, lambda db: order_entry.set_status(db, self.order_id, status, _("staff"), carrier),
+            self._on_change(order_entry.set_status(self.database, self.order_id, status, _("staff"), carrier,
+                                                   reason=reason))
+        elif not ops.run(self, lambda db: order_entry.set_status(db, self.order_id, status, _("staff"), carrier,
+                                                                 reason=reason),
                          title=_("Not changed")):
             return
         self.refresh()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from coopdesk.domain.dates import DateError, parse_date
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.orders import STATUS_LABELS
-from coopdesk.domain.phones import display_phone
+from coopdesk.domain.phones import display_phone, normalize_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry, order_import
 from coopdesk.services.changes import Changes
@@ -52,6 +52,7 @@ class OrdersPage(QWidget):
         self.window_ = window
         self._catalog_cache = None
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # the window already has margins; the desk needs the height
         title_row = QHBoxLayout()
         title = QLabel(_("Orders"))
         title.setObjectName("pageTitle")
@@ -83,11 +84,12 @@ class OrdersPage(QWidget):
         layout.addWidget(self.toolbar)
 
         split = QSplitter()
-        self.form = OrderForm(self._catalog)
+        self.form = OrderForm(self._catalog, lambda: order_entry.item_stock(self.database))
         self.form.phone_entered.connect(self.on_phone_entered)
         self.form.submitted.connect(self.save)
         self.form.lines_changed.connect(self._on_lines_changed)
-        self.form.paste_button.clicked.connect(self.paste_comment)
+        self.form.paste_button.clicked.connect(lambda _c=False: self.paste_comment())
+        self.form.discarded.connect(lambda: setattr(self, "editing_id", None))
         self.form.setMinimumWidth(470)
         split.addWidget(self.form)
 
@@ -129,14 +131,18 @@ class OrdersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((50, 95, 150, 105, 170, 95, 95)):
-            self.table.setColumnWidth(col, width)
+        fm = self.table.fontMetrics()  # no., time, customer, total, COD, status, phone: Total to status fit 1366 px
+        for col, sample in enumerate(("8888", "26/11 19:56", "Nguyễn Thị Hồng", "1.250.000 ₫", "1.250.000 ₫",
+                                      "Đã giao vận chuyển", "0912 345 001")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 14)
         self.table.activated.connect(lambda _i: self.open_selected())
         r.addWidget(self.table, 1)
         self.count_label = QLabel()
         r.addWidget(self.count_label)
         split.addWidget(right)
-        split.setSizes([500, 560])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([480, 700])
         layout.addWidget(split, 1)
         self.session_filter.currentIndexChanged.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
@@ -144,7 +150,7 @@ class OrdersPage(QWidget):
         self.since.editingFinished.connect(self._apply_filters)
         self.until.editingFinished.connect(self._apply_filters)
         self.search.textChanged.connect(self._apply_filters)
-        find = QAction(self)
+        find = QAction(_("Find"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
@@ -239,6 +245,10 @@ class OrdersPage(QWidget):
     # --- the desk ---
     def on_phone_entered(self, text: str) -> None:
         card = order_entry.find_customer(self.database, text)
+        if card is None and text.strip() and normalize_phone(text) is None:
+            self.form.customer_card.setText("⚠ " + _("“{text}” is not a Vietnamese phone number").format(text=text))
+            self.form.customer_card.setStyleSheet("color:#b71c1c")
+            return  # stays on the phone, to be corrected
         if card is None:
             self.form.customer_card.setText(_("New customer") if text.strip() else "")
             self.form.customer_card.setStyleSheet("color:#555")
@@ -271,6 +281,8 @@ class OrdersPage(QWidget):
 
     def save(self) -> bool:
         """Save (or save the edit of) the order in the form; the form clears only after COMMIT."""
+        if not self.form.confirm_save(order_entry.shipping_problems(self.database, self.form.value())):
+            return False  # the form asks: save as a backorder, save anyway, or fix
         session_id = self.session["id"] if getattr(self, "session", None) else None
         draft, editing = self.form.value(), self.editing_id
 
@@ -292,8 +304,7 @@ class OrdersPage(QWidget):
             id=saved.order_id, total=format_vnd(saved.total_vnd), cod=format_vnd(saved.cod_vnd)) + note, 10000)
 
     def new_order(self) -> None:
-        self.editing_id = None
-        self.form.clear()
+        self.form.request_clear()  # asks first when something typed would be lost; ends an edit
 
     def paste_comment(self, text: str | None = None) -> None:
         text = text if isinstance(text, str) else QGuiApplication.clipboard().text()
@@ -353,6 +364,11 @@ class OrdersPage(QWidget):
                      yes=_("End session")):
             order_entry.end_session(self.database, s["id"])
             self.changed.emit(Changes(orders=True))
+            from coopdesk.ui.orders.session_end import SessionEndDialog
+
+            self.session_summary = SessionEndDialog(self, s, order_entry.tally(self.database, s["id"]),
+                                                    lambda: self.window_.show_shipping(s["id"]))
+            self.session_summary.open()
 
     def import_orders(self, path: str | None = None) -> OrderImport | None:
         """A TikTok Shop export (CSV or XLSX) or CoopDesk's order sheet: preview, map SKUs, then commit."""

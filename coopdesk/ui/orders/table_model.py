@@ -13,7 +13,8 @@ from coopdesk.i18n import _
 
 # Row tuple: id, created, name, phone, total, cod, status, session, carrier, search text, items
 R_ID, R_CREATED, R_NAME, R_PHONE, R_TOTAL, R_COD, R_STATUS, R_SESSION, R_CARRIER, R_SEARCH, R_ITEMS = range(11)
-COLUMNS = (R_ID, R_CREATED, R_NAME, R_PHONE, R_ITEMS, R_TOTAL, R_COD, R_STATUS)
+# Total, COD and status come before phone and items: they must show without scrolling on a 1366-pixel screen.
+COLUMNS = (R_ID, R_CREATED, R_NAME, R_TOTAL, R_COD, R_STATUS, R_PHONE, R_ITEMS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 30
 STATUS_COLOURS = {"cancelled": "#9e9e9e", "returned": "#b71c1c", "delivered": "#1b5e20", "new": "#0d47a1"}
 
@@ -33,8 +34,9 @@ class OrdersTableModel(QAbstractTableModel):
         self._phones: dict[str, str] = {}
         self._filters: tuple = ("", "", None, "", "", "")
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
-        self._headers = [_("No."), _("Time"), _("Customer"), _("Phone"), _("Items"), _("Total"), _("COD"),
-                         _("Status")]
+        titles = {R_ID: _("No."), R_CREATED: _("Time"), R_NAME: _("Customer"), R_PHONE: _("Phone"),
+                  R_ITEMS: _("Items"), R_TOTAL: _("Total"), R_COD: _("COD"), R_STATUS: _("Status")}
+        self._headers = [titles[c] for c in COLUMNS]
 
     def set_rows(self, rows: list[tuple]) -> None:
         self.rows = rows
@@ -103,9 +105,27 @@ class OrdersTableModel(QAbstractTableModel):
                    and (not carrier or fold(r[R_CARRIER] or "") == carrier)
                    and (not since or r[R_CREATED] >= since) and (not until or r[R_CREATED] <= until)
                    and all(w in r[R_SEARCH] for w in words)]
+        self._words = words
         self.beginResetModel()
-        self._visible = self._sorted(visible)
+        self._visible = self._ranked(self._sorted(visible))
         self.endResetModel()
+
+    def _ranked(self, visible: list[int]) -> list[int]:
+        """With a search, orders found by customer name, phone or number come before those found only by
+        what they contain ('hong' finds Nguyễn Thị Hồng before every pack of Bún Hồng Phước); stable, so
+        the column order holds within each group."""
+        words = getattr(self, "_words", [])
+        if not words:
+            return visible
+        rows = self.rows
+
+        def by_buyer(i: int) -> bool:
+            r = rows[i]
+            phone = r[R_PHONE] or ""
+            key = f"{fold(r[R_NAME] or '')} {phone} 0{phone[3:]} {r[R_ID]}"
+            return all(w in key for w in words)
+
+        return sorted(visible, key=lambda i: not by_buyer(i))
 
     def _sorted(self, visible: list[int]) -> list[int]:
         column, order = self._sort
@@ -119,7 +139,7 @@ class OrdersTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
-        self._visible = self._sorted(self._visible)
+        self._visible = self._ranked(self._sorted(self._visible))
         self.layoutChanged.emit()
 
     def row_id(self, row: int) -> int:
@@ -161,6 +181,8 @@ class OrdersTableModel(QAbstractTableModel):
             if field == R_CREATED:
                 return f"{value[8:10]}/{value[5:7]} {value[11:16]}" if value else ""
             return value
+        if role == Qt.ItemDataRole.ToolTipRole and field in (R_ITEMS, R_NAME):
+            return row[field]
         if role == Qt.ItemDataRole.TextAlignmentRole and field in (R_ID, R_TOTAL, R_COD):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and field == R_STATUS and row[R_STATUS] in STATUS_COLOURS:

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -31,13 +30,14 @@ from coopdesk.domain.dates import DateError, add_months, format_date, parse_date
 from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.products import CERTIFICATION_KINDS, OCOP_VALIDITY_MONTHS, UNITS, ProductDraft
 from coopdesk.i18n import _
+from coopdesk.ui.widgets.dialogs import GuardedDialog
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import DateEdit, MoneyEdit, PlacePicker
 
 CERT_FIELDS = ("kind", "number", "issuer", "issued", "expires")
 
 
-class ProductForm(QDialog):
+class ProductForm(GuardedDialog):
     """Collects a ProductDraft; the domain checks it and the page saves it through the catalog service."""
 
     def __init__(self, parent: QWidget | None = None, media_dir: str = "",
@@ -46,8 +46,8 @@ class ProductForm(QDialog):
         self._on_save = on_save
         self.saved: object = None
         self.setWindowTitle(_("Product"))
-        self.setMinimumSize(900, 600)
-        self.resize(1000, 760)
+        self.setMinimumSize(860, 480)  # the groups scroll; Save and Cancel stay visible on a 768-pixel screen
+        self.resize(1000, 660)
         self._media_dir = media_dir
         self.photo_path = ""
         outer = QVBoxLayout(self)

@@ -111,7 +111,7 @@ class ProductsPage(QWidget):
         row.addWidget(self.search, 1)
         row.addWidget(self.count_label)
         layout.addLayout(row)
-        find = QAction(self)
+        find = QAction(_("Find"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)

@@ -79,6 +79,14 @@ class ProductsTableModel(QAbstractTableModel):
             return self._headers[section]
         return None
 
+    def _stars(self, p: Product) -> str:
+        """Stars only while the OCOP certificate is in force; a lapsed one shows no stars (README)."""
+        if not p.ocop_stars:
+            return ""
+        if not p.ocop_valid_on(self._today or date.today()):
+            return _("lapsed")
+        return "★" * p.ocop_stars
+
     def _badge(self, status: tuple[CertStatus, str, date | None]) -> str:
         state, name, expires = status
         if state == CertStatus.EXPIRED:
@@ -96,7 +104,7 @@ class ProductsTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             pack = f"{p.unit} {format_weight(p.net_weight_g)}".strip()
-            return (p.sku, p.name, pack, format_vnd(p.price_vnd), "★" * (p.ocop_stars or 0), origin,
+            return (p.sku, p.name, pack, format_vnd(p.price_vnd), self._stars(p), origin,
                     self._badge(status))[col]
         if role == SORT_ROLE:
             return (p.sku, sort_key(p.name), (sort_key(p.unit), p.net_weight_g or 0), p.price_vnd,
@@ -108,11 +116,15 @@ class ProductsTableModel(QAbstractTableModel):
             if col == COL_CERTS and status[0] in _BADGE_COLOURS:
                 return QBrush(QColor(_BADGE_COLOURS[status[0]][0]))
             if col == COL_OCOP:
-                return QBrush(QColor("#c77700"))
+                return QBrush(QColor("#c77700" if p.ocop_valid_on(self._today or date.today()) else "#9e9e9e"))
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_CERTS and status[0] in _BADGE_COLOURS:
             return QBrush(QColor(_BADGE_COLOURS[status[0]][1]))
         if role == Qt.ItemDataRole.ToolTipRole and col in (COL_NAME, COL_ORIGIN, COL_CERTS):
             return (p.name, origin, self._badge(status))[(COL_NAME, COL_ORIGIN, COL_CERTS).index(col)] or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_OCOP and p.ocop_stars and not p.ocop_valid_on(
+                self._today or date.today()):
+            return _("OCOP {stars} stars, certificate {no} lapsed on {date}: no stars may be shown").format(
+                stars=p.ocop_stars, no=p.ocop_cert_no, date=format_date(p.ocop_expires))
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_OCOP and p.ocop_stars:
             return _("OCOP {stars} stars, certificate {no}, valid until {date}").format(
                 stars=p.ocop_stars, no=p.ocop_cert_no, date=format_date(p.ocop_expires))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from coopdesk import i18n, paths
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.errors import CoopDeskError, ValidationError
-from coopdesk.domain.lots import check_lot_pattern, make_lot_code
+from coopdesk.domain.lots import check_lot_pattern
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile
@@ -240,7 +239,7 @@ class SettingsPage(QWidget):
 
     def _on_lot_pattern_edited(self, text: str) -> None:
         try:
-            self.lot_example.setText(make_lot_code(check_lot_pattern(text), date.today(), 42))
+            self.lot_example.setText(trace.next_lot_code(self.database, check_lot_pattern(text)))
             self.lot_errors.clear()
         except ValidationError as e:
             self.lot_example.clear()

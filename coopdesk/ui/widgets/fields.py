@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from functools import lru_cache
+
+from PySide6.QtCore import QModelIndex, QRect, QStringListModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -13,7 +15,6 @@ from coopdesk.domain.text import fold_place
 from coopdesk.i18n import _
 
 ERROR_STYLE = "border: 2px solid #c62828; background: #fff5f5;"
-FOLDED_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 PROVINCE_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -58,25 +59,89 @@ class DateEdit(QLineEdit):
             self.setText(format_date(d))
 
 
-class _FoldedFilter(QSortFilterProxyModel):
-    """Keeps the places whose folded name holds every typed word."""
+@lru_cache(maxsize=1)
+def _all_communes() -> tuple[tuple[addresses.Place, addresses.Place, str], ...]:
+    """(commune, province, folded 'commune province') for all 3,321 communes, built once (~60 ms)."""
+    return tuple((c, p, f"{c.folded} {p.folded}") for p in addresses.provinces() for c in addresses.communes(p.code))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.words: list[str] = []
 
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self.words = fold_place(text).split()
-        self.endFilterChange()
+class ProvinceBox(QComboBox):
+    """The 34 provinces; typing filters them without diacritics and keeps the best match first.
 
-    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: ANN001 - Qt override
-        folded = self.sourceModel().index(row, 0, parent).data(FOLDED_ROLE) or ""
-        return all(w in folded for w in self.words)
+    'thanh' -> Thanh Hóa, 'hcm' / 'tphcm' / 'sai gon' -> TP. Hồ Chí Minh, 'hn' -> Hà Nội. Enter or leaving the
+    field takes the best match; text that matches nothing goes back to the province chosen before.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMinimumContentsLength(12)  # room for "Tỉnh Thanh Hóa" without crowding out the commune
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setCompleter(None)  # Qt's own completion matches prefixes of 'Thành phố …': the wrong province
+        self.addItem("", None)  # none chosen: the field stays empty, ready to type into
+        for p in addresses.provinces():
+            self.addItem(p.name, p.code)
+        self.lineEdit().setPlaceholderText(_("province: type e.g. thanh, hcm"))
+        self._matches = QStringListModel(self)
+        self.suggestions = QCompleter(self._matches, self)
+        self.suggestions.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.suggestions.setMaxVisibleItems(10)
+        self.suggestions.setWidget(self.lineEdit())
+        self.suggestions.activated[str].connect(self._take)
+        self.lineEdit().textEdited.connect(self._on_edited)
+        self.lineEdit().editingFinished.connect(lambda: self.commit_text())
+
+    def _on_edited(self, text: str) -> None:
+        found = addresses.search_provinces(text) if text.strip() else []
+        self._matches.setStringList([p.name for p in found])
+        if found:
+            field = self.lineEdit()
+            self.suggestions.complete(QRect(0, 0, max(field.width(), 240), field.height()))  # names fit
+            self.suggestions.popup().setCurrentIndex(self._matches.index(0, 0))
+        else:
+            self.suggestions.popup().hide()
+
+    def _take(self, name: str) -> None:
+        index = self.findText(name, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        self.setEditText(self.itemText(self.currentIndex()))
+
+    def commit_text(self, enter: bool = False) -> None:
+        """The typed text becomes the best-matching province (or the previous one when nothing matches).
+
+        Opening the suggestion list takes the focus from the field on some platforms; that is not leaving it.
+        """
+        if self.suggestions.popup().isVisible() and not enter:
+            return
+        text = self.currentText()
+        if text == self.itemText(self.currentIndex()):
+            return
+        if not text.strip():
+            self.setCurrentIndex(0)
+            return
+        popup = self.suggestions.popup()
+        if popup.isVisible() and popup.currentIndex().isValid():
+            name = popup.currentIndex().data()
+        else:
+            found = addresses.search_provinces(text)
+            name = found[0].name if found else self.itemText(self.currentIndex())
+        popup.hide()
+        self._take(name)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentText() != self.itemText(
+                self.currentIndex()):
+            self.commit_text(enter=True)
+            return  # taken here: Enter chooses the province, it does not also save the form
+        super().keyPressEvent(event)
 
 
 class PlacePicker(QWidget):
-    """Province combo plus a commune field whose completion ignores diacritics ('na tau' -> Xã Nà Tấu)."""
+    """Province box plus a commune field searching all 3,321 communes without diacritics ('na tau' ->
+    Xã Nà Tấu — Tỉnh Điện Biên): those of the chosen province come first, and choosing one of another
+    province sets the province, so a commune can never sit in the wrong province silently."""
 
     changed = Signal()
 
@@ -84,56 +149,54 @@ class PlacePicker(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self) if vertical else QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.province = QComboBox()
+        self.province = ProvinceBox()
         self.province.setObjectName("province")
-        self.province.addItem(_("— province —"), None)
-        for p in addresses.provinces():
-            self.province.addItem(p.name, p.code)
         self.commune = QLineEdit()
         self.commune.setObjectName("commune")
         self.commune.setPlaceholderText(_("type the commune, e.g. yen dinh"))
-        self.commune.setToolTip(_("Type part of the name without diacritics; with no province chosen, the "
-                                  "list shows communes of every province and choosing one sets the province."))
+        self.commune.setToolTip(_("Type part of the name without diacritics. The list shows communes of every "
+                                  "province, the chosen province's first; choosing one sets the province."))
         self._model = QStandardItemModel(self)
-        self._filter = _FoldedFilter()
-        self._filter.setSourceModel(self._model)
-        self._completer = QCompleter(self._filter, self)
+        self._completer = QCompleter(self._model, self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.setMaxVisibleItems(12)
         self._completer.setWidget(self.commune)
         self._completer.activated[QModelIndex].connect(self._on_commune_chosen)
         self.commune.textEdited.connect(self._on_commune_edited)
         self.province.currentIndexChanged.connect(self._on_province_changed)
-        self._built_for: int | None = -1
         layout.addWidget(self.province, 2)
         layout.addWidget(self.commune, 3)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
+    def popups(self) -> list[QWidget]:
+        """The suggestion lists of this picker (Esc closes them before anything else)."""
+        return [self._completer.popup(), self.province.suggestions.popup(), self.province.view()]
+
     def _on_province_changed(self) -> None:
-        self._built_for = -1  # rebuilt lazily on the next keystroke: building 3,321 items takes ~60 ms
         self.changed.emit()
 
-    def _ensure_model(self) -> None:
-        """Offer that province's communes; with no province, all 3,321 with their province named."""
-        code = self.province.currentData()
-        if self._built_for == code:
-            return
-        self._built_for = code
-        self._model.clear()
-        provinces = [p for p in addresses.provinces() if code is None or p.code == code]
-        for p in provinces:
-            for c in addresses.communes(p.code):
-                item = QStandardItem(c.name if code is not None else f"{c.name} — {p.name}")
-                item.setData(c.folded if code is not None else f"{c.folded} {p.folded}", FOLDED_ROLE)
-                item.setData(c.code, CODE_ROLE)
-                item.setData(p.code, PROVINCE_ROLE)
-                self._model.appendRow(item)
+    def search(self, text: str, limit: int = 40) -> list[tuple[addresses.Place, addresses.Place]]:
+        """(commune, province) pairs for the typed words, the chosen province's first, then names that start
+        with the words."""
+        words = fold_place(text).split()
+        if not words:
+            return []
+        current = self.province.currentData()
+        key = " ".join(words)
+        found = [(c, p) for c, p, hay in _all_communes() if all(w in hay for w in words)]
+        found.sort(key=lambda cp: (cp[1].code != current, cp[0].folded != key, not cp[0].folded.startswith(words[0])))
+        return found[:limit]
 
     def _on_commune_edited(self, text: str) -> None:
-        self._ensure_model()
-        self._filter.set_text(text)
-        if text.strip() and self._filter.rowCount():
+        self._model.clear()
+        for c, p in self.search(text):
+            item = QStandardItem(f"{c.name} — {p.name}")
+            item.setData(c.code, CODE_ROLE)
+            item.setData(p.code, PROVINCE_ROLE)
+            self._model.appendRow(item)
+        if self._model.rowCount():
             self._completer.complete()
+            self._completer.popup().setCurrentIndex(self._completer.completionModel().index(0, 0))
         else:
             self._completer.popup().hide()
         self.changed.emit()
@@ -142,10 +205,7 @@ class PlacePicker(QWidget):
         """Choosing 'Xã Nà Tấu — Tỉnh Điện Biên' also sets the province."""
         code, province = index.data(CODE_ROLE), index.data(PROVINCE_ROLE)
         if province is not None and province != self.province.currentData():
-            self.province.blockSignals(True)
             self.province.setCurrentIndex(self.province.findData(province))
-            self.province.blockSignals(False)
-            self._on_province_changed()
         self.commune.setText(addresses.commune_name(code) if code is not None else index.data())
         self.changed.emit()
 
