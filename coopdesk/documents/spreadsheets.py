@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +16,8 @@ from coopdesk.i18n import _
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024  # a 15,000-order export unpacks to about 40 MB
+MAX_ROWS = 100_000  # rows of one sheet; a 15,000-order export has about 17,000
 
 
 @dataclass
@@ -42,8 +46,12 @@ def _text(value: object) -> str:
     return clean(str(value))
 
 
-def write_xlsx(sheets: list[tuple[str, list[str], list[list[object]]]]) -> bytes:
-    """Sheets of (name, headers, rows) as xlsx bytes; every string cell is stored as text, never a formula."""
+def write_xlsx(sheets: list[tuple[str, list[str], list[list[object]]]], text_only: bool = False) -> bytes:
+    """Sheets of (name, headers, rows) as xlsx bytes; every string cell is stored as text, never a formula.
+
+    ``text_only``: cells are also formatted as Text, so Excel keeps an 18-digit ID or a leading zero when
+    someone edits the cell.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -60,6 +68,8 @@ def write_xlsx(sheets: list[tuple[str, list[str], list[list[object]]]]) -> bytes
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # '=1+1' stays the text '=1+1'
+                if text_only:
+                    cell.number_format = "@"
         for i, header in enumerate(headers, start=1):
             width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows if i - 1 < len(r) and r[i - 1]])
             ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width + 2, 8), 60)
@@ -88,31 +98,90 @@ def check_size(path: Path, max_bytes: int, too_large: str) -> int:
 
 def read_xlsx(path: Path) -> list[Sheet]:
     """Every sheet of an xlsx file as text rows; a clear error for what is not an xlsx file."""
+    path = Path(path)
+    check_size(path, MAX_BYTES, _("{file} is too large ({mb} MB) for a catalog."))
+    return read_workbook(path, path.read_bytes())
+
+
+def _formula_text(value: object) -> object:
+    """A formula cell read without its cached value: its text, literally (it is data, never evaluated)."""
+    text = getattr(value, "text", None)  # ArrayFormula / DataTableFormula
+    return text if isinstance(text, str) else value
+
+
+def _check_unpacked(name: str, data: bytes, max_rows: int) -> None:
+    """Refuse a zip bomb before parsing: the declared unpacked size and each sheet's declared rows.
+
+    zipfile never inflates a member beyond its declared size, so the declared sizes bound the real work.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = zf.infolist()
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > MAX_UNPACKED:
+            raise CoopDeskError(_("{file} unpacks to {mb} MB, more than any spreadsheet CoopDesk reads ({limit} MB "
+                                  "at most). Is it the right file?").format(
+                file=name, mb=unpacked // (1024 * 1024), limit=MAX_UNPACKED // (1024 * 1024)))
+        for m in members:
+            if not (m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")):
+                continue
+            with zf.open(m) as fh:
+                head = fh.read(4096)
+            found = re.search(rb'<(?:\w+:)?dimension[^>]*ref="[A-Z]*\d+:?[A-Z]*(\d*)"', head)
+            if found and found.group(1) and int(found.group(1)) > max_rows + 1:
+                raise _too_many_rows(name, int(found.group(1)) - 1, max_rows)
+
+
+def _too_many_rows(name: str, rows: int, max_rows: int) -> CoopDeskError:
+    return CoopDeskError(_("{file} has {rows} rows or more, more than CoopDesk reads from one file ({limit} at "
+                           "most). Split it into smaller files.").format(
+        file=name, rows=format(rows, ",").replace(",", "."), limit=format(max_rows, ",").replace(",", ".")))
+
+
+def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None = None,
+                  max_rows: int = MAX_ROWS) -> list[Sheet]:
+    """Every sheet of xlsx ``data`` as text rows, bounded and safe.
+
+    A formula cell shows its cached value, or its formula text when the file has none (never evaluated, never
+    read as empty). Any failure of the parser becomes a message naming the file: no traceback.
+    """
     from openpyxl import load_workbook
 
     path = Path(path)
-    check_size(path, MAX_BYTES, _("{file} is too large ({mb} MB) for a catalog."))
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise CoopDeskError(_("{file} is not an Excel (.xlsx) file or is damaged.").format(file=path.name)) from e
+    text = text or _text
+    damaged = _("{file} is not an Excel (.xlsx) file or is damaged.").format(file=path.name)
+    if not data.startswith(b"PK\x03\x04"):
+        raise CoopDeskError(damaged)
     sheets = []
     try:
-        for ws in wb.worksheets:
-            rows_iter = ws.iter_rows(values_only=True)
-            headers: list[str] = []
-            for raw in rows_iter:
-                headers = [_text(v) for v in raw]
-                break
-            rows = []
-            for number, raw in enumerate(rows_iter, start=2):
-                values = [_text(v) for v in raw]
-                if not any(values):
-                    continue
-                rows.append((number, {h: values[i] if i < len(values) else "" for i, h in enumerate(headers) if h}))
-            sheets.append(Sheet(ws.title, [h for h in headers if h], rows))
-    finally:
-        wb.close()
+        _check_unpacked(path.name, data, max_rows)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            for ws, wf in zip(values.worksheets, formulas.worksheets, strict=True):
+                rows_iter = zip(ws.iter_rows(values_only=True), wf.iter_rows(values_only=True), strict=False)
+                headers: list[str] = []
+                for raw, raw_f in rows_iter:
+                    headers = [text(_formula_text(f) if v is None else v) for v, f in zip(raw, raw_f, strict=False)]
+                    break
+                rows = []
+                for number, (raw, raw_f) in enumerate(rows_iter, start=2):
+                    if number > max_rows + 1:
+                        raise _too_many_rows(path.name, number - 1, max_rows)
+                    cells = [text(_formula_text(f) if v is None else v) for v, f in zip(raw, raw_f, strict=False)]
+                    if not any(c.strip() for c in cells):
+                        continue
+                    rows.append((number, {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers)
+                                          if h}))
+                sheets.append(Sheet(ws.title, [h for h in headers if h], rows))
+        finally:
+            values.close()
+            formulas.close()
+    except CoopDeskError:
+        raise
+    except MemoryError as e:
+        raise CoopDeskError(_("{file} is too large to read.").format(file=path.name)) from e
+    except Exception as e:  # noqa: BLE001 - whatever the parser trips on, the person sees the file named
+        raise CoopDeskError(damaged) from e
     return sheets
 
 

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coopdesk.domain.codes import gtin14
+from coopdesk.domain.codes import LOT_CODE_MAX, gtin14
 from coopdesk.domain.dates import DateError, format_date, parse_date
 from coopdesk.domain.errors import Collector, FieldError, ValidationError
+from coopdesk.domain.money import format_number
 from coopdesk.domain.products import parse_weight_g
 from coopdesk.domain.text import clean
 from coopdesk.i18n import N_, _
@@ -31,6 +32,9 @@ INPUT_LABELS = {"seed": N_("Seed / variety"), "fertiliser": N_("Fertiliser"), "p
                 "other": N_("Other input")}
 STATUS_LABELS = {"planned": N_("Planned"), "growing": N_("Growing"), "harvested": N_("Harvested"),
                  "processed": N_("Processed"), "packed": N_("Packed"), "recalled": N_("Recalled")}
+# Stated bounds for what a diary entry may say: a slipped key is refused at the field, never overflows.
+MAX_KG = 10_000_000  # ten thousand tonnes in one harvest or processing entry
+MAX_PACKS = 10_000_000
 DEFAULT_LOT_PATTERN = "HP-{YYYY}-{NNNN}"
 
 
@@ -194,10 +198,19 @@ def check_lot_pattern(pattern: str) -> str:
     if not re.search(r"\{N+\}", p):
         raise ValidationError([FieldError("lot_code_pattern", _(
             "Lot code pattern: it must contain a sequence number such as {NNNN}"))])
-    probe = make_lot_code(p, date(2026, 1, 1), 1, "X")
-    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._\-]{0,39}", probe):
+    if "{PREFIX}" in p:  # nothing fills it: '{PREFIX}-{NNNN}' would make '-0001'
         raise ValidationError([FieldError("lot_code_pattern", _(
-            "Lot code pattern: use letters, digits, '-', '.' and the fields {YYYY}, {YY}, {MM}, {NNNN}"))])
+            "Lot code pattern: write the prefix itself instead of {PREFIX} (e.g. HP-{YYYY}-{NNNN})"))])
+    digits = max(len(n) for n in re.findall(r"\{(N+)\}", p))
+    probe = make_lot_code(p, date(2026, 12, 1), 10**digits - 1)  # the longest code the pattern makes
+    if not re.fullmatch(r"[A-Z0-9._\-]*", probe) or not probe[:1].isalnum():
+        raise ValidationError([FieldError("lot_code_pattern", _(
+            "Lot code pattern: use letters, digits, '-', '.' and the fields {YYYY}, {YY}, {MM}, {NNNN}; "
+            "the code starts with a letter or digit"))])
+    if len(probe) > LOT_CODE_MAX:
+        raise ValidationError([FieldError("lot_code_pattern", _(
+            "Lot code pattern: its codes have {n} characters (e.g. {example}); GS1 allows at most {limit} in a lot "
+            "code").format(n=len(probe), example=probe, limit=LOT_CODE_MAX))])
     return p
 
 
@@ -230,13 +243,13 @@ class EventDraft:
 def parse_kg(text: str) -> int:
     """'1.250,5' or '1250.5' or '12' kg -> grams (whole)."""
     raw = text.strip().lower().replace(" ", "").removesuffix("kg")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", raw):
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?", raw):
         raw = raw.replace(".", "")
     raw = raw.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d+)?", raw):
+    if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,6})?", raw):
         raise ValueError(text)
     grams = round(float(raw) * 1000)
-    if grams <= 0:
+    if grams <= 0 or grams > MAX_KG * 1000:
         raise ValueError(text)
     return grams
 
@@ -286,12 +299,13 @@ def validate_event(d: EventDraft, inputs: dict[int, Input], today: date) -> Trac
         try:
             quantity = parse_kg(d.quantity_kg)
         except ValueError:
-            c.add("quantity_kg", _("Quantity (kg): “{text}” is not a positive number of kg").format(
-                text=d.quantity_kg))
+            c.add("quantity_kg", _("Quantity (kg): “{text}” is not a number of kg above 0 and at most {limit}").format(
+                text=d.quantity_kg, limit=format_number(MAX_KG)))
     packs = pack_size = None
     if kind == PACKING:
-        if not re.fullmatch(r"\d+", d.packs.strip()) or int(d.packs) <= 0:
-            c.add("packs", _("Packs made: “{text}” is not a whole number above 0").format(text=d.packs))
+        if not re.fullmatch(r"[0-9]{1,9}", d.packs.strip()) or not 0 < int(d.packs) <= MAX_PACKS:
+            c.add("packs", _("Packs made: “{text}” is not a whole number from 1 to {limit}").format(
+                text=d.packs, limit=format_number(MAX_PACKS)))
         else:
             packs = int(d.packs)
         try:
