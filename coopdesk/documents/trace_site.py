@@ -258,11 +258,16 @@ def write_site(out: Path, coop: PublicCoop, lots: list[PublicLot]) -> SiteReport
                                   "en.html" if lang == "vi" else "index.html").encode("utf-8"))
     manifest = out / MANIFEST
     try:
-        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        previous = set()
+        listed = []
+    # Only names this writer could have made: a damaged or edited manifest never removes anything outside the site.
+    previous = {x for x in listed if isinstance(x, str)} if isinstance(listed, list) else set()
+    root = out.resolve()
     for rel in sorted(previous - w.files):
         target = out / rel
+        if root not in target.resolve().parents:
+            continue
         if target.is_file():
             target.unlink()
             w.report.removed.append(rel)
