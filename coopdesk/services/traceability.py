@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from coopdesk.domain import addresses
+from coopdesk.domain.codes import LOT_CODE_MAX, is_gs1_lot_code
 from coopdesk.domain.cooperative import Cooperative
 from coopdesk.domain.errors import Collector, CoopDeskError, FieldError, ValidationError
 from coopdesk.domain.lots import (
@@ -211,6 +212,10 @@ def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: lis
             code = make_lot_code(pattern, day, store.next_sequence(db, key))
             if not store.code_exists(db, code):
                 break
+        if not is_gs1_lot_code(code):  # a pattern saved before the GS1 check, or a sequence past its digits
+            raise ValidationError([FieldError("product", _(
+                "Lot code {code} is not a valid GS1 lot code (at most {limit} letters, digits, '-' or '.'): "
+                "change the lot code pattern in Settings").format(code=code, limit=LOT_CODE_MAX))])
         lot = Lot(code=code, product_id=product_id, planned_g=planned, area_ids=tuple(area_ids or ()),
                   parents=tuple(taken), note=clean(note), created=day)
         new_id = store.insert_lot(db, lot)
