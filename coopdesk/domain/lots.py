@@ -15,7 +15,7 @@ from coopdesk.domain.dates import DateError, format_date, parse_date
 from coopdesk.domain.errors import Collector, FieldError, ValidationError
 from coopdesk.domain.money import format_number
 from coopdesk.domain.products import parse_weight_g
-from coopdesk.domain.text import clean
+from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import N_, _
 
 # Event kinds, in the order they usually happen.
@@ -96,6 +96,7 @@ class TraceEvent:
     photos: tuple[str, ...] = ()
     attachment: str = ""
     private: bool = False  # kept off the public page
+    member_id: int | None = None  # the member household who did it: its privacy decides what the public sees
     id: int | None = None
 
     @property
@@ -391,6 +392,56 @@ def check_timeline(state: LotState, event: TraceEvent, inputs: dict[int, Input],
     if new:
         raise ValidationError(new)
     return after
+
+
+_HOUSEHOLD_WORDS = ("ho gia dinh ", "ho ")
+
+
+def household_key(name: str) -> str:
+    """A member's name as the screens spell it, reduced to one key: 'Hộ Đỗ Thị Kín', 'Đỗ Thị Kín', 'đỗ  thị kín'
+    and 'Do Thi Kin' are one household."""
+    key = " ".join(fold(name).split())
+    for word in _HOUSEHOLD_WORDS:
+        if key.startswith(word):
+            return key[len(word):]
+    return key
+
+
+def member_for(person: str, members: dict[int, str]) -> int | None:
+    """The member household a typed 'Who' names (id -> member name), resolved once, when the entry is saved;
+    from then on the record, not the text, decides what is public."""
+    key = household_key(person)
+    if not key:
+        return None
+    found = [member_id for member_id, name in members.items() if household_key(name) == key]
+    return found[0] if len(found) == 1 else None
+
+
+class Redactor:
+    """Takes private households' names out of free text (notes, places, area names) in any spelling.
+
+    Privacy is decided by the record (an event's or an area's member id); this only catches a name someone
+    also typed into a free-text field. Names of one word are left alone: they are ordinary words too.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        keys = sorted({household_key(n) for n in names if len(household_key(n).split()) >= 2}, key=len, reverse=True)
+        words = [r"\s+".join(re.escape(w) for w in k.split()) for k in keys]
+        self._pattern = re.compile(r"(?<!\w)(?:ho\s+gia\s+dinh\s+|ho\s+)?(?:" + "|".join(words) + r")(?!\w)"
+                                   ) if words else None
+
+    def __call__(self, text: str) -> str:
+        if not self._pattern or not text:
+            return text
+        folded, where = [], []
+        for i, ch in enumerate(text):
+            for f in fold(ch):
+                folded.append(f)
+                where.append(i)
+        spans = [(where[m.start()], where[m.end() - 1] + 1) for m in self._pattern.finditer("".join(folded))]
+        for start, end in reversed(spans):
+            text = text[:start] + "…" + text[end:]
+        return text
 
 
 def public_events(state: LotState) -> list[TraceEvent]:

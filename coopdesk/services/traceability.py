@@ -23,6 +23,7 @@ from coopdesk.domain.lots import (
     check_timeline,
     format_kg,
     make_lot_code,
+    member_for,
     parse_kg,
     trace_url,
     validate_event,
@@ -326,12 +327,21 @@ def _needs_reason(state: LotState, reason: str) -> str:
     return reason
 
 
+def with_member(database: Database, event: TraceEvent, members: dict[int, str] | None = None) -> TraceEvent:
+    """The event tied to the member household its 'Who' names, so privacy follows the record, not the text."""
+    if event.member_id is not None:
+        return event
+    if members is None:
+        members = {m["id"]: m["name"] for m in coop_store.members(database)}
+    return replace(event, member_id=member_for(event.person, members))
+
+
 def add_event(database: Database, code: str, draft: EventDraft, reason: str = "",
               today: date | None = None) -> TraceEvent:
     """Add one event through every rule; a packed lot takes it only as a correction with a reason."""
     state = _state(database, code)
     registry = store.inputs(database)
-    event = validate_event(draft, registry, today or date.today())
+    event = with_member(database, validate_event(draft, registry, today or date.today()))
     reason = _needs_reason(state, reason)
     check_timeline(state, event, registry)
     copied = _copy_files(database, draft)
@@ -352,7 +362,7 @@ def correct_event(database: Database, code: str, event_id: int, draft: EventDraf
     if old is None:
         raise CoopDeskError(_("Lot {code} has no event number {id}.").format(code=code, id=event_id))
     registry = store.inputs(database)
-    event = replace(validate_event(draft, registry, today or date.today()), id=event_id)
+    event = replace(with_member(database, validate_event(draft, registry, today or date.today())), id=event_id)
     reason = clean(reason)
     if not reason:
         raise ValidationError([FieldError("reason", _("Reason: a correction needs a reason"))])

@@ -175,11 +175,27 @@ def _v5_platform_imports(db: sqlite_utils.Database) -> None:
         action TEXT NOT NULL CHECK (action IN ('map', 'skip')), PRIMARY KEY (platform, platform_sku))""")
 
 
+def _v6_event_members(db: sqlite_utils.Database) -> None:
+    """Each diary entry points at the member household who did it, so privacy is decided by the record.
+
+    Entries already stored are tied to the household their 'Who' names, in any spelling the screens made.
+    """
+    from coopdesk.domain.lots import member_for
+
+    db.execute("ALTER TABLE events ADD COLUMN member_id INTEGER REFERENCES members(id)")
+    members = {r[0]: r[1] for r in db.execute("SELECT id, name FROM members").fetchall()}
+    for event_id, person in db.execute("SELECT id, person FROM events WHERE person <> ''").fetchall():
+        member_id = member_for(person, members)
+        if member_id is not None:
+            db.execute("UPDATE events SET member_id = ? WHERE id = ?", (member_id, event_id))
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
     _v3_traceability,
     _v4_orders,
     _v5_platform_imports,
+    _v6_event_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
