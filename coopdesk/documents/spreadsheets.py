@@ -216,4 +216,6 @@ def sheet_with_columns(sheets: list[Sheet], file: str, name: str, spec: tuple[tu
     if missing:
         raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(
             file=file, sheet=sheet.name, columns=", ".join(f"“{m}”" for m in missing)))
+    if not sheet.rows:
+        raise CoopDeskError(_("{file} is empty: it has column headers but no rows.").format(file=file))
     return sheet, cols
