@@ -58,7 +58,8 @@ if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "
 fi
 
 # 4. The virtual environment: exactly the lock. --locked fails when pyproject.toml and uv.lock disagree.
-export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv
+# Bytecode compiled at install: a start (window or command) never compiles the address data again.
+export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv UV_COMPILE_BYTECODE=1
 if [ "$extras" = test ]; then
     .tools/bin/uv sync --quiet --locked --python "$py" --extra test
 else

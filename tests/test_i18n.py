@@ -61,3 +61,9 @@ def test_no_gettext_keyword_is_subscripted():
             if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in keywords:
                 clashes.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert clashes == []
+
+
+def test_translator_is_made_once_per_language():
+    assert i18n.translator("vi") is i18n.translator("vi")
+    assert i18n.translator("vi")("Products") == "Sản phẩm"
+    assert i18n.translator("en")("Products") == "Products"

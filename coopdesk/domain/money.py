@@ -81,3 +81,14 @@ def format_number(n: int) -> str:
 def format_vnd(n: int) -> str:
     """1250000 -> '1.250.000 ₫' (no-break space, as babel's vi_VN gives)."""
     return f"{format_number(n)}\u00a0₫"
+
+
+def amount_in_words(vnd: int) -> str:
+    """1250000 -> "Một triệu hai trăm năm mươi nghìn đồng": the amount in words that COD slips and handover
+    sheets carry in Vietnamese whatever the UI language (num2words' Vietnamese, capitalised)."""
+    from num2words import num2words
+
+    n = int(vnd)
+    words = num2words(abs(n), lang="vi")
+    words = ("âm " if n < 0 else "") + words + " đồng"
+    return words[0].upper() + words[1:]

@@ -187,7 +187,8 @@ def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: lis
     for a in area_ids or []:
         if a not in known_areas:
             c.add("areas", _("Growing area: no area has the number {id}").format(id=a))
-    states = lot_states(database)
+    parent_ids = [i for i in (store.lot_id(database, code) for code, _kg in parents or []) if i is not None]
+    states = lot_states(database, parent_ids)
     by_code = {s.lot.code.upper(): s for s in states.values()}
     taken: list[tuple[str, int]] = []
     for code, kg in parents or []:
@@ -224,15 +225,19 @@ def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: lis
     return replace(lot, id=new_id)
 
 
-def lot_states(database: Database) -> dict[int, LotState]:
-    """Every lot with its events, what its child lots used, and whether a recall reaches it."""
-    all_lots = store.lots(database)
-    events = store.events(database)
-    used = store.used_by_children(database)
-    sold = order_store.allocated_by_lot(database)
+def lot_states(database: Database, ids: list[int] | None = None) -> dict[int, LotState]:
+    """Lots (all, or these ids) with their events, what their child lots used, and whether a recall reaches them.
+
+    With ids only those lots' rows are read, so opening one lot costs the same in any season.
+    """
+    some = store.lots(database, ids)
+    lot_ids = None if ids is None else [lot.id for lot in some]
+    events = store.events(database, lot_ids)
+    used = store.used_by_children(database, lot_ids)
+    sold = order_store.allocated_by_lot(database, lot_ids)
     recalled = _recalled_ids(database)
     return {lot.id: LotState(lot, events.get(lot.id, []), lot.id in recalled, used.get(lot.id, 0),
-                             sold.get(lot.id, 0)) for lot in all_lots}
+                            sold.get(lot.id, 0)) for lot in some}
 
 
 def recalled_lot_ids(database: Database) -> set[int]:
@@ -253,30 +258,39 @@ def _state(database: Database, code: str) -> LotState:
     lot = store.lot_id(database, code)
     if lot is None:
         raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    return lot_states(database)[lot]
+    return lot_states(database, [lot])[lot]
 
 
-def views(database: Database) -> list[LotView]:
-    """Every lot as screens and pages show it, newest first."""
-    states = lot_states(database)
+def _views(database: Database, ids: list[int] | None = None) -> list[LotView]:
+    states = lot_states(database, ids)
     products = {p.id: p for p in product_store.list_all(database)}
     all_areas = store.areas(database)
-    kids = store.children(database)
+    kids = store.children(database, None if ids is None else list(states))
+    if ids is None:
+        codes = {lot_id: st.lot.code for lot_id, st in states.items()}
+    else:
+        codes = store.codes(database, [k for ks in kids.values() for k in ks])
     recalled = _recalled_ids(database)
     out = []
     for lot_id, st in states.items():
         out.append(LotView(
             state=st, product=products[st.lot.product_id], made_from=[c for c, _g in st.lot.parents],
-            used_in=[states[k].lot.code for k in kids.get(lot_id, [])],
+            used_in=[codes[k] for k in kids.get(lot_id, [])],
             areas=[all_areas[a] for a in st.lot.area_ids if a in all_areas], recall=recalled.get(lot_id)))
     return out
 
 
+def views(database: Database) -> list[LotView]:
+    """Every lot as screens and pages show it, newest first."""
+    return _views(database)
+
+
 def view(database: Database, code: str) -> LotView:
-    found = [v for v in views(database) if v.code.upper() == code.strip().upper()]
-    if not found:
+    """One lot as screens and pages show it; reads only that lot's rows."""
+    lot = store.lot_id(database, code)
+    if lot is None:
         raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    return found[0]
+    return _views(database, [lot])[0]
 
 
 def filter_views(items: list[LotView], sku: str = "", status: str = "", since: date | None = None,

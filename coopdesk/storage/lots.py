@@ -75,20 +75,27 @@ def _lot(row: dict, area_ids: list[int], parents: list[tuple[str, int]]) -> Lot:
                created=date.fromisoformat(row["created"]), id=row["id"])
 
 
+def _in(column: str, ids: list[int] | None) -> tuple[str, tuple]:
+    """A ``WHERE column IN (…)`` clause for these ids, or none for all rows."""
+    if ids is None:
+        return "", ()
+    return f"WHERE {column} IN ({','.join('?' * len(ids))})", tuple(ids)
+
+
 def lots(database: Database, ids: list[int] | None = None) -> list[Lot]:
-    """Lots (all, or these ids), newest code first."""
-    where, params = "", ()
-    if ids is not None:
-        if not ids:
-            return []
-        where, params = f"WHERE id IN ({','.join('?' * len(ids))})", tuple(ids)
+    """Lots (all, or these ids), newest code first; with ids, only their rows are read."""
+    if ids is not None and not ids:
+        return []
+    where, params = _in("id", ids)
     rows = database.query(f"SELECT * FROM lots {where} ORDER BY created DESC, code DESC", params)
     area_map: dict[int, list[int]] = {}
-    for r in database.query("SELECT lot_id, area_id FROM lot_areas ORDER BY area_id"):
+    where, params = _in("lot_id", ids)
+    for r in database.query(f"SELECT lot_id, area_id FROM lot_areas {where} ORDER BY area_id", params):
         area_map.setdefault(r["lot_id"], []).append(r["area_id"])
     parent_map: dict[int, list[tuple[str, int]]] = {}
-    for r in database.query("SELECT p.child_id, l.code, p.qty_g FROM lot_parents p JOIN lots l ON l.id = p.parent_id "
-                            "ORDER BY l.code"):
+    where, params = _in("p.child_id", ids)
+    for r in database.query(f"SELECT p.child_id, l.code, p.qty_g FROM lot_parents p JOIN lots l ON l.id = p.parent_id "
+                            f"{where} ORDER BY l.code", params):
         parent_map.setdefault(r["child_id"], []).append((r["code"], r["qty_g"]))
     return [_lot(r, area_map.get(r["id"], []), parent_map.get(r["id"], [])) for r in rows]
 
@@ -98,15 +105,26 @@ def lot_id(database: Database, code: str) -> int | None:
     return rows[0]["id"] if rows else None
 
 
-def used_by_children(database: Database) -> dict[int, int]:
-    """Grams of each lot taken by the lots made from it."""
+def codes(database: Database, ids: list[int]) -> dict[int, str]:
+    """Lot id -> code for these ids."""
+    if not ids:
+        return {}
+    where, params = _in("id", ids)
+    return {r["id"]: r["code"] for r in database.query(f"SELECT id, code FROM lots {where}", params)}
+
+
+def used_by_children(database: Database, ids: list[int] | None = None) -> dict[int, int]:
+    """Grams of each lot (all, or these ids) taken by the lots made from it."""
+    where, params = _in("parent_id", ids)
     return {r["parent_id"]: r["g"] for r in
-            database.query("SELECT parent_id, sum(qty_g) AS g FROM lot_parents GROUP BY parent_id")}
+            database.query(f"SELECT parent_id, sum(qty_g) AS g FROM lot_parents {where} GROUP BY parent_id", params)}
 
 
-def children(database: Database) -> dict[int, list[int]]:
+def children(database: Database, ids: list[int] | None = None) -> dict[int, list[int]]:
+    """Parent lot id -> the lots made from it (of all lots, or of these ids)."""
     out: dict[int, list[int]] = {}
-    for r in database.query("SELECT parent_id, child_id FROM lot_parents ORDER BY child_id"):
+    where, params = _in("parent_id", ids)
+    for r in database.query(f"SELECT parent_id, child_id FROM lot_parents {where} ORDER BY child_id", params):
         out.setdefault(r["parent_id"], []).append(r["child_id"])
     return out
 
@@ -165,7 +183,9 @@ def events(database: Database, lot_ids: list[int] | None = None) -> dict[int, li
             return {}
         where, params = f"WHERE lot_id IN ({','.join('?' * len(lot_ids))})", tuple(lot_ids)
     photos: dict[int, list[str]] = {}
-    for r in database.query("SELECT event_id, file FROM event_photos ORDER BY event_id, position"):
+    photo_where = "" if lot_ids is None else f"WHERE event_id IN (SELECT id FROM events {where})"
+    for r in database.query(f"SELECT event_id, file FROM event_photos {photo_where} ORDER BY event_id, position",
+                            params):
         photos.setdefault(r["event_id"], []).append(r["file"])
     out: dict[int, list[TraceEvent]] = {}
     for r in database.query(f"SELECT * FROM events {where} ORDER BY day, id", params):

@@ -175,7 +175,64 @@ def _v5_platform_imports(db: sqlite_utils.Database) -> None:
         action TEXT NOT NULL CHECK (action IN ('map', 'skip')), PRIMARY KEY (platform, platform_sku))""")
 
 
-def _v6_event_members(db: sqlite_utils.Database) -> None:
+def _v6_kept_stock(db: sqlite_utils.Database) -> None:
+    """Packs on hand per lot kept in a table that triggers maintain in the same transaction as every packing
+    event, allocation and adjustment, whichever code path writes them: a save reads one row per lot instead of
+    summing a season of allocations (504 ms at 1,000,000 lines before)."""
+    db.execute("""CREATE TABLE lot_stock (
+        lot_id INTEGER PRIMARY KEY REFERENCES lots(id) ON DELETE CASCADE,
+        product_id INTEGER NOT NULL,
+        first_packed TEXT,
+        packed INTEGER NOT NULL DEFAULT 0, taken INTEGER NOT NULL DEFAULT 0, adjusted INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX ix_lot_stock_product ON lot_stock(product_id)")
+    db.execute("CREATE INDEX ix_stock_adjustments_lot ON stock_adjustments(lot_id)")
+    db.execute("""INSERT INTO lot_stock (lot_id, product_id, first_packed, packed, taken, adjusted)
+        SELECT l.id, l.product_id,
+               (SELECT min(e.day) FROM events e WHERE e.lot_id = l.id AND e.kind = 'packing'),
+               coalesce((SELECT sum(coalesce(e.packs, 0)) FROM events e
+                         WHERE e.lot_id = l.id AND e.kind = 'packing'), 0),
+               coalesce((SELECT sum(a.qty) FROM allocations a WHERE a.lot_id = l.id), 0),
+               coalesce((SELECT sum(s.qty) FROM stock_adjustments s WHERE s.lot_id = l.id), 0)
+        FROM lots l""")
+    db.execute("""CREATE TRIGGER tr_lot_stock_new_lot AFTER INSERT ON lots BEGIN
+        INSERT INTO lot_stock (lot_id, product_id) VALUES (NEW.id, NEW.product_id); END""")
+    db.execute("""CREATE TRIGGER tr_lot_stock_lot_product AFTER UPDATE OF product_id ON lots BEGIN
+        UPDATE lot_stock SET product_id = NEW.product_id WHERE lot_id = NEW.id; END""")
+
+    def packing(row: str, sign: str) -> str:
+        # first_packed is read back through ix_events_lot (lot_id, day): one index seek.
+        return f"""UPDATE lot_stock SET packed = packed {sign} coalesce({row}.packs, 0),
+                       first_packed = (SELECT min(day) FROM events WHERE lot_id = {row}.lot_id AND kind = 'packing')
+                   WHERE lot_id = {row}.lot_id;"""
+
+    db.execute(f"""CREATE TRIGGER tr_lot_stock_event_in AFTER INSERT ON events WHEN NEW.kind = 'packing'
+        BEGIN {packing("NEW", "+")} END""")
+    db.execute(f"""CREATE TRIGGER tr_lot_stock_event_out AFTER DELETE ON events WHEN OLD.kind = 'packing'
+        BEGIN {packing("OLD", "-")} END""")
+    db.execute("""CREATE TRIGGER tr_lot_stock_event_change AFTER UPDATE OF kind, packs, day, lot_id ON events
+        WHEN OLD.kind = 'packing' OR NEW.kind = 'packing'
+        BEGIN
+            UPDATE lot_stock
+                SET packed = packed - (CASE WHEN OLD.kind = 'packing' THEN coalesce(OLD.packs, 0) ELSE 0 END)
+                WHERE lot_id = OLD.lot_id;
+            UPDATE lot_stock
+                SET packed = packed + (CASE WHEN NEW.kind = 'packing' THEN coalesce(NEW.packs, 0) ELSE 0 END)
+                WHERE lot_id = NEW.lot_id;
+            UPDATE lot_stock SET first_packed =
+                (SELECT min(day) FROM events WHERE lot_id = lot_stock.lot_id AND kind = 'packing')
+                WHERE lot_id IN (OLD.lot_id, NEW.lot_id);
+        END""")
+    for table, column in (("allocations", "taken"), ("stock_adjustments", "adjusted")):
+        db.execute(f"""CREATE TRIGGER tr_lot_stock_{table}_in AFTER INSERT ON {table} BEGIN
+            UPDATE lot_stock SET {column} = {column} + NEW.qty WHERE lot_id = NEW.lot_id; END""")
+        db.execute(f"""CREATE TRIGGER tr_lot_stock_{table}_out AFTER DELETE ON {table} BEGIN
+            UPDATE lot_stock SET {column} = {column} - OLD.qty WHERE lot_id = OLD.lot_id; END""")
+        db.execute(f"""CREATE TRIGGER tr_lot_stock_{table}_change AFTER UPDATE OF qty, lot_id ON {table} BEGIN
+            UPDATE lot_stock SET {column} = {column} - OLD.qty WHERE lot_id = OLD.lot_id;
+            UPDATE lot_stock SET {column} = {column} + NEW.qty WHERE lot_id = NEW.lot_id; END""")
+
+
+def _v7_event_members(db: sqlite_utils.Database) -> None:
     """Each diary entry points at the member household who did it, so privacy is decided by the record.
 
     Entries already stored are tied to the household their 'Who' names, in any spelling the screens made.
@@ -196,6 +253,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v3_traceability,
     _v4_orders,
     _v5_platform_imports,
-    _v6_event_members,
+    _v6_kept_stock,
+    _v7_event_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -91,24 +91,41 @@ def tally(database: Database, session_id: int) -> dict:
 # --- stock -------------------------------------------------------------------------------------------
 
 def packed_stock(db: sqlite_utils.Database, product_id: int) -> list[tuple[int, str, str, int]]:
-    """(lot id, code, first packing day, packs on hand) of the product's packed lots, inside a transaction."""
+    """(lot id, code, first packing day, packs on hand) of the product's packed lots, inside a transaction.
+
+    Read from the kept ``lot_stock`` rows (one per lot, by index), so the cost follows the product's lots,
+    never the allocations a season has made.
+    """
     return db.execute("""
-        SELECT l.id, l.code, min(e.day),
-               sum(coalesce(e.packs, 0))
-               - coalesce((SELECT sum(a.qty) FROM allocations a WHERE a.lot_id = l.id), 0)
-               + coalesce((SELECT sum(s.qty) FROM stock_adjustments s WHERE s.lot_id = l.id), 0)
-        FROM lots l JOIN events e ON e.lot_id = l.id AND e.kind = 'packing'
-        WHERE l.product_id = ? GROUP BY l.id""", (product_id,)).fetchall()
+        SELECT s.lot_id, l.code, s.first_packed, s.packed - s.taken + s.adjusted
+        FROM lot_stock s JOIN lots l ON l.id = s.lot_id
+        WHERE s.product_id = ? AND s.first_packed IS NOT NULL""", (product_id,)).fetchall()
 
 
-def allocated_by_lot(database: Database) -> dict[int, int]:
-    """Packs each lot gave to order lines, less what adjustments put back."""
-    out: dict[int, int] = {}
-    for r in database.query("SELECT lot_id, sum(qty) AS n FROM allocations GROUP BY lot_id"):
-        out[r["lot_id"]] = r["n"]
-    for r in database.query("SELECT lot_id, sum(qty) AS n FROM stock_adjustments GROUP BY lot_id"):
-        out[r["lot_id"]] = out.get(r["lot_id"], 0) - r["n"]
-    return out
+def allocated_by_lot(database: Database, lot_ids: list[int] | None = None) -> dict[int, int]:
+    """Packs each lot gave to order lines, less what adjustments put back (kept figures, no scan)."""
+    if lot_ids is None:
+        rows = database.query("SELECT lot_id, taken - adjusted AS n FROM lot_stock WHERE taken <> 0 OR adjusted <> 0")
+    else:
+        marks = ", ".join("?" * len(lot_ids))
+        rows = database.query(f"SELECT lot_id, taken - adjusted AS n FROM lot_stock WHERE lot_id IN ({marks})",
+                              tuple(lot_ids))
+    return {r["lot_id"]: r["n"] for r in rows}
+
+
+def stock_drift(database: Database) -> list[dict]:
+    """Lots whose kept stock differs from the sums it replaces (for ``check --full``); [] when all agree."""
+    return list(database.query("""
+        SELECT s.lot_id, l.code, s.packed, s.taken, s.adjusted,
+               coalesce((SELECT sum(coalesce(e.packs, 0)) FROM events e
+                         WHERE e.lot_id = s.lot_id AND e.kind = 'packing'), 0) AS packed_sum,
+               coalesce((SELECT sum(a.qty) FROM allocations a WHERE a.lot_id = s.lot_id), 0) AS taken_sum,
+               coalesce((SELECT sum(x.qty) FROM stock_adjustments x WHERE x.lot_id = s.lot_id), 0) AS adjusted_sum
+        FROM lot_stock s JOIN lots l ON l.id = s.lot_id
+        WHERE s.packed <> packed_sum OR s.taken <> taken_sum OR s.adjusted <> adjusted_sum
+        UNION ALL
+        SELECT l.id, l.code, NULL, NULL, NULL, NULL, NULL, NULL FROM lots l
+        WHERE NOT EXISTS (SELECT 1 FROM lot_stock s WHERE s.lot_id = l.id)"""))
 
 
 def adjust_stock(db: sqlite_utils.Database, lot_id: int, qty: int, reason: str) -> None:

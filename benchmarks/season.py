@@ -1,0 +1,189 @@
+"""A season of data: the figures that matter during a live, at 10,000, 100,000 and 500,000 orders.
+
+Run: .venv/bin/python -m benchmarks.season [SIZES]   e.g. `-m benchmarks.season 10000,100000` (default), or
+`10000,100000,500000` for the full table (the 500k file takes a few minutes to generate and ~1 GB of disk).
+
+The dataset is generated, deterministic (seeded), and written with bare SQL into a migrated CoopDesk file:
+10 order lines per order on average, 10,000 lots in a two-level genealogy (raw → processed → packed), every
+line allocated to a packed lot. Each figure is printed beside a bare baseline measured in the same run on the
+same file; flat rows across sizes are the goal (issue 12: no action grows with history).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+RAW_LOTS, PROCESSED_LOTS, PACKED_LOTS = 2_000, 1_000, 7_000
+PRODUCTS = 100
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def make_season(path: Path, orders: int, seed: int = 2026) -> dict:
+    """Write the season into a new migrated file at ``path``; returns what the figures need (skus, lot codes)."""
+    from coopdesk.services import datafile, demo
+
+    db = datafile.open_data(path)
+    demo.write_demo(db)
+    db.close()
+    rnd = random.Random(seed)
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=OFF")  # generation only; the measured file is reopened with the app's settings
+    con.execute("BEGIN")
+    first_product = con.execute("SELECT coalesce(max(id), 0) + 1 FROM products").fetchone()[0]
+    con.executemany("INSERT INTO products (id, sku, name, price_vnd, shelf_life_days, search_text) "
+                    "VALUES (?, ?, ?, ?, 180, ?)",
+                    [(first_product + i, f"SS-{i:03d}", f"Sản phẩm mùa {i}", 50_000 + 1000 * i, f"ss-{i:03d}")
+                     for i in range(PRODUCTS)])
+    raw_product = con.execute("SELECT id FROM products WHERE sku = 'NL-SAN-TUOI'").fetchone()[0]
+    lot_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM lots").fetchone()[0]
+    raw_ids = list(range(lot_id, lot_id + RAW_LOTS))
+    processed_ids = list(range(raw_ids[-1] + 1, raw_ids[-1] + 1 + PROCESSED_LOTS))
+    packed_ids = list(range(processed_ids[-1] + 1, processed_ids[-1] + 1 + PACKED_LOTS))
+    lots = [(i, f"SS-R-{i:05d}", raw_product) for i in raw_ids]
+    lots += [(i, f"SS-P-{i:05d}", raw_product) for i in processed_ids]
+    packed_product = {i: first_product + (n % PRODUCTS) for n, i in enumerate(packed_ids)}
+    lots += [(i, f"SS-K-{i:05d}", packed_product[i]) for i in packed_ids]
+    con.executemany("INSERT INTO lots (id, code, product_id, created) VALUES (?, ?, ?, '2026-06-01')", lots)
+    con.executemany("INSERT INTO lot_parents (child_id, parent_id, qty_g) VALUES (?, ?, 1000)",
+                    [(p, raw_ids[(2 * n + k) % RAW_LOTS]) for n, p in enumerate(processed_ids) for k in (0, 1)])
+    con.executemany("INSERT INTO lot_parents (child_id, parent_id, qty_g) VALUES (?, ?, 1000)",
+                    [(k, processed_ids[n % PROCESSED_LOTS]) for n, k in enumerate(packed_ids)])
+    con.executemany("INSERT INTO events (lot_id, kind, day, quantity_g) VALUES (?, 'harvest', '2026-06-10', 500000)",
+                    [(i,) for i in raw_ids])
+    con.executemany("INSERT INTO events (lot_id, kind, day, quantity_g) VALUES (?, 'processing', '2026-06-20', 300000)",
+                    [(i,) for i in processed_ids])
+    packs_each = max(100, orders * 10 // PACKED_LOTS * 2)
+    con.executemany("INSERT INTO events (lot_id, kind, day, packs, pack_size_g) "
+                    "VALUES (?, 'packing', ?, ?, 500)",
+                    [(i, f"2026-07-{1 + n % 28:02d}", packs_each) for n, i in enumerate(packed_ids)])
+    by_product: dict[int, list[int]] = {}
+    for i, p in packed_product.items():
+        by_product.setdefault(p, []).append(i)
+    customers = max(1, orders // 3)
+    first_customer = con.execute("SELECT coalesce(max(id), 0) + 1 FROM customers").fetchone()[0]
+    con.executemany("INSERT INTO customers (id, phone, name) VALUES (?, ?, ?)",
+                    [(first_customer + i, f"+8497{i:07d}", f"Khách mùa {i}") for i in range(customers)])
+    order_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0]
+    line_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM order_lines").fetchone()[0]
+    statuses = ("new", "packed", "handed", "delivered", "delivered", "delivered", "returned", "cancelled")
+    batch_orders, batch_lines, batch_allocs = [], [], []
+    for n in range(orders):
+        oid = order_id + n
+        cid = first_customer + n % customers
+        lines = rnd.randint(1, 19)
+        total = 0
+        for _ in range(lines):
+            product = first_product + rnd.randrange(PRODUCTS)
+            price = 50_000 + 1000 * (product - first_product)
+            batch_lines.append((line_id, oid, product, f"SS-{product - first_product:03d}", "Sản phẩm mùa", 1, price))
+            batch_allocs.append((line_id, rnd.choice(by_product[product]), 1))
+            total += price
+            line_id += 1
+        day = f"2026-{7 + n * 5 // max(1, orders):02d}-{1 + n % 28:02d} {19 + n % 4:02d}:{n % 60:02d}:00"
+        batch_orders.append((oid, cid, f"+8497{(n % customers):07d}", f"Khách mùa {n % customers}", total, total,
+                             statuses[n % len(statuses)], day, f"khach mua {n % customers} 097{n % customers:07d}"))
+        if len(batch_orders) >= 20_000 or n == orders - 1:
+            con.executemany("INSERT INTO orders (id, customer_id, phone, name, total, cod, status, created_at, "
+                            "search_text) VALUES (?,?,?,?,?,?,?,?,?)", batch_orders)
+            con.executemany("INSERT INTO order_lines (id, order_id, product_id, sku, name, qty, unit_price) "
+                            "VALUES (?,?,?,?,?,?,?)", batch_lines)
+            con.executemany("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?,?,?)", batch_allocs)
+            batch_orders, batch_lines, batch_allocs = [], [], []
+    con.execute("COMMIT")
+    con.execute("ANALYZE")
+    lines_total = con.execute("SELECT count(*) FROM order_lines").fetchone()[0]
+    con.close()
+    return {"first_product": first_product, "packed": packed_ids, "lines": lines_total,
+            "lot_code": f"SS-K-{packed_ids[len(packed_ids) // 2]:05d}"}
+
+
+def figures(path: Path, info: dict) -> list[tuple[str, float, float]]:
+    """(measure, CoopDesk ms, bare baseline ms) on the season file."""
+    from coopdesk.domain.orders import LineDraft, OrderDraft
+    from coopdesk.services import datafile, order_entry, traceability
+
+    out = []
+    db = datafile.open_data(path)
+    skus = [f"SS-{i:03d}" for i in (3, 17)]
+    n = [0]
+
+    def save() -> None:
+        n[0] += 1
+        order_entry.save_order(db, OrderDraft(phone=f"09888{n[0]:05d}", name="Khách đo", street="1 Lê Lợi",
+                                              lines=[LineDraft(skus[0], "1"), LineDraft(skus[1], "2")]))
+
+    ours = median_ms(save, 40)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA synchronous=FULL")
+    raw.execute("PRAGMA foreign_keys=ON")
+    lot = info["packed"][0]
+    pid = info["first_product"]
+
+    def bare_save() -> None:
+        raw.execute("BEGIN IMMEDIATE")
+        oid = raw.execute("INSERT INTO orders (customer_id, phone, total, cod) VALUES (1, 'x', 1, 1)").lastrowid
+        for _ in range(2):
+            lid = raw.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
+                              "VALUES (?, ?, 'S', 'n', 1, 1)", (oid, pid)).lastrowid
+            raw.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?, ?, 1)", (lid, lot))
+        raw.execute("INSERT INTO order_history (order_id, action) VALUES (?, 'create')", (oid,))
+        raw.execute("COMMIT")
+
+    out.append(("save_order (service, 2 lines)", ours, median_ms(bare_save, 40)))
+    code = info["lot_code"]
+    ours = median_ms(lambda: traceability.view(db, code), 5)
+    lot_q = "SELECT * FROM lots WHERE code = ?"
+    alloc_q = "SELECT sum(qty) FROM allocations WHERE lot_id = ?"
+    bare = median_ms(lambda: (raw.execute(lot_q, (code,)).fetchall(), raw.execute(alloc_q, (lot,)).fetchall()), 20)
+    out.append(("open a lot (traceability.view)", ours, bare))
+    ours = median_ms(lambda: order_entry.order_rows(db), 3)
+    bare = median_ms(lambda: raw.execute("SELECT id, created_at, name, phone, total, cod, status FROM orders "
+                                         "ORDER BY id DESC LIMIT 60").fetchall(), 20)
+    out.append(("orders page reload (order_rows)", ours, bare))
+    raw.close()
+    db.close()
+    return out
+
+
+def main() -> None:
+    sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "10000,100000").split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        os.environ["COOPDESK_DATA_DIR"] = d
+        for size in sizes:
+            path = Path(d) / f"season-{size}.db"
+            t = time.perf_counter()
+            info = make_season(path, size)
+            made = time.perf_counter() - t
+            print(f"{size:,} orders, {info['lines']:,} lines, 10,000 lots: generated in {made:,.0f} s", flush=True)
+            for name, ours, bare in figures(path, info):
+                rows.append((f"{size:,}", name, f"{ours:,.1f} ms", f"{bare:,.2f} ms", f"{ours / bare:,.1f}x"))
+            path.unlink()
+    header = ("orders", "measure", "CoopDesk", "bare baseline (same run)", "ratio")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
