@@ -160,7 +160,7 @@ def _hold_back(plan: ImportPlan, table: Table, original: Table) -> None:
     reasons = {r.row: r.reason for r in plan.rejected}
     numbers = {n for n, row in table.rows if (row.get("Order ID") or "").strip() in held_ids} | set(reasons)
     plan.held_orders = len(held_ids) + sum(1 for r in plan.rejected if not r.order_id)
-    plan.held_headers = list(original.headers)
+    plan.held_headers = [h for h in original.headers if h != REASON_COLUMN]  # a held-back file imported again
     plan.held_rows = [(n, {**row, REASON_COLUMN: reasons.get(n, "")}) for n, row in original.rows if n in numbers]
 
 

@@ -295,3 +295,11 @@ def test_one_order_with_too_many_lines_is_rejected(database, tmp_path):
     r = oi.import_orders(database, write_csv(tmp_path / "lines.csv", rows), skip_rejected=True)
     assert r["orders_new"] == 1 and r["orders_held_back"] == 1 and r["rows_held_back"] == MAX_LINES_PER_ORDER + 1
     assert str(MAX_LINES_PER_ORDER) in r["rejected"][0]["reason"]
+
+
+def test_a_held_back_file_imported_again_holds_back_once_more(database, tmp_path):
+    first = oi.import_orders(database, _mixed(tmp_path), skip_rejected=True)
+    again = oi.import_orders(database, Path(first["held_back_file"]), skip_rejected=True)
+    assert again["orders_new"] == 0 and again["orders_held_back"] == 2
+    header = [c.value for c in load_workbook(again["held_back_file"]).active[1]]
+    assert header.count(oi.REASON_COLUMN) == 1 and header[:len(HEAD)] == HEAD
