@@ -158,6 +158,10 @@ def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None 
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
             for ws, wf in zip(values.worksheets, formulas.worksheets, strict=True):
+                # The sheet's own <dimension> may be wrong (files written by scripts): read every row and
+                # column there is, never only the declared range.
+                ws.reset_dimensions()
+                wf.reset_dimensions()
                 rows_iter = zip(ws.iter_rows(values_only=True), wf.iter_rows(values_only=True), strict=False)
                 headers: list[str] = []
                 for raw, raw_f in rows_iter:

@@ -117,6 +117,10 @@ def order_cases() -> None:
     (FILES / "rows-150001.xlsx").write_bytes(_rezip(good, lambda b: re.sub(
         rb'<dimension ref="[^"]*"', b'<dimension ref="A1:P150001"', b)))
     case("orders", "rows-150001.xlsx", "refused", needle="150.000")
+    (FILES / "dimension-too-small.xlsx").write_bytes(_rezip(good, lambda b: re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', b)))  # a script's wrong sheet size: read it all
+    case("orders", "dimension-too-small.xlsx", "imported", orders=3, lines=3,
+         stored=[["name", "579362710751959002", "Nguyễn Thị Hồng"]])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")

@@ -303,3 +303,18 @@ def test_a_held_back_file_imported_again_holds_back_once_more(database, tmp_path
     assert again["orders_new"] == 0 and again["orders_held_back"] == 2
     header = [c.value for c in load_workbook(again["held_back_file"]).active[1]]
     assert header.count(oi.REASON_COLUMN) == 1 and header[:len(HEAD)] == HEAD
+
+
+def test_a_wrong_sheet_dimension_never_drops_rows_or_columns(database, tmp_path):
+    path = write_xlsx(tmp_path / "dim.xlsx", orders(3))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                body = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', body)
+            dst.writestr(item, body)
+    path.write_bytes(buf.getvalue())
+    r = oi.import_orders(database, path)
+    assert (r["orders_new"], r["lines"]) == (3, 3)
+    assert {x["name"] for x in database.query("SELECT name FROM orders")} == {"Nguyễn Thị Hồng"}
