@@ -150,6 +150,10 @@ def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None 
     text = text or _text
     damaged = _("{file} is not an Excel (.xlsx) file or is damaged.").format(file=path.name)
     if not data.startswith(b"PK\x03\x04"):
+        head = data[:2048].removeprefix(b"\xef\xbb\xbf")
+        if head and b"\0" not in head and any(sep in head for sep in (b",", b";", b"\t")):
+            raise CoopDeskError(_("{file} is a text (CSV) file; this import reads Excel (.xlsx) files. Open it in "
+                                  "Excel and save it as an Excel workbook (.xlsx).").format(file=path.name))
         raise CoopDeskError(damaged)
     sheets = []
     try:

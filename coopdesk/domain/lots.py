@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coopdesk.domain.codes import LOT_CODE_MAX, gtin14
+from coopdesk.domain.codes import LOT_CODE_MAX, gtin14, is_valid_gtin13
 from coopdesk.domain.dates import DateError, format_date, parse_date
 from coopdesk.domain.errors import Collector, FieldError, ValidationError
 from coopdesk.domain.money import format_number
@@ -451,8 +451,8 @@ def public_events(state: LotState) -> list[TraceEvent]:
 
 def trace_path(lot_code: str, gtin: str = "") -> str:
     """Where a lot's public page lives under the site's base: GS1 Digital Link form when there is a GTIN."""
-    if gtin:
-        return f"01/{gtin14(gtin)}/10/{lot_code}"
+    if gtin and is_valid_gtin13(gtin):  # a GTIN stored before entry was checked (full-width digits) never
+        return f"01/{gtin14(gtin)}/10/{lot_code}"  # reaches a Digital Link
     return f"lo/{lot_code}"
 
 

@@ -110,7 +110,7 @@ def test_a_csv_given_to_the_catalog_import_is_named(demo_db, tmp_path, name):
     path.write_text("Mã SKU,Tên sản phẩm,Giá bán (đồng)\nX-1,Xôi,1000\n", encoding="utf-8")
     with pytest.raises(CoopDeskError) as info:
         catalog.preview_import(demo_db, path)
-    assert name in info.value.message
+    assert name in info.value.message and "CSV" in info.value.message and ".xlsx" in info.value.message
 
 
 def test_a_damaged_site_manifest_removes_nothing_outside_the_site(demo_db, tmp_path):

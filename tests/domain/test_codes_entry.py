@@ -71,3 +71,10 @@ def test_two_numbers_are_both_found_the_second_kept(text):
 
 def test_one_spaced_landline_stays_one_number():
     assert [p.e164 for p in find_phones("024 3826 1234")] == ["+842438261234"]
+
+
+def test_a_gtin_stored_before_the_check_never_reaches_a_digital_link():
+    from coopdesk.domain.lots import trace_url
+
+    assert trace_url("https://t.vn", "HP-2026-0001", "8938000000008") == "https://t.vn/01/08938000000008/10/HP-2026-0001"
+    assert trace_url("https://t.vn", "HP-2026-0001", "８９３８００００００００８") == "https://t.vn/lo/HP-2026-0001"
