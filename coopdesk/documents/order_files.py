@@ -80,10 +80,9 @@ def _read_csv(path: Path, data: bytes) -> Table:
     try:
         for number, values in enumerate(reader, start=2):
             if number > MAX_ROWS + 1:
-                raise CoopDeskError(_("{file} has {rows} rows or more, more than CoopDesk reads from one file "
-                                      "({limit} at most). Split it into smaller files.").format(
-                    file=path.name, rows=format(number - 1, ",").replace(",", "."),
-                    limit=format(MAX_ROWS, ",").replace(",", ".")))
+                raise CoopDeskError(_("{file} has more than {limit} rows, more than CoopDesk reads from one file. "
+                                      "Split it into smaller files.").format(
+                    file=path.name, limit=format(MAX_ROWS, ",").replace(",", ".")))
             if not any(v.strip() for v in values):
                 continue
             rows.append((number, {h: nfc(values[i]) if i < len(values) else "" for i, h in enumerate(headers) if h}))

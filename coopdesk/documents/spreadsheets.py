@@ -17,7 +17,7 @@ from coopdesk.i18n import _
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED = 256 * 1024 * 1024  # a 15,000-order export unpacks to about 40 MB
-MAX_ROWS = 100_000  # rows of one sheet; a 15,000-order export has about 17,000
+MAX_ROWS = 50_000  # rows of one sheet; a 15,000-order export has about 17,000
 
 
 @dataclass
@@ -109,10 +109,14 @@ def _formula_text(value: object) -> object:
     return text if isinstance(text, str) else value
 
 
-def _check_unpacked(name: str, data: bytes, max_rows: int) -> None:
-    """Refuse a zip bomb before parsing: the declared unpacked size and each sheet's declared rows.
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
-    zipfile never inflates a member beyond its declared size, so the declared sizes bound the real work.
+
+def _check_unpacked(name: str, data: bytes, max_rows: int) -> None:
+    """Refuse a zip bomb or a sheet of too many rows before openpyxl parses anything.
+
+    zipfile never inflates a member beyond its declared size, so the declared sizes bound the real work; the
+    rows are counted by streaming each sheet's XML (its declared <dimension> may be wrong either way).
     """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = zf.infolist()
@@ -122,19 +126,25 @@ def _check_unpacked(name: str, data: bytes, max_rows: int) -> None:
                                   "at most). Is it the right file?").format(
                 file=name, mb=unpacked // (1024 * 1024), limit=MAX_UNPACKED // (1024 * 1024)))
         for m in members:
-            if not (m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")):
-                continue
-            with zf.open(m) as fh:
-                head = fh.read(4096)
-            found = re.search(rb'<(?:\w+:)?dimension[^>]*ref="[A-Z]*\d+:?[A-Z]*(\d*)"', head)
-            if found and found.group(1) and int(found.group(1)) > max_rows + 1:
-                raise _too_many_rows(name, int(found.group(1)) - 1, max_rows)
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+                if _count_rows(zf, m) > max_rows + 1:  # the header row is not an order
+                    raise _too_many_rows(name, max_rows)
 
 
-def _too_many_rows(name: str, rows: int, max_rows: int) -> CoopDeskError:
-    return CoopDeskError(_("{file} has {rows} rows or more, more than CoopDesk reads from one file ({limit} at "
-                           "most). Split it into smaller files.").format(
-        file=name, rows=format(rows, ",").replace(",", "."), limit=format(max_rows, ",").replace(",", ".")))
+def _count_rows(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """The <row> elements of a sheet, counted in 1 MB chunks (a tag cut between chunks is counted once)."""
+    count, tail = 0, b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            count += sum(1 for m in _ROW_TAG.finditer(buf) if m.end() > len(tail))
+            tail = buf[-32:]
+    return count
+
+
+def _too_many_rows(name: str, max_rows: int) -> CoopDeskError:
+    return CoopDeskError(_("{file} has more than {limit} rows, more than CoopDesk reads from one file. Split it "
+                           "into smaller files.").format(file=name, limit=format(max_rows, ",").replace(",", ".")))
 
 
 def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None = None,
@@ -174,7 +184,7 @@ def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None 
                 rows = []
                 for number, (raw, raw_f) in enumerate(rows_iter, start=2):
                     if number > max_rows + 1:
-                        raise _too_many_rows(path.name, number - 1, max_rows)
+                        raise _too_many_rows(path.name, max_rows)
                     cells = [text(_formula_text(f) if v is None else v) for v, f in zip(raw, raw_f, strict=False)]
                     if not any(c.strip() for c in cells):
                         continue

@@ -18,7 +18,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from tests.orderfiles import HEAD, order_row, orders, write_csv, write_xlsx
+from tests.orderfiles import HEAD, order_row, orders, with_sheet_rows, write_csv, write_xlsx
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -114,9 +114,11 @@ def order_cases() -> None:
     for i, junk in enumerate((b"<", b"&", b"<!DOCTYPE x [", b"\xff\xfe")):
         (FILES / f"xml-junk-{i}.xlsx").write_bytes(_rezip(good, lambda b, j=junk: b[:300] + j + b[300:]))
         case("orders", f"xml-junk-{i}.xlsx", "refused")
-    (FILES / "rows-150001.xlsx").write_bytes(_rezip(good, lambda b: re.sub(
-        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:P150001"', b)))
-    case("orders", "rows-150001.xlsx", "refused", needle="150.000")
+    (FILES / "rows-50001.xlsx").write_bytes(with_sheet_rows(good, 50_000))
+    case("orders", "rows-50001.xlsx", "refused", needle="50.000")
+    (FILES / "dimension-too-large.xlsx").write_bytes(_rezip(good, lambda b: re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:P150001"', b)))  # declares 150.001 rows, has 4
+    case("orders", "dimension-too-large.xlsx", "imported", orders=3, lines=3)
     (FILES / "dimension-too-small.xlsx").write_bytes(_rezip(good, lambda b: re.sub(
         rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', b)))  # a script's wrong sheet size: read it all
     case("orders", "dimension-too-small.xlsx", "imported", orders=3, lines=3,

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from coopdesk.documents.spreadsheets import MAX_ROWS
 from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import MAX_VND, MoneyError, parse_vnd
 from coopdesk.domain.tiktok import MAX_LINES_PER_ORDER
 from coopdesk.services import catalog, diary
 from coopdesk.services import order_import as oi
 from coopdesk.services import traceability as trace
-from tests.orderfiles import HEAD, order_row, orders, write_csv, write_xlsx
+from tests.orderfiles import HEAD, order_row, orders, with_sheet_rows, write_csv, write_xlsx
 
 
 def count(db, table="orders") -> int:
@@ -272,11 +273,24 @@ def test_zip_bomb_is_refused_before_parsing(database, tmp_path):
         assert "bomb.xlsx" in info.value.message and "MB" in info.value.message
 
 
-def test_declared_row_count_is_refused_before_parsing(database, tmp_path):
-    path = write_xlsx(tmp_path / "rows.xlsx", orders(2))
-    data = path.read_bytes()
+def test_rows_are_counted_before_parsing(database, tmp_path, monkeypatch):
+    from coopdesk.documents import spreadsheets
+
+    path = tmp_path / "rows.xlsx"
+    path.write_bytes(with_sheet_rows(write_xlsx(tmp_path / "base.xlsx", orders(2)).read_bytes(), MAX_ROWS))
+    parsed = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: parsed.append(1))
+    for read in (lambda: oi.preview_import(database, path), lambda: spreadsheets.read_xlsx(path)):
+        with pytest.raises(CoopDeskError) as info:
+            read()
+        assert "rows.xlsx" in info.value.message and "50.000" in info.value.message
+    assert parsed == []  # refused before openpyxl saw the file
+
+
+def test_a_wrong_declared_size_neither_refuses_nor_truncates(database, tmp_path):
+    path = write_xlsx(tmp_path / "dim.xlsx", orders(3))
     buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as src, zipfile.ZipFile(buf, "w") as dst:
         for item in src.infolist():
             body = src.read(item)
             if item.filename.endswith("sheet1.xml"):
@@ -284,9 +298,7 @@ def test_declared_row_count_is_refused_before_parsing(database, tmp_path):
                 assert b"150001" in body
             dst.writestr(item, body)
     path.write_bytes(buf.getvalue())
-    with pytest.raises(CoopDeskError) as info:
-        oi.preview_import(database, path)
-    assert "rows.xlsx" in info.value.message and "150.000" in info.value.message
+    assert oi.import_orders(database, path)["orders_new"] == 3
 
 
 def test_one_order_with_too_many_lines_is_rejected(database, tmp_path):
