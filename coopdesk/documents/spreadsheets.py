@@ -110,14 +110,17 @@ def _formula_text(value: object) -> object:
 
 
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _check_unpacked(name: str, data: bytes, max_rows: int) -> None:
+def _check_unpacked(name: str, data: bytes, max_rows: int) -> bool:
     """Refuse a zip bomb or a sheet of too many rows before openpyxl parses anything.
 
     zipfile never inflates a member beyond its declared size, so the declared sizes bound the real work; the
     rows are counted by streaming each sheet's XML (its declared <dimension> may be wrong either way).
+    Returns whether any sheet holds a formula.
     """
+    formulas = False
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = zf.infolist()
         unpacked = sum(m.file_size for m in members)
@@ -127,24 +130,36 @@ def _check_unpacked(name: str, data: bytes, max_rows: int) -> None:
                 file=name, mb=unpacked // (1024 * 1024), limit=MAX_UNPACKED // (1024 * 1024)))
         for m in members:
             if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
-                if _count_rows(zf, m) > max_rows + 1:  # the header row is not an order
+                rows, has_formulas = _count_rows(zf, m)
+                if rows > max_rows + 1:  # the header row is not an order
                     raise _too_many_rows(name, max_rows)
+                formulas = formulas or has_formulas
+    return formulas
 
 
-def _count_rows(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
-    """The <row> elements of a sheet, counted in 1 MB chunks (a tag cut between chunks is counted once)."""
-    count, tail = 0, b""
+def _count_rows(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, bool]:
+    """(the <row> elements of a sheet, whether it has a formula), read in 1 MB chunks; a tag cut between two
+    chunks is counted once."""
+    count, tail, formulas = 0, b"", False
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             buf = tail + chunk
             count += sum(1 for m in _ROW_TAG.finditer(buf) if m.end() > len(tail))
+            formulas = formulas or _FORMULA_TAG.search(buf) is not None
             tail = buf[-32:]
-    return count
+    return count, formulas
 
 
 def _too_many_rows(name: str, max_rows: int) -> CoopDeskError:
     return CoopDeskError(_("{file} has more than {limit} rows, more than CoopDesk reads from one file. Split it "
                            "into smaller files.").format(file=name, limit=format(max_rows, ",").replace(",", ".")))
+
+
+def _cells(raw: tuple, raw_formulas: tuple, text: Callable[[object], str]) -> list[str]:
+    if not raw_formulas:
+        return [text(v) for v in raw]
+    return [text(_formula_text(f) if v is None else v)
+            for v, f in zip(raw, raw_formulas + (None,) * (len(raw) - len(raw_formulas)), strict=False)]
 
 
 def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None = None,
@@ -167,25 +182,30 @@ def read_workbook(path: Path, data: bytes, text: Callable[[object], str] | None 
         raise CoopDeskError(damaged)
     sheets = []
     try:
-        _check_unpacked(path.name, data, max_rows)
+        has_formulas = _check_unpacked(path.name, data, max_rows)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # A second reading, of the formulas' text, only for a file that has any (an export never does).
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if has_formulas else values
         try:
             for ws, wf in zip(values.worksheets, formulas.worksheets, strict=True):
                 # The sheet's own <dimension> may be wrong (files written by scripts): read every row and
                 # column there is, never only the declared range.
                 ws.reset_dimensions()
-                wf.reset_dimensions()
-                rows_iter = zip(ws.iter_rows(values_only=True), wf.iter_rows(values_only=True), strict=False)
+                values_iter = ws.iter_rows(values_only=True)
+                if has_formulas:
+                    wf.reset_dimensions()
+                    rows_iter = zip(values_iter, wf.iter_rows(values_only=True), strict=False)
+                else:
+                    rows_iter = ((raw, ()) for raw in values_iter)
                 headers: list[str] = []
                 for raw, raw_f in rows_iter:
-                    headers = [text(_formula_text(f) if v is None else v) for v, f in zip(raw, raw_f, strict=False)]
+                    headers = _cells(raw, raw_f, text)
                     break
                 rows = []
                 for number, (raw, raw_f) in enumerate(rows_iter, start=2):
                     if number > max_rows + 1:
                         raise _too_many_rows(path.name, max_rows)
-                    cells = [text(_formula_text(f) if v is None else v) for v, f in zip(raw, raw_f, strict=False)]
+                    cells = _cells(raw, raw_f, text)
                     if not any(c.strip() for c in cells):
                         continue
                     rows.append((number, {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers)
