@@ -23,6 +23,9 @@ def test_preview_imports_the_good_orders_and_holds_back_the_bad(window, qtbot, d
     dialog = importer.dialog
     assert dialog.import_button.isEnabled()
     assert dialog.import_button.text() == "Nhập 4 đơn, giữ lại 2 đơn"
+    figures = {w.objectName(): w.text() for w in dialog.findChildren(type(page.count_label))
+               if w.objectName().startswith("figure")}
+    assert figures["figure0"] == "<b>4</b>" and figures["figure8"] == "<b>2</b>"  # new orders; held back
     assert dialog.height() <= 728
     snapshot(dialog, "import-hold-back")
     dialog.accept()

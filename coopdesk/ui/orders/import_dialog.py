@@ -46,6 +46,8 @@ class ImportPreviewDialog(QDialog):
                    (_("Unchanged"), len(plan.unchanged)), (_("Lines"), plan.lines), (_("Cancelled"), plan.cancelled),
                    (_("COD orders"), plan.cod_orders), (_("COD total"), format_vnd(plan.cod_total_vnd)),
                    (_("Rejected rows"), len(plan.rejected))]
+        if plan.rejected:
+            figures.append((_("Orders held back"), plan.held_orders))
         for i, (label, value) in enumerate(figures):
             name = QLabel(label)
             number = QLabel(f"<b>{value}</b>")
