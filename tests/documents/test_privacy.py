@@ -52,6 +52,9 @@ def test_no_private_household_on_any_public_page(demo_db, tmp_path):
             trace.add_event(demo_db, lot, EventDraft(
                 kind="care", day=f"{i + 1:02d}/10/2026", person=spelled, place=f"Vườn {spelled}",
                 note=f"Làm cùng {spelled}; ghi chú công khai"), today=TODAY)
+        seed = trace.save_input(demo_db, "seed", f"Giống nhà {bare}")
+        trace.add_event(demo_db, lot, EventDraft(kind="planting", day="01/09/2026", person="Vàng Thị Mỷ",
+                                                 input_id=str(seed.id), dose=f"Theo {bare.upper()}"), today=TODAY)
         trace.add_event(demo_db, lot, EventDraft(kind="harvest", day="20/10/2026", person="Vàng Thị Mỷ",
                                                  quantity_kg="100", note=f"Cân tại nhà {bare.lower()}"), today=TODAY)
         trace.add_event(demo_db, lot, EventDraft(kind="processing", day="21/10/2026", person=bare, quantity_kg="50",
@@ -80,7 +83,8 @@ def test_no_private_household_on_any_public_page(demo_db, tmp_path):
     seen = " ".join(_visible(p.read_text(encoding="utf-8")) for p in pages)
     for name in PRIVATE:
         assert household_key(name) not in seen, name
-    assert "vang thi my" in seen and "ghi chu cong khai" in seen  # the rest of the same entries is published
+    # The rest of the same entries is published: the fields were there, only the names are gone.
+    assert "vang thi my" in seen and "ghi chu cong khai" in seen and "giong nha …" in seen and "theo …" in seen
     assert open_member
 
 
