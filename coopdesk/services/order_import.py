@@ -99,10 +99,11 @@ def _state(status: str, tracking: str, carrier: str) -> str:
 def preview_import(database: Database, source: Path) -> ImportPlan:
     """Read and check a whole export and decide what each order would do; store nothing."""
     table = read_table(Path(source))
-    original = Table(table.file, list(table.headers), [(n, dict(r)) for n, r in table.rows])
+    original = table  # the rows as the file wrote them, for the held-back file
     platform = PLATFORM
     if "Mã đơn" in table.headers:
         platform = TEMPLATE
+        original = Table(table.file, list(table.headers), [(n, dict(r)) for n, r in table.rows])
         _from_template(table)
     missing = missing_columns(table.headers)
     if missing:

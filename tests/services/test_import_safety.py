@@ -330,3 +330,24 @@ def test_a_wrong_sheet_dimension_never_drops_rows_or_columns(database, tmp_path)
     r = oi.import_orders(database, path)
     assert (r["orders_new"], r["lines"]) == (3, 3)
     assert {x["name"] for x in database.query("SELECT name FROM orders")} == {"Nguyễn Thị Hồng"}
+
+
+def test_held_back_rows_of_the_order_sheet_keep_its_vietnamese_columns(demo_db, tmp_path):
+    path = oi.write_template(tmp_path / "don.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Đơn hàng"]
+    ws.append(["ZL-0001", "", "YDI-BUN-500", "Bún sắn khô", "3", "40000", "", "20000", "", "", "Lò Văn Páo",
+               "0988111222", "Điện Biên", "Xã Nà Tấu", "Bản 3", "", "", "Zalo"])
+    ws.append(["ZL-0002", "", "YDI-BUN-500", "Bún sắn khô", "ba", "40000", "", "20000", "", "", "Lò Thị Ánh",
+               "0388111222", "Điện Biên", "Xã Nà Tấu", "Bản 4", "", "", "Zalo"])
+    wb.save(path)
+    r = oi.import_orders(demo_db, path, skip_rejected=True)
+    assert (r["orders_new"], r["orders_held_back"]) == (1, 1)
+    held = load_workbook(r["held_back_file"]).active
+    header = [c.value for c in held[1]]
+    assert header[:3] == ["Mã đơn", "Trạng thái", "Mã SKU"] and held.cell(2, 1).value == "ZL-0002"
+    assert held.cell(2, header.index("Điện thoại") + 1).value == "0388111222"  # the leading zero kept
+    held.cell(2, header.index("Số lượng") + 1).value = "3"
+    held.parent.save(r["held_back_file"])
+    again = oi.import_orders(demo_db, Path(r["held_back_file"]))
+    assert again["committed"] and again["orders_new"] == 1
