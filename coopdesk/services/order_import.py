@@ -115,7 +115,7 @@ def preview_import(database: Database, source: Path) -> ImportPlan:
     if not table.rows:
         raise CoopDeskError(_("{file} has no orders: only the example row.").format(file=table.file))
     orders, rejected = parse_rows(table.rows, platform_ids=platform == PLATFORM)
-    plan = ImportPlan(table.file, rejected=rejected, platform=platform, source=Path(source))
+    plan = ImportPlan(table.file, rejected=rejected, platform=platform, source=Path(source).absolute())
     _hold_back(plan, table, original)
     catalog = {r["sku"].upper(): r["id"] for r in product_store.catalog_rows(database)}
     remembered = store.sku_map(database, platform)
