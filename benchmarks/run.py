@@ -297,6 +297,9 @@ def main() -> None:
         bench_search(tmp)
         bench_orders(tmp)
         bench_import(tmp)
+        from benchmarks.labels import run as bench_labels
+
+        bench_labels(add, tmp)
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
     widths = [max(len(str(r[i])) for r in [header, *ROWS]) for i in range(5)]
     line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))

@@ -73,9 +73,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("{path} is damaged:").format(path=path), file=sys.stderr)
         for p in result.problems:
             print(f"  {p}", file=sys.stderr)
-        latest = datafile.latest_backup(path)
-        if latest:
-            print(_("Latest backup: {path}").format(path=latest), file=sys.stderr)
+        good = datafile.newest_good_backup(path)
+        if good:
+            print(_("Latest backup: {path}").format(path=good.path), file=sys.stderr)
+            print(_("To put it back: coopdesk restore --data {path} --from latest").format(path=path),
+                  file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -385,6 +387,179 @@ def cmd_order_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- backups and restore (issue 9) ---------------------------------------------------------------------
+
+def _wait_for_other_writers() -> None:
+    """A command that writes waits a few seconds for another CoopDesk's write instead of failing at once."""
+    from coopdesk.services import datafile
+
+    def say(holder: str) -> None:
+        print(_("Waiting for {holder} to finish with the data file…").format(holder=holder), file=sys.stderr,
+              flush=True)
+
+    datafile.set_session("command", datafile.CLI_LOCK_WAIT_S, say)
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile
+
+    path = _data_path(args)
+    found = datafile.check_backups(path)
+    if args.json:
+        _print_json({"data": str(path), "folder": str(paths.backup_dir_for(path)),
+                     "backups": [b.as_json() for b in found]})
+        return 0
+    if not found:
+        print(_("No automatic backups of {path} in {folder}.").format(path=path, folder=paths.backup_dir_for(path)))
+        return 0
+    for b in found:
+        when = f"{b.made_at:%d/%m/%Y %H:%M:%S}" if b.made_at else "?"
+        state = _("verified") if b.ok else _("DAMAGED: {problem}").format(problem="; ".join(b.problems[:1]))
+        counts = _("{orders} orders, {products} products, {lots} lots").format(
+            orders=b.counts.get("orders", 0), products=b.counts.get("products", 0), lots=b.counts.get("lots", 0))
+        print(f"{when}  {b.size / 1_000_000:>8.1f} MB  {counts:<40}  {state}  {b.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile
+
+    path = _data_path(args)
+    if args.source == "latest":
+        good = datafile.newest_good_backup(path)
+        if good is None:
+            raise CoopDeskError(_("No good backup of {path} was found.").format(path=path))
+        source = good.path
+    else:
+        source = Path(args.source)
+    info = datafile.describe_backup(source)
+    moved = datafile.restore_backup_file(path, source)
+    if args.json:
+        _print_json({"data": str(path), "restored_from": str(source), "made_at": info.made_at.isoformat(),
+                     "counts": info.counts, "previous_file_kept_as": str(moved) if moved else None})
+    else:
+        print(_("Restored {backup} ({when}) into {path}.").format(
+            backup=source, when=f"{info.made_at:%d/%m/%Y %H:%M}", path=path))
+        if moved:
+            print(_("The file that was there is kept as {moved}.").format(moved=moved))
+    return 0
+
+
+# --- QR labels (issue 13) ---------------------------------------------------------------------------------------
+
+def _label_lots(specs: list[str], count: int | None) -> list[tuple[str, int]]:
+    """'HP-2026-0003' (takes --count) or 'HP-2026-0003:50' (its own count)."""
+    out = []
+    for spec in specs:
+        code, sep, n = spec.rpartition(":")
+        if sep and n.strip().lstrip("-").isdigit():
+            out.append((code, int(n)))
+        else:
+            out.append((spec, count if count is not None else 1))
+    return out
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from coopdesk.domain.labels import parse_offset
+    from coopdesk.services import datafile
+    from coopdesk.services import labels as service
+
+    if args.list_templates:
+        database = datafile.open_data(_data_path(args), allow_read_only=True) if (
+            args.data or _data_path(args).exists()) else None
+        try:
+            found = service.templates(database)
+        finally:
+            if database is not None:
+                database.close()
+        if args.json:
+            _print_json([{**t.as_dict(), "custom": t.custom, "size": t.size_text} for t in found.values()])
+        else:
+            for t in found.values():
+                mark = _(" (custom)") if t.custom else ""
+                print(f"{t.name:<12} {t.size_text:<40} {t.dpi} dpi{mark}")
+        return 0
+    outputs = [o for o in (args.out, args.tspl, args.zpl, args.send, args.lp) if o]
+    if args.test_page:
+        if not args.out:
+            raise CoopDeskError(_("A test page is a PDF: give --out FILE.pdf"))
+    elif not args.lot:
+        raise CoopDeskError(_("Name at least one lot (e.g. coopdesk labels HP-2026-0003 --template 50x30 --out "
+                              "nhan.pdf), or use --list-templates."))
+    if len(outputs) != 1:
+        raise CoopDeskError(_("Choose one output: --out FILE.pdf, --tspl FILE, --zpl FILE, --send HOST:9100 or "
+                              "--lp QUEUE."))
+    printer = f"tcp:{args.send}" if args.send else f"lp:{args.lp}" if args.lp else ""
+    database = datafile.open_data(_data_path(args))
+    try:
+        template = service.template(database, args.template, args.dpi)
+        offset = parse_offset(args.offset) if args.offset is not None else \
+            service.offset_for(database, printer, template.name)
+        if args.test_page:
+            from coopdesk.documents.typeset import atomic_write
+
+            with atomic_write(Path(args.out)) as temp:
+                temp.write_bytes(service.calibration_page(template, offset))
+            print(args.out)
+            return 0
+        job = service.prepare_job(database, template, _label_lots(args.lot, args.count), start=args.start,
+                                  offset=offset, with_price=args.price)
+        if args.out:
+            for _p in service.write_pdf(job, Path(args.out)):
+                pass
+            output, target = "pdf", args.out
+        elif args.tspl or args.zpl:
+            kind, target = ("tspl", args.tspl) if args.tspl else ("zpl", args.zpl)
+            for _p in service.write_thermal(job, kind, Path(target)):
+                pass
+            output = kind
+        else:
+            kind = args.format
+            data = service.thermal_bytes(job, kind)
+            if args.send:
+                service.send_tcp(data, args.send)
+                target = args.send
+            else:
+                service.send_lp(data, args.lp)
+                target = args.lp
+            output = kind
+        reprints = service.record_print(database, job, output, str(target), args.who or "")
+    finally:
+        database.close()
+    for w in job.warnings:
+        print(_("Warning: {message}").format(message=w), file=sys.stderr)
+    report = {"lots": job.codes, "labels": job.total, "pages": len(job.pages()), "template": template.name,
+              "dpi": template.dpi, "offset_mm": list(offset), "output": output, "target": str(target),
+              "reprints": reprints, "warnings": job.warnings}
+    if args.json:
+        _print_json(report)
+    else:
+        print(_("{n} labels of {lots} on {template}: {target}").format(
+            n=job.total, lots=", ".join(job.codes), template=template.name, target=target))
+    return 0
+
+
+def add_labels_command(add: Callable[..., argparse.ArgumentParser]) -> None:
+    p = add("labels", _("print QR traceability labels of packed lots (PDF, TSPL, ZPL or straight to a printer)"),
+            cmd_labels)
+    p.add_argument("lot", metavar="LOT", nargs="*", help=_("lot codes; LOT:N gives that lot its own count"))
+    p.add_argument("--template", default="50x30", help=_("label template (see --list-templates)"))
+    p.add_argument("--list-templates", action="store_true", help=_("list the label templates with their sizes"))
+    p.add_argument("--count", type=int, help=_("labels per lot (default 1)"))
+    p.add_argument("--start", type=int, default=1, help=_("start at label N of a partly used sheet"))
+    p.add_argument("--offset", metavar="X,Y", help=_("move the content X mm right and Y mm down (calibration)"))
+    p.add_argument("--dpi", type=int, choices=[203, 300, 600], help=_("printer resolution (default: the template's)"))
+    p.add_argument("--price", action="store_true", help=_("print the catalog price on the label"))
+    p.add_argument("--who", help=_("name in the print log (default: the computer's user)"))
+    p.add_argument("--test-page", action="store_true", help=_("write a test page with outlines and a ruler"))
+    p.add_argument("--format", choices=["tspl", "zpl"], default="tspl", help=_("printer language for --send/--lp"))
+    p.add_argument("--out", metavar="FILE.pdf", help=_("write a PDF"))
+    p.add_argument("--tspl", metavar="FILE", help=_("write TSPL commands (Xprinter, TSC) to FILE"))
+    p.add_argument("--zpl", metavar="FILE", help=_("write ZPL commands (Zebra) to FILE"))
+    p.add_argument("--send", metavar="HOST:9100", help=_("send to a network label printer"))
+    p.add_argument("--lp", metavar="QUEUE", help=_("send to a raw CUPS queue (lp -o raw)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
@@ -407,6 +582,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="DIR", required=True, help=_("the folder, e.g. a USB stick"))
     p = add("check", _("check FILE; exit 1 when it is damaged"), cmd_check)
     p.add_argument("--full", action="store_true", help=_("run the full integrity check"))
+    add("backups", _("list the automatic backups of FILE: date, size, counts, and whether each verifies"),
+        cmd_backups)
+    p = add("restore", _("put a backup in place of FILE; the file that was there is kept beside it, renamed"),
+            cmd_restore)
+    p.add_argument("--from", dest="source", metavar="BACKUP", required=True,
+                   help=_("the backup file, or 'latest' for the newest one that verifies"))
     p = add("products", _("list the product catalog"), cmd_products)
     p.add_argument("--search", metavar="TEXT", help=_("only products matching TEXT (diacritics ignored)"))
     p = add("import-catalog", _("import products from an xlsx file"), cmd_import_catalog)
@@ -470,11 +651,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--reason", required=True)
+    add_labels_command(add)
     return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Run one subcommand; known errors print a plain message and exit 2, never a traceback."""
+    _wait_for_other_writers()
     try:
         return args.func(args)
     except ValidationError as e:

@@ -45,9 +45,62 @@ def demo_data_file() -> Path:
 
 
 def backup_dir_for(data_file: Path) -> Path:
-    """Automatic backups of a data file sit in a 'backups' folder beside it, per file name."""
+    """Automatic backups of a data file sit in a 'backups' folder beside it, per file name,
+    unless this PC keeps them elsewhere (a data file in a synced folder, see set_backup_root)."""
     data_file = Path(data_file)
+    root = load_config().get("backup_roots", {}).get(_key(data_file))
+    if root:
+        return Path(root) / data_file.stem
     return data_file.parent / "backups" / data_file.stem
+
+
+def _key(data_file: Path) -> str:
+    return str(Path(data_file).absolute())
+
+
+def set_backup_root(data_file: Path, root: Path | None) -> None:
+    """Keep the automatic backups of ``data_file`` under ``root`` on this PC (None: beside the file again)."""
+    roots = dict(load_config().get("backup_roots", {}))
+    if root is None:
+        roots.pop(_key(data_file), None)
+    else:
+        roots[_key(data_file)] = str(root)
+    save_config(backup_roots=roots)
+
+
+# Folders that a sync tool copies while CoopDesk writes them: a live SQLite file there gets torn or
+# replaced by an older copy ("conflicted copy"). Matched on path components, case-insensitively.
+SYNC_ENV = ("OneDrive", "OneDriveConsumer", "OneDriveCommercial")
+
+
+def sync_service(path: Path, environ: dict[str, str] | None = None) -> str | None:
+    """'OneDrive', 'Google Drive', 'Dropbox' or 'iCloud Drive' when ``path`` is inside such a folder, else None."""
+    environ = os.environ if environ is None else environ
+    parts = [p.lower().rstrip("\\/") for p in Path(path).absolute().parts[:-1]]
+    for var in SYNC_ENV:
+        root = environ.get(var)
+        if root:
+            root_parts = [p.lower().rstrip("\\/") for p in Path(root).parts]
+            if root_parts and parts[:len(root_parts)] == root_parts:
+                return "OneDrive"
+    for part in parts:
+        if part.startswith("onedrive"):  # "OneDrive", "OneDrive - Contoso"
+            return "OneDrive"
+        if part in ("google drive", "googledrive", "my drive", "drive của tôi") or part.startswith("google drive"):
+            return "Google Drive"
+        if part == "dropbox" or part.startswith("dropbox ("):  # "Dropbox (Personal)"
+            return "Dropbox"
+        if part in ("icloud drive", "iclouddrive"):
+            return "iCloud Drive"
+    return None
+
+
+def local_backup_root(data_file: Path) -> Path:
+    """Where backups go when the data file sits in a synced folder: this PC's own CoopDesk folder."""
+    base = data_dir()
+    if sync_service(base / "x") is not None:
+        base = Path(platformdirs.user_data_dir(APP, appauthor=False))
+    return base / "backups"
 
 
 def media_dir_for(data_file: Path) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,7 @@ from coopdesk.storage.errors import (
     StorageError,
     translate,
 )
-from coopdesk.storage.lock import FileLock
+from coopdesk.storage.lock import FileLock, holder_text
 from coopdesk.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -110,6 +110,7 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
         return CheckResult(False, [_("{path} does not exist").format(path=path)])
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.text_factory = lambda b: b.decode("utf-8", "replace")  # a damaged page can hold any bytes
         try:
             pragma = "integrity_check" if full else "quick_check"
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
@@ -117,7 +118,7 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeError) as e:  # a damaged name in an error message
         return CheckResult(False, [str(e)])
     problems = [r for r in rows if r != "ok"]
     problems += [_("foreign key broken in {table} row {row}").format(table=t, row=r) for t, r, *_x in fk]
@@ -125,11 +126,13 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
 
 
 def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool = False,
-                  check: bool = True, backup_dir: Path | None = None) -> Database:
+                  check: bool = True, backup_dir: Path | None = None, lock_wait: float = 0.0,
+                  program: str = "command", on_wait: Callable[[str], None] | None = None) -> Database:
     """Open (creating when missing) and migrate the data file.
 
-    When another CoopDesk holds the file: raise DatabaseInUse, or with ``allow_read_only``
-    open it read-only instead (``Database.read_only`` tells which happened).
+    When another CoopDesk holds the file, wait up to ``lock_wait`` seconds for it (``on_wait`` is told who),
+    then raise DatabaseInUse naming the holder, or with ``allow_read_only`` open it read-only instead
+    (``Database.read_only`` tells which happened).
     Raises DatabaseDamaged when the start-up check fails, DatabaseTooNew for a newer schema.
     A file that already holds data is backed up into ``backup_dir`` before it is migrated.
     """
@@ -138,16 +141,16 @@ def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool 
         raise StorageError(_("The folder {folder} does not exist.").format(folder=path.parent))
     lock = None
     if not read_only:
-        lock = FileLock(path)
+        lock = FileLock(path, program)
         try:
-            got = lock.acquire()
+            got = lock.acquire(lock_wait, (lambda h: on_wait(holder_text(h))) if on_wait else None)
         except OSError as e:
             raise StorageError(_("Cannot write in {folder} ({detail}). Choose a folder you can write to.").format(
                 folder=path.parent, detail=e.strerror)) from e
         if not got:
             if not allow_read_only:
-                raise DatabaseInUse(_("{path} is already open in another CoopDesk window. "
-                                      "Close that one first, or open this one read-only.").format(path=path))
+                raise DatabaseInUse(_("{path} is in use by {holder}. Close it first, or open this file "
+                                      "read-only.").format(path=path, holder=holder_text(lock.holder())))
             lock, read_only = None, True
     if read_only and not path.exists():
         raise StorageError(_("{path} does not exist.").format(path=path))

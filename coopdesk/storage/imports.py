@@ -22,7 +22,13 @@ def insert_customers(db: sqlite_utils.Database, rows: list[tuple]) -> None:
 
 
 def next_id(db: sqlite_utils.Database, table: str) -> int:
-    return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+    """The id an AUTOINCREMENT insert would give: above every id the table ever had, not only the ones left."""
+    last = db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+        row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        if row and row[0] > last:
+            last = row[0]
+    return last + 1
 
 
 ORDER_COLUMNS = ("id", "session_id", "customer_id", "phone", "name", "street", "province", "commune", "raw_address",

@@ -5,6 +5,9 @@ Never edit a migration that has shipped: add a new one at the end.
 
 from __future__ import annotations
 
+import json
+import re
+import uuid
 from collections.abc import Callable
 
 import sqlite_utils
@@ -232,7 +235,66 @@ def _v6_kept_stock(db: sqlite_utils.Database) -> None:
             UPDATE lot_stock SET {column} = {column} + NEW.qty WHERE lot_id = NEW.lot_id; END""")
 
 
-def _v7_event_members(db: sqlite_utils.Database) -> None:
+def _v7_label_printing(db: sqlite_utils.Database) -> None:
+    """QR labels: the print log per lot, templates a person made, and calibration offsets per printer."""
+    db.execute("""CREATE TABLE label_prints (
+        id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES lots(id),
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')), who TEXT NOT NULL DEFAULT '',
+        template TEXT NOT NULL, count INTEGER NOT NULL CHECK (count > 0), output TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '', reprint INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX ix_label_prints_lot ON label_prints(lot_id)")
+    db.execute("""CREATE TABLE label_templates (
+        name TEXT PRIMARY KEY, definition TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (datetime('now','localtime')))""")
+    db.execute("""CREATE TABLE label_offsets (
+        printer TEXT NOT NULL, template TEXT NOT NULL, dx_mm REAL NOT NULL DEFAULT 0, dy_mm REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (printer, template))""")
+
+
+def _rebuild_with_autoincrement(db: sqlite_utils.Database, table: str) -> None:
+    """Rebuild ``table`` so its id is AUTOINCREMENT, keeping every column, index and trigger it has now.
+
+    Works from the table's current SQL (whatever columns other migrations added), by SQLite's documented
+    procedure: new table, copy, drop, rename (foreign keys are off during migrations), then its indexes, and
+    every trigger and view of the schema, made again from their own SQL.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
+    if re.search(r"\bAUTOINCREMENT\b", sql, re.I):
+        return
+    new_sql, n = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql,
+                         count=1, flags=re.I)
+    new_sql, m = re.subn(r"^\s*CREATE\s+TABLE\s+(\"?)" + table + r"\1", f"CREATE TABLE {table}_new", new_sql,
+                         count=1, flags=re.I)
+    if not (n and m):
+        raise ValueError(f"cannot rebuild {table} with AUTOINCREMENT: {sql}")
+    indexes = db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type = 'index' AND sql IS NOT NULL "
+                         "ORDER BY name", (table,)).fetchall()
+    # Every trigger and view (on any table: one on order_lines may update orders) is dropped and made again,
+    # since SQLite's RENAME re-checks them and refuses one that names the table while it is missing.
+    others = db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') "
+                        "AND sql IS NOT NULL ORDER BY type DESC, name").fetchall()
+    for kind, name, _sql in others:
+        db.execute(f'DROP {kind.upper()} "{name}"')
+    db.execute(new_sql)
+    db.execute(f"INSERT INTO {table}_new SELECT * FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    for (statement,) in indexes:
+        db.execute(statement)
+    for _kind, _name, statement in reversed(others):
+        db.execute(statement)
+
+
+def _v8_order_ids_never_reused(db: sqlite_utils.Database) -> None:
+    """Order numbers never come back: AUTOINCREMENT keeps the highest number ever given in sqlite_sequence,
+    and CoopDesk raises it from the backups' manifest when a file went back in time. The file gets an id of
+    its own, so the manifest beside its backups can tell it from another file of the same name."""
+    _rebuild_with_autoincrement(db, "orders")
+    db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('file_id', ?)",
+               (json.dumps(uuid.uuid4().hex),))
+
+
+def _v9_event_members(db: sqlite_utils.Database) -> None:
     """Each diary entry points at the member household who did it, so privacy is decided by the record.
 
     Entries already stored are tied to the household their 'Who' names, in any spelling the screens made.
@@ -254,6 +316,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_orders,
     _v5_platform_imports,
     _v6_kept_stock,
-    _v7_event_members,
+    _v7_label_printing,
+    _v8_order_ids_never_reused,
+    _v9_event_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
@@ -62,36 +63,121 @@ def show_bug(exc_type, exc, tb) -> None:  # noqa: ANN001
 def open_with_questions(path: Path, parent: QWidget | None = None) -> Database | None:
     """Open the data file, asking the person what to do when it is in use or damaged."""
     try:
-        return datafile.open_data(path)
+        return datafile.open_data(path, lock_wait=datafile.WINDOW_LOCK_WAIT_S, program="window")
     except DatabaseInUse as e:
         if ask(parent, _("File in use"), e.message + "\n\n" + _("Open it read-only?"), yes=_("Open read-only"),
                no=_("Quit")):
             try:
-                return datafile.open_data(path, allow_read_only=True)
+                return datafile.open_data(path, allow_read_only=True, program="window")
             except CoopDeskError as e2:
                 warn(parent, _("Cannot open the data file"), e2.message)
         return None
     except DatabaseDamaged as e:
-        latest = datafile.latest_backup(path)
-        if latest is None:
-            warn(parent, _("The data file is damaged"), e.message + "\n\n" + _("No backup of it was found."))
+        # Newest first, each verified: an unreadable newest backup never hides an older good one.
+        info = datafile.newest_good_backup(path)
+        if info is None:
+            warn(parent, _("The data file is damaged"), e.message + "\n\n" + _("No backup of it was found.")
+                 if datafile.latest_backup(path) is None else
+                 e.message + "\n\n" + _("None of its backups passes the check either."))
             return None
-        info = datafile.describe_backup(latest)
         from coopdesk.ui.settings.page import backup_summary
 
+        skipped = ""
+        latest = datafile.latest_backup(path)
+        if latest is not None and latest != info.path:
+            skipped = "\n" + _("(Newer backups failed their check and are not offered.)")
         question = e.message + "\n\n" + _("Restore the latest backup?\n{summary}\n\nThe damaged file is kept "
-                                          "beside it, renamed.").format(summary=backup_summary(info))
+                                          "beside it, renamed.").format(summary=backup_summary(info)) + skipped
         if not ask(parent, _("The data file is damaged"), question, yes=_("Restore the backup"), no=_("Quit")):
             return None
         try:
-            datafile.restore_latest(path)
-            return datafile.open_data(path)
+            datafile.restore_backup_file(path, info.path)
+            return datafile.open_data(path, program="window")
         except CoopDeskError as e2:
             warn(parent, _("Not restored"), e2.message)
             return None
     except CoopDeskError as e:
         warn(parent, _("Cannot open the data file"), e.message)
         return None
+
+
+def rollback_message(rollback: datafile.Rollback) -> str:
+    """What the person reads when the file holds less than at its last backup."""
+    from coopdesk.domain.money import format_vnd
+
+    lines = [rollback.summary()]
+    if rollback.missing_orders:
+        lines.append("")
+        lines.append(_("Missing orders (kept in the backup):"))
+        for o in rollback.missing_orders[:8]:
+            when = str(o["created_at"] or "")
+            try:
+                when = f"{datetime.fromisoformat(when):%d/%m/%Y %H:%M}"
+            except ValueError:
+                pass
+            lines.append(f"  #{o['id']}  {when}  {o['name'] or o['phone']}  {format_vnd(o['total'])}")
+        if rollback.missing_count > 8:
+            lines.append("  " + _("… and {n} more").format(n=rollback.missing_count - 8))
+    other = [datafile.table_name(t) for t in rollback.behind if t != "orders"]
+    if other:
+        lines.append(_("Also fewer rows in: {tables}").format(tables=", ".join(other)))
+    lines.append("")
+    if rollback.backup is not None:
+        lines.append(_("Restore that backup now (recommended; what the file holds now is backed up first), or "
+                       "keep working with the file as it is. Either way, new orders get numbers above "
+                       "{last}.").format(last=rollback.last_order[1]))
+    else:
+        lines.append(_("No backup that passes its check holds them. New orders get numbers above {last}.").format(
+            last=rollback.last_order[1]))
+    return "\n".join(lines)
+
+
+def check_rollback(database: Database, parent: QWidget | None = None) -> bool:
+    """Before the start-up backup and before anyone types an order: has the file gone back in time?
+
+    Returns True when it had and the person was told (whatever they chose).
+    """
+    if database.read_only:
+        return False
+    rollback = datafile.compare_with_backups(database.path)
+    if rollback is None:
+        return False
+    log.warning("data file went back in time: %s", rollback.summary())
+    text = rollback_message(rollback)
+    if rollback.backup is not None and ask(parent, _("Orders are missing from the data file"), text,
+                                           yes=_("Restore the backup"), no=_("Keep the file as it is"),
+                                           warning=True):
+        try:
+            datafile.restore(database, rollback.backup)
+            return True
+        except CoopDeskError as e:
+            warn(parent, _("Not restored"), e.message)
+    elif rollback.backup is None:
+        warn(parent, _("Orders are missing from the data file"), text)
+    datafile.accept_as_is(database)
+    return True
+
+
+def check_location(database: Database, parent: QWidget | None = None) -> bool:
+    """Warn about a data file in a synced folder and offer to keep the backups on this PC instead."""
+    warning = datafile.data_file_warning(database.path)
+    if warning is None:
+        return False
+    if datafile.backups_in_synced_folder(database.path) and not database.read_only:
+        root = datafile.suggested_backup_root(database.path)
+        if ask(parent, _("Data file in a synced folder"), warning + "\n\n" + _(
+                "Keep the automatic backups in {folder} instead?").format(folder=root),
+               yes=_("Keep backups on this PC"), no=_("Not now")):
+            datafile.move_backups_to(database.path, root)
+    else:
+        warn(parent, _("Data file in a synced folder"), warning)
+    return True
+
+
+def start_checks(database: Database, parent: QWidget | None = None) -> None:
+    """What the window checks once the file is open, before its start-up backup."""
+    check_rollback(database, parent)
+    check_location(database, parent)
 
 
 def open_demo_database(parent: QWidget | None = None) -> Database | None:
@@ -119,6 +205,7 @@ def run(data_arg: str | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(message)s")
     app = make_app()
     sys.excepthook = show_bug
+    datafile.set_session("window", datafile.WINDOW_LOCK_WAIT_S)
     config = paths.load_config()
     if data_arg:
         path = Path(data_arg)
@@ -144,6 +231,7 @@ def run(data_arg: str | None = None) -> int:
                 return 1
             database.close()
             database, is_demo = demo_db, True
+    start_checks(database)
     try:
         datafile.auto_backup(database)
     except CoopDeskError as e:

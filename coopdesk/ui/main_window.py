@@ -25,6 +25,7 @@ from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile
 from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
+from coopdesk.ui.labels.page import LabelsPage
 from coopdesk.ui.lots.page import LotsPage
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
@@ -89,12 +90,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.products_page = ProductsPage(self)
         self.lots_page = LotsPage(self)
+        self.labels_page = LabelsPage(self)
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
-            page = {PRODUCTS: self.products_page, LOTS: self.lots_page, ORDERS: self.orders_page,
-                    SETTINGS: self.settings_page}.get(i) or \
+            page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
+                    ORDERS: self.orders_page, SETTINGS: self.settings_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         r.addWidget(inner, 1)
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
-        for page in (self.products_page, self.lots_page, self.orders_page, self.settings_page):
+        for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
     def _refresh_all(self) -> None:
         self.products_page.refresh()
         self.lots_page.refresh()
+        self.labels_page.refresh()
         self.orders_page.refresh()
         self.settings_page.refresh()
         self._update_status()
@@ -188,10 +191,17 @@ class MainWindow(QMainWindow):
         """Tell every page what a write changed (Anki's operation_did_execute)."""
         self.products_page.on_changes(changes)
         self.lots_page.on_changes(changes)
+        self.labels_page.on_changes(changes)
         self.orders_page.on_changes(changes)
         self.settings_page.on_changes(changes)
         if changes.cooperative:
             self.setWindowTitle(self._title())
+
+    def open_labels(self, code: str) -> LabelsPage:
+        """The labels page with ``code`` added to the job (the lots page's "Print labels…")."""
+        self.labels_page.add_lot(code)
+        self.nav.setCurrentRow(LABELS)
+        return self.labels_page
 
     # --- language ---
     def switch_language(self, code: str) -> None:
@@ -278,10 +288,14 @@ class MainWindow(QMainWindow):
         if path.resolve() == self.database.path.resolve():
             return None
         try:
-            return datafile.open_data(path)
+            database = datafile.open_data(path)
         except CoopDeskError as e:
             warn(self, _("Cannot open the data file"), e.message)
             return None
+        from coopdesk.ui.app import start_checks
+
+        start_checks(database, self)  # a file that went back in time, or sits in a synced folder, is said at once
+        return database
 
     def open_other_file(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, _("Open a data file"), str(paths.data_dir()),
@@ -321,6 +335,8 @@ class MainWindow(QMainWindow):
                  ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
                  ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
                  ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+R", _("Households, areas and inputs")),
+                 ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
+                 ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
                  ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),

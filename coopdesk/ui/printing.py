@@ -156,18 +156,34 @@ def _page_size_mm(pdf: bytes | Path, page_size_mm: tuple[float, float] | None) -
     return w * 25.4 / 72, h * 25.4 / 72
 
 
+_STANDARD = (QPageSize.PageSizeId.A4, QPageSize.PageSizeId.A5, QPageSize.PageSizeId.A6)
+
+
 def _prepare(printer: QPrinter, pdf: bytes | Path, page_size_mm: tuple[float, float] | None) -> None:
+    """The page exactly as the PDF's: a standard sheet (A4, A5, A6) by its name, turned as the PDF is; a label
+    as its own width × height, upright. (A label given as a turned portrait page came out of CUPS rotated.)"""
     w, h = _page_size_mm(pdf, page_size_mm)
-    orientation = QPageLayout.Orientation.Landscape if w > h else QPageLayout.Orientation.Portrait
-    size = QPageSize(QSizeF(min(w, h), max(w, h)), QPageSize.Unit.Millimeter, "", QPageSize.SizeMatchPolicy.ExactMatch)
+    layout = None
+    for page_id in _STANDARD:
+        size = QPageSize(page_id).size(QPageSize.Unit.Millimeter)
+        for sw, sh, orientation in ((size.width(), size.height(), QPageLayout.Orientation.Portrait),
+                                    (size.height(), size.width(), QPageLayout.Orientation.Landscape)):
+            if abs(sw - w) < 1 and abs(sh - h) < 1:
+                layout = QPageLayout(QPageSize(page_id), orientation, QMarginsF(0, 0, 0, 0),
+                                     QPageLayout.Unit.Millimeter)
+    if layout is None:
+        custom = QPageSize(QSizeF(w, h), QPageSize.Unit.Millimeter, "", QPageSize.SizeMatchPolicy.ExactMatch)
+        layout = QPageLayout(custom, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                             QPageLayout.Unit.Millimeter)
     printer.setFullPage(True)
-    printer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    printer.setPageLayout(layout)
 
 
 def print_pdf_to_printer(printer: QPrinter, pdf: bytes | Path, page_size_mm: tuple[float, float] | None = None,
                          progress: QProgressDialog | None = None) -> bool:
-    """Print every page of ``pdf`` on ``printer`` at 100%: rasterised at the printer's resolution, painted from the
-    paper's corner, never scaled to fit. Returns False when cancelled through ``progress``.
+    """Print every page of ``pdf`` on ``printer`` at 100%: rasterised at the printer's resolution without
+    anti-aliasing, painted from the paper's corner, never scaled to fit. Returns False when cancelled through
+    ``progress``.
 
     Raises CoopDeskError when the printer cannot start or stops taking pages (unplugged, deleted queue).
     """
@@ -181,7 +197,8 @@ def print_pdf_to_printer(printer: QPrinter, pdf: bytes | Path, page_size_mm: tup
         raise CoopDeskError(_("The printer “{name}” did not accept the job. Check that it is on and connected, "
                               "then try again.").format(name=printer.printerName() or printer.outputFileName()))
     try:
-        for i, image in enumerate(pdf_pages_to_images(pdf, dpi)):
+        # Crisp: at the printer's own resolution an anti-aliased edge is only grey that a thermal head dithers.
+        for i, image in enumerate(pdf_pages_to_images(pdf, dpi, crisp=True)):
             if progress is not None:
                 progress.setValue(i)
                 if progress.wasCanceled():

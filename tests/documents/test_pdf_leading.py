@@ -80,7 +80,7 @@ def _diary(demo_db, tmp_path, name: str, street: str, note: str):  # noqa: ANN00
     coop = cooperative.get_profile(demo_db)
     cooperative.save_profile(demo_db, CooperativeDraft(
         name=name, tax_code=coop.tax_code, province=str(coop.province), commune=str(coop.commune), street=street,
-        phone=coop.phone))
+        phone=coop.phone, trace_base_url=coop.trace_base_url))
     lot = trace.create_lot(demo_db, "NL-SAN-TUOI", area_ids=[1], day=date(2026, 3, 1)).code
     trace.add_event(demo_db, lot, EventDraft(kind="planting", day="01/03/2026", person="Đỗ Thị Kín",
                                              place="Ruộng Đồng Mới, Thôn Ấp Ỷ", note=note), today=date(2026, 11, 23))
@@ -136,3 +136,25 @@ def test_no_pdf_carries_helvetica(stacked_diary):
     with pdfplumber.open(io.BytesIO(data)) as doc:
         fonts = {c["fontname"].split("+")[-1] for p in doc.pages for c in p.chars}
     assert fonts and all(f.startswith("BeVietnamPro") for f in fonts), fonts
+
+
+def _every_label_pdf(demo_db) -> list[tuple[str, bytes]]:  # noqa: ANN001
+    from coopdesk.services import labels
+
+    lot = next(v.code for v in trace.views(demo_db) if v.state.is_packed and not v.recall)
+    out = []
+    for name, template in labels.builtin_templates().items():
+        job = labels.prepare_job(demo_db, template, [(lot, 2)], today=date(2026, 11, 23))
+        out.append((f"labels {name}", labels.pdf_bytes(job)))
+        out.append((f"test page {name}", labels.calibration_page(template)))
+    return out
+
+
+def test_every_pdf_coopdesk_writes_is_free_of_helvetica_and_of_touching_lines(demo_db, stacked_diary):
+    pdfs = [("diary", stacked_diary.read_bytes()), *_every_label_pdf(demo_db)]
+    assert len(pdfs) > 3
+    for name, data in pdfs:
+        assert b"Helvetica" not in data, name
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            problems = [x for p in doc.pages for x in overlaps(p)]
+        assert not problems, (name, problems[:5])

@@ -135,3 +135,62 @@ def test_read_only_file_gets_a_plain_message_on_save(database, monkeypatch):
     assert isinstance(error, ReadOnlyDatabase)
     full = translate(sqlite3.OperationalError("database or disk is full"), "coop.db")
     assert "đầy" in full.message or "full" in full.message
+
+
+WINDOW_HOLDER = HOLDER.replace("open_database(sys.argv[1])", "open_database(sys.argv[1], program=sys.argv[2])")
+
+
+def _hold(db_path, program="command"):
+    holder = subprocess.Popen([sys.executable, "-c", WINDOW_HOLDER, str(db_path), program], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def _release(holder):
+    if holder.poll() is None:
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+    holder.wait(timeout=20)
+    holder.stdin.close()
+    holder.stdout.close()
+
+
+def test_a_second_writer_waits_for_a_lock_released_within_the_wait(db_path):
+    holder = _hold(db_path)
+    told = []
+
+    def waiting(who: str) -> None:
+        told.append(who)
+        _release(holder)  # the other program finishes its write while this one waits
+
+    try:
+        db = open_database(db_path, lock_wait=30, on_wait=waiting)
+        try:
+            assert not db.read_only
+            with db.transaction() as tx:
+                tx.execute("INSERT INTO products (sku, name) VALUES ('A', 'a')")
+        finally:
+            db.close()
+        assert told and "CoopDesk" in told[0]
+    finally:
+        _release(holder)
+
+
+@pytest.mark.parametrize(("program", "named"), [("window", "cửa sổ CoopDesk"), ("command", "chương trình CoopDesk")])
+def test_a_lock_held_longer_is_refused_naming_the_holder(db_path, program, named):
+    from datetime import datetime
+
+    from coopdesk.storage.lock import FileLock
+
+    holder = _hold(db_path, program)
+    try:
+        with pytest.raises(DatabaseInUse) as info:
+            open_database(db_path, lock_wait=0.3)
+        held = FileLock(db_path).holder()
+        assert held.program == program and held.pid == holder.pid
+        assert named in info.value.message
+        assert f"{held.since:%H:%M}" in info.value.message
+        assert abs((datetime.now() - held.since).total_seconds()) < 120
+    finally:
+        _release(holder)

@@ -70,3 +70,25 @@ def test_printer_that_refuses_the_job_is_a_message(app, tmp_path):
     printer.setOutputFileName(str(tmp_path / "missing-folder" / "x.pdf"))
     with pytest.raises(CoopDeskError):
         print_pdf_to_printer(printer, _label_pdf())
+
+
+@pytest.mark.parametrize("size_mm", [(210, 297), (297, 210), (148, 210), (100, 150), (50, 30)])
+def test_page_size_and_turn_follow_the_pdf(app, tmp_path, size_mm):
+    """A standard sheet goes by its name (trays), a label by its own size; neither is turned nor scaled."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from coopdesk.ui.printing import print_pdf_to_printer
+
+    buf = io.BytesIO()
+    c = ts.new_canvas(buf, (size_mm[0] * ts.MM, size_mm[1] * ts.MM))
+    ts.text_box(c, "Trang", 10, size_mm[1] * ts.MM - 10, 60, 20)
+    c.showPage()
+    c.save()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    printer.setResolution(150)
+    assert print_pdf_to_printer(printer, buf.getvalue())
+    w, h = page_size_pt(out)
+    assert (round(w * 25.4 / 72), round(h * 25.4 / 72)) == size_mm

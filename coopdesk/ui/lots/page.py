@@ -74,6 +74,7 @@ class LotsPage(QWidget):
         self.xlsx_action = self._action(_("Diary xlsx…"), QKeySequence("Ctrl+Shift+P"), self.diary_xlsx)
         self.import_action = self._action(_("Import diary…"), QKeySequence("Ctrl+I"), self.import_diary)
         self.template_action = self._action(_("Diary template…"), None, self.diary_template)
+        self.labels_action = self._action(_("Print labels…"), QKeySequence("Ctrl+Shift+L"), self.print_labels)
         self.toolbar.addSeparator()
         self.site_action = self._action(_("Export trace site…"), QKeySequence("Ctrl+Shift+E"), self.export_site)
         self.registers_action = self._action(_("Households, areas && inputs…"), QKeySequence("Ctrl+R"),
@@ -273,7 +274,8 @@ class LotsPage(QWidget):
                 rows.append(f"<tr><td>{e(fact[0])}</td><td>{links}</td></tr>")
             else:
                 rows.append(f"<tr><td>{e(fact[0])}</td><td>{e(fact[1])}</td></tr>")
-        parts.append(f'<table cellpadding="2">{"".join(rows)}</table><h3>{e(_("Diary"))}</h3>')
+        parts.append(f'<table cellpadding="2">{"".join(rows)}</table>{self._labels_html(v)}'
+                     f'<h3>{e(_("Diary"))}</h3>')
         items = []
         for ev in reversed(st.events):
             bits = publishing.event_details(ev, registry, language())
@@ -294,6 +296,43 @@ class LotsPage(QWidget):
             note = _("{n} corrections kept in the audit trail").format(n=len(fixes))
             parts.append(f"<p style='color:#8d5300'>{e(note)}</p>")
         return "".join(parts)
+
+    def _labels_html(self, v: trace.LotView) -> str:
+        """The lot's label print log: how many, when, by whom, on which template; reprints marked."""
+        from coopdesk.services import labels as label_service
+
+        e = html.escape
+        log = label_service.print_log_for(self.database, v.state.lot.id)
+        if not log:
+            return ""
+        total = sum(r["count"] for r in log)
+
+        def when(at: str) -> str:
+            day, _sep, clock = str(at).partition(" ")
+            return f"{format_date(date.fromisoformat(day))} {clock[:5]}" if len(day) == 10 else str(at)
+
+        items = "".join(
+            f"<li>{e(when(r['at']))} · {e(_('{n} labels').format(n=r['count']))} · {e(r['template'])} · "
+            f"{e(label_service.output_label(r['output']))}{' · ' + e(r['who']) if r['who'] else ''}"
+            f"{' · <i>' + e(_('reprint')) + '</i>' if r['reprint'] else ''}</li>" for r in log[:5])
+        more = f"<li>{e(_('… and {n} earlier prints').format(n=len(log) - 5))}</li>" if len(log) > 5 else ""
+        return f"<h3>{e(_('Labels printed'))}: {total}</h3><ul>{items}{more}</ul>"
+
+    def print_labels(self) -> None:
+        """Open the labels page with the selected lot in the job."""
+        v = self.selected()
+        if v is None:
+            return
+        if v.recall or not v.state.is_packed:
+            from coopdesk.services import labels as label_service
+
+            try:
+                label_service.lot_content(self.database, v.code, date.today(), view=v)
+            except CoopDeskError as e:
+                warn(self, _("Labels not printed"), e.message)
+                return
+        if hasattr(self.window_, "open_labels"):
+            self.window_.open_labels(v.code)
 
     def copy_url(self) -> None:
         QGuiApplication.clipboard().setText(self.url.text())

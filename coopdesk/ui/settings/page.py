@@ -39,10 +39,10 @@ from coopdesk.ui.widgets.dialogs import inform, warn
 def backup_summary(info: datafile.BackupInfo) -> str:
     """'23/11/2026 14:05 — 15 products, 3 members' for the confirmation."""
     counts = info.counts
-    return _("{when} — {coop}: {products} products, {certs} certifications, {members} member households, "
-             "{lots} lots, {events} diary entries").format(
+    return _("{when} — {coop}: {orders} orders, {products} products, {certs} certifications, "
+             "{members} member households, {lots} lots, {events} diary entries").format(
         when=f"{format_date(info.made_at.date())} {info.made_at:%H:%M}", coop=info.cooperative or _("(no name)"),
-        products=counts.get("products", 0), certs=counts.get("certifications", 0),
+        orders=counts.get("orders", 0), products=counts.get("products", 0), certs=counts.get("certifications", 0),
         members=counts.get("members", 0), lots=counts.get("lots", 0), events=counts.get("events", 0))
 
 
@@ -164,10 +164,17 @@ class SettingsPage(QWidget):
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.file_label.setWordWrap(True)
         self.check_label = QLabel()
-        check_button = QPushButton(_("&Check the file now"))
+        self.check_button = check_button = QPushButton(_("&Check the file now"))
         check_button.clicked.connect(self._on_check_clicked)
         ff.addRow(_("Data file"), self.file_label)
         ff.addRow(check_button, self.check_label)
+        self.location_warning = QLabel()
+        self.location_warning.setWordWrap(True)
+        self.location_warning.setStyleSheet("color:#b71c1c")
+        self.move_backups_button = QPushButton()
+        self.move_backups_button.clicked.connect(self._on_move_backups)
+        ff.addRow(self.location_warning)
+        ff.addRow("", self.move_backups_button)
         self.tabs.addTab(file_tab, _("Data file"))
 
     @property
@@ -187,6 +194,13 @@ class SettingsPage(QWidget):
         self.interval.setValue(int(datafile.get_setting(self.database, "backup_interval_minutes")))
         self.backup_folder.setText(str(paths.backup_dir_for(self.database.path)))
         self.file_label.setText(str(self.database.path) + (_(" (read-only)") if self.database.read_only else ""))
+        warning = datafile.data_file_warning(self.database.path)
+        self.location_warning.setText(warning or "")
+        self.location_warning.setVisible(bool(warning))
+        offer = bool(warning) and datafile.backups_in_synced_folder(self.database.path) and not self.database.read_only
+        self.move_backups_button.setText(_("Keep the backups in {folder}").format(
+            folder=datafile.suggested_backup_root(self.database.path)) if offer else "")
+        self.move_backups_button.setVisible(offer)
         for w in (self.save_profile_button, self.restore_button, self.restore_file_button, self.keep, self.interval):
             w.setEnabled(not self.database.read_only)
         self.refresh_backups()
@@ -258,7 +272,31 @@ class SettingsPage(QWidget):
         if code != i18n.language():
             self.language_changed.emit(code)
 
+    def _on_move_backups(self) -> None:
+        try:
+            folder = datafile.move_backups_to(self.database.path, datafile.suggested_backup_root(self.database.path))
+        except (CoopDeskError, OSError) as e:
+            warn(self, _("Not saved"), getattr(e, "message", None) or str(e))
+            return
+        self.refresh()
+        self.window_.statusBar().showMessage(_("Backups are now kept in {folder}").format(folder=folder), 8000)
+
     def _on_check_clicked(self) -> None:
-        result = datafile.check(Path(self.database.path), full=True)
-        self.check_label.setText(_("The file is sound.") if result.ok else
-                                 _("Problems: {problems}").format(problems="; ".join(result.problems[:3])))
+        """The full check reads every row (seconds on a season's file): off the GUI thread, on its own
+        connections (it works from the path)."""
+        from coopdesk.ui.workers import run_in_background
+
+        path = Path(self.database.path)
+        self.check_button.setEnabled(False)
+        self.check_label.setText(_("Checking every row of the file…"))
+
+        def done(result: object) -> None:
+            self.check_button.setEnabled(True)
+            self.check_label.setText(_("The file is sound.") if result.ok else
+                                     _("Problems: {problems}").format(problems="; ".join(result.problems[:3])))
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self.check_label.setText(getattr(error, "message", None) or str(error))
+
+        self._check_task = run_in_background(self, lambda _cancel: datafile.check(path, full=True), done, failed)

@@ -1,0 +1,1 @@
+"""The Nhãn QR screen: QR traceability labels, previewed and printed."""
