@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date
+from functools import lru_cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -126,3 +127,68 @@ def test_a_damaged_site_manifest_removes_nothing_outside_the_site(demo_db, tmp_p
     assert outside.read_text(encoding="utf-8") == "mine"
     manifest.write_text("7", encoding="utf-8")
     publishing.export_site(demo_db, site)
+
+
+@lru_cache(maxsize=1)
+def _demo_bytes() -> bytes:
+    """The demo data file's bytes (not a fixture: hypothesis would print all of it with a failing example)."""
+    import tempfile
+    from pathlib import Path
+
+    from coopdesk.services import datafile, demo
+
+    path = Path(tempfile.mkdtemp()) / "demo.db"
+    db = datafile.open_data(path)
+    demo.write_demo(db, today=date(2026, 11, 23))
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("body", [b"", b"\0" * 4096, b"SQLite format 3\0"])
+def test_an_empty_or_foreign_file_is_never_restored(demo_db, tmp_path, body):
+    import sqlite3
+
+    from coopdesk.services import datafile
+
+    path = tmp_path / "backup.db"
+    if body:
+        path.write_bytes(body)
+    else:
+        path.touch()
+    foreign = tmp_path / "other-program.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    before = demo_db.query("SELECT count(*) AS n FROM orders")[0]["n"]
+    for backup in (path, foreign):
+        with pytest.raises(CoopDeskError) as info:
+            datafile.restore(demo_db, backup)
+        assert backup.name in info.value.message
+        with pytest.raises(CoopDeskError):
+            datafile.restore_backup_file(tmp_path / "closed.db", backup)
+    assert demo_db.query("SELECT count(*) AS n FROM orders")[0]["n"] == before > 0
+
+
+@FUZZ
+@given(kind=st.sampled_from(["random", "cut", "flipped"]), junk=st.binary(max_size=5000),
+       where=st.floats(min_value=0.0, max_value=0.999))
+def test_backup_files_random_or_cut(demo_db, tmp_path_factory, kind, junk, where):
+    """A backup to restore is a file a person picks too: random bytes or a cut data file are a message."""
+    from coopdesk.services import datafile
+
+    demo_bytes = _demo_bytes()
+    at = max(100, int(len(demo_bytes) * where))
+    body = {"random": junk, "cut": demo_bytes[:at],
+            "flipped": demo_bytes[:at] + bytes([demo_bytes[at] ^ 0xFF]) + demo_bytes[at + 1:]}[kind]
+    path = tmp_path_factory.mktemp("b") / "coopdesk-backup.db"
+    path.write_bytes(body)
+    before = demo_db.query("SELECT count(*) AS n FROM orders")[0]["n"], demo_db.conn.total_changes
+    for reader_name, read in (("describe", lambda: datafile.describe_backup(path)),
+                              ("check", lambda: datafile.check(path, full=True)),
+                              ("restore", lambda: datafile.restore(demo_db, path))):
+        try:
+            read()
+        except CoopDeskError:
+            pass
+        except Exception as e:  # noqa: BLE001
+            pytest.fail(f"{reader_name} raised {type(e).__name__}: {e} ({kind}, {len(body)} bytes)")
+    if kind != "flipped":  # a flipped byte may still be a good backup, and restoring that is right
+        assert demo_db.query("SELECT count(*) AS n FROM orders")[0]["n"] == before[0]
