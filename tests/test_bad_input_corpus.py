@@ -102,6 +102,13 @@ def _diary(db, case: dict, path: Path) -> tuple[str, str]:  # noqa: ANN001
     return "imported", "" if ok else f"silent: {notes}"
 
 
+def _backup(db, case: dict, path: Path) -> tuple[str, str]:  # noqa: ANN001
+    from coopdesk.services import datafile
+
+    datafile.restore(db, path)
+    return "imported", "silent: restored a file that is not a CoopDesk backup"
+
+
 def _value(db, case: dict) -> tuple[str, str]:  # noqa: ANN001
     from coopdesk.domain.cooperative import CooperativeDraft, validate_cooperative
     from coopdesk.domain.lots import EventDraft, check_lot_pattern, validate_event
@@ -148,7 +155,7 @@ def run_case(db, case: dict, tmp: Path) -> tuple[str, str]:  # noqa: ANN001
         return _value(db, case)
     path = tmp / case["file"]
     shutil.copy(CORPUS / "files" / case["file"], path)
-    reader = {"orders": _orders, "catalog": _catalog, "diary": _diary}[case["kind"]]
+    reader = {"orders": _orders, "catalog": _catalog, "diary": _diary, "backup": _backup}[case["kind"]]
     try:
         return reader(db, case, path)
     except CoopDeskError as e:
@@ -175,7 +182,7 @@ def test_bad_input_corpus(demo_path, tmp_path):
         after = _counts(db)
         db.close()
         for p in work.iterdir():
-            p.unlink()
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
         if outcome in ("refused", "rejected") and after != before:
             note = f"silent: refused but the data file changed {before} -> {after}"
         results.append({"id": case["id"], "expect": case["expect"], "outcome": outcome, "note": note})

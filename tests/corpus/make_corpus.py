@@ -254,6 +254,24 @@ def diary_cases() -> None:
     case("diary", "diary-diary.csv", "refused")
 
 
+def backup_cases() -> None:
+    import sqlite3
+
+    (FILES / "backup-empty.db").write_bytes(b"")
+    case("backup", "backup-empty.db", "refused")
+    (FILES / "backup-random.db").write_bytes(bytes(random.Random(5).randrange(256) for _ in range(4096)))
+    case("backup", "backup-random.db", "refused")
+    (FILES / "backup-header-only.db").write_bytes(b"SQLite format 3\0" + b"\0" * 84)
+    case("backup", "backup-header-only.db", "refused")
+    conn = sqlite3.connect(FILES / "backup-other-program.db")
+    conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT)")
+    conn.commit()
+    conn.close()
+    case("backup", "backup-other-program.db", "refused")
+    (FILES / "backup-orders.csv.db").write_bytes((FILES / "pasted-twice.csv").read_bytes())
+    case("backup", "backup-orders.csv.db", "refused")
+
+
 def value_cases() -> None:
     for text in ("9" * 19, "1e20", "1.000.000.000.001", "-5", "١٢٣", "１２３", "2000000tr", "1" * 400, "1,2,3tr"):
         value("money", text, "refused")
@@ -287,6 +305,7 @@ def main() -> None:
     order_cases()
     catalog_cases()
     diary_cases()
+    backup_cases()
     value_cases()
     (HERE / "cases.json").write_text(json.dumps(CASES, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(CASES)} cases, {len(list(FILES.iterdir()))} files")
