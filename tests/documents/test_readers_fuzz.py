@@ -192,3 +192,14 @@ def test_backup_files_random_or_cut(demo_db, tmp_path_factory, kind, junk, where
             pytest.fail(f"{reader_name} raised {type(e).__name__}: {e} ({kind}, {len(body)} bytes)")
     if kind != "flipped":  # a flipped byte may still be a good backup, and restoring that is right
         assert demo_db.query("SELECT count(*) AS n FROM orders")[0]["n"] == before[0]
+
+
+@pytest.mark.parametrize("body", [b"", b"[1, 2]", b"7", b"\xff\xfe{", b'{"lang": "vi"'])
+def test_a_damaged_config_file_is_forgotten_not_a_crash(body):
+    from coopdesk import paths
+
+    paths.data_dir().mkdir(parents=True, exist_ok=True)
+    (paths.data_dir() / "config.json").write_bytes(body)
+    assert paths.load_config() == {}
+    paths.save_config(lang="vi")
+    assert paths.load_config()["lang"] == "vi"
