@@ -300,6 +300,10 @@ def main() -> None:
         from benchmarks.labels import run as bench_labels
 
         bench_labels(add, tmp)
+
+        from benchmarks.recall import bench_recall
+
+        bench_recall(tmp)
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
     widths = [max(len(str(r[i])) for r in [header, *ROWS]) for i in range(5)]
     line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))

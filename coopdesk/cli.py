@@ -260,18 +260,146 @@ def cmd_adjust_stock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_recall(args: argparse.Namespace) -> int:
-    from coopdesk.services import datafile, traceability
+def _who_got_text(answer) -> None:  # noqa: ANN001 - a recall.WhoGot
+    from coopdesk.domain.recall import GROUPS, group_label
 
-    database = datafile.open_data(_data_path(args))
+    print(_("{start}: {lots} lots, {orders} orders, {customers} customers, {qty} packs").format(
+        start=answer.start_label, lots=len(answer.lots), orders=len(answer.order_ids),
+        customers=len(answer.customers), qty=answer.quantity()))
+    print("  " + _("Lots included: {lots}").format(lots=", ".join(f.code for f in answer.lots) or "—"))
+    for f in answer.lots:
+        print("  " + _("{lot}: on hand {amount}").format(lot=f.code, amount=f.on_hand_text))
+    for group in GROUPS:
+        lines = answer.in_group(group)
+        if not lines:
+            continue
+        print(f"{group_label(group)} ({len(lines)})")
+        for x in lines:
+            print(f"  #{x.order_id:<6} {x.order_date[:10]}  {x.name:<24} {x.phone_display:<13} {x.lot:<14} "
+                  f"x{x.qty:<4} {x.carrier} {x.tracking}".rstrip())
+
+
+def _recall_exports(args: argparse.Namespace, database, answer, view=None) -> dict:  # noqa: ANN001
+    written: dict = {}
+    if not any(getattr(args, k, None) for k in ("xlsx", "csv", "pdf", "summary")):
+        return written
+    from coopdesk.services import recall_documents
+
+    if getattr(args, "xlsx", None):
+        written["xlsx"] = str(recall_documents.write_buyers(database, answer, Path(args.xlsx), view))
+    if getattr(args, "csv", None):
+        written["csv"] = str(recall_documents.write_buyers(database, answer, Path(args.csv), view))
+    if getattr(args, "pdf", None):
+        written["pdf"] = str(recall_documents.write_call_list(database, answer, Path(args.pdf), view))
+    if getattr(args, "summary", None):
+        if view is None:
+            raise CoopDeskError(_("The recall summary is made from a recall record: use --show ID --summary FILE."))
+        written["summary"] = str(recall_documents.write_summary(database, view, Path(args.summary)))
+    return written
+
+
+def cmd_who_got(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, recall
+
+    path = _data_path(args)
+    if not path.exists():
+        raise CoopDeskError(_("{path} does not exist.").format(path=path))
+    # Read-only: answering "who got it" never changes the data file, even while the window has it open.
+    database = datafile.open_reader(path)
     try:
-        reached = traceability.recall_lot(database, args.lot, args.reason)
+        answer = recall.who_got(database, lot=args.lot or "", input=args.input or "", area=args.area or "",
+                                member=args.member or "")
+        written = _recall_exports(args, database, answer)
     finally:
         database.close()
     if args.json:
-        _print_json({"recalled": reached})
+        _print_json({**answer.as_json(), **({"written": written} if written else {})})
     else:
-        print(_("Recalled: {lots}").format(lots=", ".join(reached)))
+        _who_got_text(answer)
+        for file in written.values():
+            print(_("Written: {file}").format(file=file))
+    return 0
+
+
+def cmd_received(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, recall
+
+    if args.order is None and not args.phone:
+        raise CoopDeskError(_("Say which order (--order ID) or which customer (--phone PHONE)."))
+    path = _data_path(args)
+    if not path.exists():
+        raise CoopDeskError(_("{path} does not exist.").format(path=path))
+    database = datafile.open_reader(path)
+    try:
+        got = recall.what_they_got(database, order_id=args.order, phone=args.phone or "")
+    finally:
+        database.close()
+    if args.json:
+        _print_json(got.as_json())
+    else:
+        print(got.label)
+        print("  " + _("Lots: {lots}").format(lots=", ".join(f.code for f in got.lots) or "—"))
+        print("  " + _("Made from: {lots}").format(lots=", ".join(got.made_from) or "—"))
+        print("  " + _("Inputs: {names}").format(names=", ".join(i["name"] for i in got.inputs) or "—"))
+        print("  " + _("Growing areas: {names}").format(names=", ".join(a["name"] for a in got.areas) or "—"))
+    return 0
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from coopdesk.services import datafile, recall
+
+    ends = [x for x in (args.close, args.withdraw, args.hold, args.show) if x is not None]
+    if len(ends) > 1:
+        raise CoopDeskError(_("Use one of --close, --withdraw, --hold and --show at a time."))
+    if not ends and not args.list and not (args.lot or args.input or args.area or args.member):
+        raise CoopDeskError(_("Say what to recall (a lot, --input, --area or --member), or use --close ID, "
+                              "--withdraw ID, --hold ID, --show ID or --list."))
+    path = _data_path(args)
+    reading = args.show is not None or args.list
+    if reading and not path.exists():
+        raise CoopDeskError(_("{path} does not exist.").format(path=path))
+    database = datafile.open_reader(path) if reading else datafile.open_data(path)
+    try:
+        written: dict = {}
+        if args.list:
+            items = recall.list_recalls(database)
+            if args.json:
+                _print_json(items)
+            else:
+                for r in items:
+                    print(f"#{r['id']:<4} {r['day']}  {r['status']:<10} {r['source_label']:<24} {r['reason']}")
+            return 0
+        if args.close is not None:
+            view = recall.close_recall(database, args.close, args.by or "", args.reason or "")
+        elif args.withdraw is not None:
+            view = recall.withdraw_recall(database, args.withdraw, args.reason or "", args.by or "")
+        elif args.hold is not None:
+            held = recall.hold_orders(database, args.hold, args.by or "")
+            view = recall.recall_view(database, args.hold)
+            written["held"] = held
+        elif args.show is not None:
+            view = recall.recall_view(database, args.show)
+        else:
+            if not (args.reason or "").strip():
+                raise CoopDeskError(_("A recall needs a reason: --reason TEXT."))
+            view = recall.open_recall(database, args.reason, lot=args.lot or "", input=args.input or "",
+                                      area=args.area or "", member=args.member or "", by=args.by or "",
+                                      public_reason=args.public_reason or "")
+        written.update(_recall_exports(args, database, view.answer, view))
+    finally:
+        database.close()
+    if args.json:
+        _print_json({**view.as_json(), **written})
+    else:
+        print(_("Recall #{id} ({status}): {lots}").format(id=view.id, status=view.status_text,
+                                                         lots=", ".join(f.code for f in view.answer.lots)))
+        if "held" in written:
+            print(_("Orders held: {ids}").format(ids=", ".join(f"#{i}" for i in written["held"]) or "—"))
+        if view.not_reached and view.status == "open":
+            print(_("Customers not reached yet: {n}").format(n=len(view.not_reached)))
+        for kind, file in written.items():
+            if kind != "held":
+                print(_("Written: {file}").format(file=file))
     return 0
 
 
@@ -648,9 +776,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--packs", type=int, required=True, help=_("packs to add (negative to take off)"))
     p.add_argument("--reason", required=True)
-    p = add("recall", _("recall a lot (and every lot made from it)"), cmd_recall)
-    p.add_argument("lot", metavar="LOT")
-    p.add_argument("--reason", required=True)
+    p = add("who-got", _("who got a lot (or what an input, a growing area or a household went into): every "
+                         "order line and buyer; changes nothing"), cmd_who_got)
+    p.add_argument("lot", metavar="LOT", nargs="?")
+    p.add_argument("--input", metavar="NAME", help=_("start from an input of the register (a pesticide batch …)"))
+    p.add_argument("--area", metavar="CODE", help=_("start from a growing area (its code or name)"))
+    p.add_argument("--member", metavar="NAME", help=_("start from a member household"))
+    p.add_argument("--xlsx", metavar="FILE", help=_("write the buyers as xlsx (for a bulk-SMS service)"))
+    p.add_argument("--csv", metavar="FILE", help=_("write the buyers as CSV"))
+    p.add_argument("--pdf", metavar="FILE", help=_("write the call list (A4 PDF)"))
+    p = add("received", _("what an order or a customer received: every lot, raw lot, input and growing area"),
+            cmd_received)
+    p.add_argument("--order", type=int, metavar="ID")
+    p.add_argument("--phone", metavar="PHONE", help=_("the customer's phone"))
+    p = add("recall", _("open a recall of a lot (and every lot made from it), or close, withdraw or show one"),
+            cmd_recall)
+    p.add_argument("lot", metavar="LOT", nargs="?")
+    p.add_argument("--reason", help=_("why (required to open, to withdraw, and to close with customers not reached)"))
+    p.add_argument("--public-reason", metavar="TEXT", help=_("the reason shown on the public trace page "
+                                                              "(default: the reason)"))
+    p.add_argument("--by", metavar="NAME", help=_("who decided"))
+    p.add_argument("--input", metavar="NAME", help=_("recall every lot made with this input"))
+    p.add_argument("--area", metavar="CODE", help=_("recall every lot of this growing area"))
+    p.add_argument("--member", metavar="NAME", help=_("recall every lot of this household's areas"))
+    p.add_argument("--close", type=int, metavar="ID", help=_("close recall ID"))
+    p.add_argument("--withdraw", type=int, metavar="ID", help=_("withdraw recall ID (opened by mistake)"))
+    p.add_argument("--hold", type=int, metavar="ID", help=_("cancel the orders of recall ID not yet handed to a "
+                                                             "carrier"))
+    p.add_argument("--show", type=int, metavar="ID", help=_("show recall ID"))
+    p.add_argument("--list", action="store_true", help=_("list every recall"))
+    p.add_argument("--xlsx", metavar="FILE", help=_("write the buyers as xlsx"))
+    p.add_argument("--csv", metavar="FILE", help=_("write the buyers as CSV"))
+    p.add_argument("--pdf", metavar="FILE", help=_("write the call list (A4 PDF)"))
+    p.add_argument("--summary", metavar="FILE", help=_("write the recall summary for the authorities (A4 PDF)"))
     add_labels_command(add)
     return parser
 

@@ -248,9 +248,8 @@ def recalled_lot_ids(database: Database) -> set[int]:
 def _recalled_ids(database: Database) -> dict[int, dict]:
     """Lot id -> the recall that reaches it (a recalled lot's descendants are recalled with it)."""
     out: dict[int, dict] = {}
-    for r in store.recalls(database):
-        for lot in [r["lot_id"], *store.lineage(database, r["lot_id"], "forward")]:
-            out.setdefault(lot, r)
+    for r in store.recalls(database):  # already reaches every lot made from a recalled one
+        out.setdefault(r["lot_id"], r)
     return out
 
 
@@ -424,17 +423,13 @@ def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
     return _state(database, code).on_hand()[0]
 
 
-def recall_lot(database: Database, code: str, reason: str, day: date | None = None) -> list[str]:
-    """Record a recall; returns the lot and every lot made from it, which the recall reaches too."""
-    lot = store.lot_id(database, code)
-    if lot is None:
-        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    if not clean(reason):
-        raise ValidationError([FieldError("reason", _("Reason: a recall needs a reason"))])
-    with database.transaction() as db:
-        store.add_recall(db, lot, day or date.today(), clean(reason))
-        audit.record(db, "recall", "lot", lot, {"code": code, "reason": clean(reason)})
-    return [code.upper(), *lineage_codes(database, code, "forward")]
+def recall_lot(database: Database, code: str, reason: str, day: date | None = None, by: str = "") -> list[str]:
+    """Open a recall record of a lot; returns the lot and every lot made from it, which the recall reaches too."""
+    from coopdesk.services import recall
+
+    view = recall.open_recall(database, reason, lot=code, by=by, day=day)
+    first = [f.code for f in view.answer.lots if f.role == "source"]
+    return [*first, *sorted(f.code for f in view.answer.lots if f.role != "source")]
 
 
 def lot_url(coop: Cooperative | None, v: LotView) -> str:

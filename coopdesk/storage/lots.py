@@ -215,9 +215,22 @@ def corrections(database: Database, lot: int) -> list[dict]:
 # --- recalls ---------------------------------------------------------------------------------------
 
 def add_recall(db: sqlite_utils.Database, lot: int, day: date, reason: str) -> int:
-    return db.execute("INSERT INTO recalls (lot_id, day, reason) VALUES (?, ?, ?)",
-                      (lot, day.isoformat(), reason)).lastrowid
+    """A recall record of one lot (the recall service adds who decided and every lot made from it)."""
+    recall_id = db.execute("INSERT INTO recalls (lot_id, day, reason, public_reason, source_kind, source_id) "
+                           "VALUES (?, ?, ?, ?, 'lot', ?)", (lot, day.isoformat(), reason, reason, lot)).lastrowid
+    db.execute("INSERT INTO recall_lots (recall_id, lot_id, role) VALUES (?, ?, 'source')", (recall_id, lot))
+    return recall_id
 
 
 def recalls(database: Database) -> list[dict]:
-    return database.query("SELECT r.*, l.code FROM recalls r JOIN lots l ON l.id = r.lot_id ORDER BY r.id")
+    """One row per lot a standing recall reaches (withdrawn ones reach nothing): the lots it covers and every lot
+    made from them since, with the published reason; one query, whatever the number of recalled lots."""
+    return database.query("""
+        WITH RECURSIVE reach(recall_id, lot_id) AS (
+            SELECT x.recall_id, x.lot_id FROM recall_lots x JOIN recalls r ON r.id = x.recall_id
+            WHERE r.status <> 'withdrawn'
+            UNION SELECT w.recall_id, p.child_id FROM lot_parents p JOIN reach w ON p.parent_id = w.lot_id)
+        SELECT r.id, w.lot_id, r.day, CASE WHEN r.public_reason <> '' THEN r.public_reason ELSE r.reason END
+               AS reason, r.status, l.code
+        FROM reach w JOIN recalls r ON r.id = w.recall_id JOIN lots l ON l.id = w.lot_id
+        ORDER BY r.id, l.code""")

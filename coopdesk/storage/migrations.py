@@ -294,7 +294,58 @@ def _v8_order_ids_never_reused(db: sqlite_utils.Database) -> None:
                (json.dumps(uuid.uuid4().hex),))
 
 
-def _v9_event_members(db: sqlite_utils.Database) -> None:
+def _v9_recall_records(db: sqlite_utils.Database) -> None:
+    """A recall becomes a record: who decided, what it covers, what each buyer was told, how it ended.
+
+    The old one-row-per-lot recalls are kept as open records covering their lot and every lot made from it.
+    """
+    db.execute("""CREATE TABLE recalls_new (
+        id INTEGER PRIMARY KEY, lot_id INTEGER REFERENCES lots(id), day TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (length(reason) > 0), public_reason TEXT NOT NULL DEFAULT '',
+        decided_by TEXT NOT NULL DEFAULT '',
+        source_kind TEXT NOT NULL DEFAULT 'lot' CHECK (source_kind IN ('lot', 'input', 'area', 'member')),
+        source_id INTEGER, source_label TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'withdrawn')),
+        ended_at TEXT, ended_by TEXT NOT NULL DEFAULT '', end_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (datetime('now')))""")
+    db.execute("""INSERT INTO recalls_new (id, lot_id, day, reason, public_reason, source_kind, source_id,
+                  source_label, created_at)
+                  SELECT r.id, r.lot_id, r.day, r.reason, r.reason, 'lot', r.lot_id, l.code, r.created_at
+                  FROM recalls r JOIN lots l ON l.id = r.lot_id""")
+    db.execute("DROP TABLE recalls")
+    db.execute("ALTER TABLE recalls_new RENAME TO recalls")
+    db.execute("""CREATE TABLE recall_lots (
+        recall_id INTEGER NOT NULL REFERENCES recalls(id), lot_id INTEGER NOT NULL REFERENCES lots(id),
+        role TEXT NOT NULL DEFAULT 'source' CHECK (role IN ('source', 'made_from')),
+        PRIMARY KEY (recall_id, lot_id))""")
+    db.execute("CREATE INDEX ix_recall_lots_lot ON recall_lots(lot_id)")
+    db.execute("""INSERT INTO recall_lots (recall_id, lot_id, role)
+                  WITH RECURSIVE walk(recall_id, lot_id, role) AS (
+                      SELECT id, lot_id, 'source' FROM recalls
+                      UNION SELECT w.recall_id, p.child_id, 'made_from' FROM lot_parents p
+                            JOIN walk w ON p.parent_id = w.lot_id)
+                  SELECT recall_id, lot_id, max(role) FROM walk GROUP BY recall_id, lot_id""")
+    db.execute("""CREATE TABLE recall_outcomes (
+        id INTEGER PRIMARY KEY, recall_id INTEGER NOT NULL REFERENCES recalls(id),
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('not_called', 'called', 'no_answer', 'returned', 'refunded',
+                                                 'not_needed')),
+        who TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')))""")
+    db.execute("CREATE INDEX ix_recall_outcomes ON recall_outcomes(recall_id, customer_id, id)")
+    db.execute("""CREATE TABLE recall_holds (
+        recall_id INTEGER NOT NULL REFERENCES recalls(id), order_id INTEGER NOT NULL REFERENCES orders(id),
+        previous_status TEXT NOT NULL, who TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')), PRIMARY KEY (recall_id, order_id))""")
+    db.execute("CREATE INDEX ix_recall_holds_order ON recall_holds(order_id)")
+    # Starting from an input, an area or a household must not scan every event.
+    db.execute("CREATE INDEX ix_events_input ON events(input_id) WHERE input_id IS NOT NULL")
+    db.execute("CREATE INDEX ix_events_area ON events(area_id) WHERE area_id IS NOT NULL")
+    db.execute("CREATE INDEX ix_lot_areas_area ON lot_areas(area_id)")
+    db.execute("CREATE INDEX ix_growing_areas_member ON growing_areas(member_id)")
+
+
+def _v10_event_members(db: sqlite_utils.Database) -> None:
     """Each diary entry points at the member household who did it, so privacy is decided by the record.
 
     Entries already stored are tied to the household their 'Who' names, in any spelling the screens made.
@@ -318,6 +369,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6_kept_stock,
     _v7_label_printing,
     _v8_order_ids_never_reused,
-    _v9_event_members,
+    _v9_recall_records,
+    _v10_event_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

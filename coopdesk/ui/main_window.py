@@ -30,6 +30,7 @@ from coopdesk.ui.lots.page import LotsPage
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
+from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 
@@ -93,10 +94,11 @@ class MainWindow(QMainWindow):
         self.labels_page = LabelsPage(self)
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
+        self.recall_page = RecallPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
             page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
-                    ORDERS: self.orders_page, SETTINGS: self.settings_page}.get(i) or \
+                    ORDERS: self.orders_page, SETTINGS: self.settings_page, TRACE: self.recall_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -119,7 +121,8 @@ class MainWindow(QMainWindow):
         r.addWidget(inner, 1)
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
-        for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page):
+        for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
+                     self.recall_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
         self.labels_page.refresh()
         self.orders_page.refresh()
         self.settings_page.refresh()
+        self.recall_page.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -194,6 +198,7 @@ class MainWindow(QMainWindow):
         self.labels_page.on_changes(changes)
         self.orders_page.on_changes(changes)
         self.settings_page.on_changes(changes)
+        self.recall_page.on_changes(changes)
         if changes.cooperative:
             self.setWindowTitle(self._title())
 
@@ -202,6 +207,17 @@ class MainWindow(QMainWindow):
         self.labels_page.add_lot(code)
         self.nav.setCurrentRow(LABELS)
         return self.labels_page
+
+    # --- trace & recall, one click from a lot or an order ---
+    def show_who_got(self, lot_code: str) -> None:
+        """Who got this lot: the Truy xuất/Thu hồi page, answered."""
+        self.nav.setCurrentRow(TRACE)
+        self.recall_page.show_lot(lot_code)
+
+    def show_received(self, order_id: int) -> None:
+        """Every lot (and raw lot, input, area) in what this order received."""
+        self.nav.setCurrentRow(TRACE)
+        self.recall_page.show_order(order_id)
 
     # --- language ---
     def switch_language(self, code: str) -> None:
@@ -334,7 +350,9 @@ class MainWindow(QMainWindow):
                  ("Delete", _("Delete the selected product")), ("Ctrl+F", _("Search products")),
                  ("Ctrl+I", _("Import products from xlsx")), ("Ctrl+E", _("Export products to xlsx")),
                  ("Ctrl+E", _("Add to the selected lot's diary")), ("Ctrl+P", _("Print the lot's farming diary")),
-                 ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+R", _("Households, areas and inputs")),
+                 ("Ctrl+Shift+E", _("Export the trace site")), ("Ctrl+G", _("Who got the selected lot?")),
+                 ("Ctrl+D", _("Recall: record the selected buyer's outcome")),
+                 ("Ctrl+R", _("Households, areas and inputs")),
                  ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
                  ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),

@@ -150,8 +150,18 @@ def _every_label_pdf(demo_db) -> list[tuple[str, bytes]]:  # noqa: ANN001
     return out
 
 
-def test_every_pdf_coopdesk_writes_is_free_of_helvetica_and_of_touching_lines(demo_db, stacked_diary):
-    pdfs = [("diary", stacked_diary.read_bytes()), *_every_label_pdf(demo_db)]
+def _recall_pdfs(demo_db, tmp_path) -> list[tuple[str, bytes]]:  # noqa: ANN001
+    from coopdesk.services import recall, recall_documents
+
+    opened = recall.open_recall(demo_db, "Kiểm nghiệm không đạt: vượt ngưỡng vi sinh Ợ Ạ", lot="HP-2026-0001",
+                                by="Nguyễn Thị Hồng")
+    calls = recall_documents.write_call_list(demo_db, opened.answer, tmp_path / "goi.pdf", opened)
+    summary = recall_documents.write_summary(demo_db, opened, tmp_path / "bao-cao.pdf")
+    return [("call list", calls.read_bytes()), ("recall summary", summary.read_bytes())]
+
+
+def test_every_pdf_coopdesk_writes_is_free_of_helvetica_and_of_touching_lines(demo_db, stacked_diary, tmp_path):
+    pdfs = [("diary", stacked_diary.read_bytes()), *_every_label_pdf(demo_db), *_recall_pdfs(demo_db, tmp_path)]
     assert len(pdfs) > 3
     for name, data in pdfs:
         assert b"Helvetica" not in data, name

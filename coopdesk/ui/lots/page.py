@@ -81,6 +81,7 @@ class LotsPage(QWidget):
                                              self.open_registers)
         self.correct_action = self._action(_("Correct an entry…"), None, self.correct_event)
         self.recall_action = self._action(_("Recall…"), None, self.recall)
+        self.who_got_action = self._action(_("Who got this lot?"), QKeySequence("Ctrl+G"), self.who_got)
         layout.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
@@ -150,6 +151,11 @@ class LotsPage(QWidget):
         self.copy_button = QPushButton(_("&Copy the trace address"))
         self.copy_button.clicked.connect(self.copy_url)
         right.addWidget(self.copy_button)
+        # One click from a lot to its buyers, always in sight (the toolbar may overflow on a 1366-pixel screen).
+        self.who_got_button = QPushButton(_("Who got this lot?"))
+        self.who_got_button.setStyleSheet("color: #b71c1c; font-weight: bold")
+        self.who_got_button.clicked.connect(self.who_got)
+        right.addWidget(self.who_got_button)
         right.addStretch(1)
         top.addLayout(right, 1)
         d.addLayout(top)
@@ -225,11 +231,13 @@ class LotsPage(QWidget):
             self.qr.clear()
             self.url.clear()
             self.copy_button.setEnabled(False)
+            self.who_got_button.setEnabled(False)
             return
         url = trace.lot_url(cooperative.get_profile(self.database), v)
         self.url.setText(url)
         self._render_qr()
         self.copy_button.setEnabled(True)
+        self.who_got_button.setEnabled(True)
         self.detail.setHtml(self._lot_html(v))
 
     def _render_qr(self) -> None:
@@ -492,6 +500,12 @@ class LotsPage(QWidget):
         dialog.open()
         return dialog
 
+    def who_got(self) -> None:
+        """One click from a lot to every buyer who got it (the Truy xuất/Thu hồi page)."""
+        v = self.selected()
+        if v is not None:
+            self.window_.show_who_got(v.code)
+
     def recall(self) -> None:
         v = self.selected()
         if v is None:
@@ -510,3 +524,4 @@ class LotsPage(QWidget):
             return
         self._emit()
         inform(self, _("Recalled"), _("Recalled: {lots}").format(lots=", ".join(reached)))
+        self.window_.show_who_got(v.code)  # straight to the buyers to hold and to call

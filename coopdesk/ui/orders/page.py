@@ -194,6 +194,7 @@ class OrdersPage(QWidget):
                                         self.paste_comment)
         self.open_action = page_action(self, self.toolbar, _("Open order"), None, self.open_selected)
         self.flag_action = page_action(self, self.toolbar, _("Flag customer (bom hàng)…"), None, self.flag_customer)
+        self.lots_action = page_action(self, self.toolbar, _("Lots in this order"), None, self.show_lots)
         self.toolbar.addSeparator()
         self.import_action = page_action(self, self.toolbar, _("Import TikTok orders…"), QKeySequence("Ctrl+I"),
                                          self.import_orders)
@@ -430,6 +431,12 @@ class OrdersPage(QWidget):
         dialog = OrderDialog(self, self.database, order_id, self.changed.emit, self.edit_order)
         dialog.open()
         return dialog
+
+    def show_lots(self) -> None:
+        """Every lot, raw lot, input and growing area in what the selected order received."""
+        order_id = self.selected_id()
+        if order_id is not None:
+            self.window_.show_received(order_id)
 
     def start_session(self) -> None:
         dialog = SessionDialog(self)

@@ -1,0 +1,1 @@
+"""The Truy xuất/Thu hồi screen."""

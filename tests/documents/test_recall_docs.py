@@ -1,0 +1,106 @@
+"""The recall's documents read back: the call list and the summary PDFs (pdfplumber, pdftoppm), the buyers sheet."""
+
+import csv
+import io
+import shutil
+import subprocess
+
+import pdfplumber
+import pytest
+
+from coopdesk.documents import recall_docs
+from coopdesk.domain.orders import LineDraft, OrderDraft
+from coopdesk.services import order_entry, recall, recall_documents
+from tests.conftest import artifact
+
+BUN = "HP-2026-0001"
+
+
+def render(pdf, name):
+    """Render the first page as a person sees it (artifacts/documents/)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    target = artifact("documents", name)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                    str(target.with_suffix(""))], check=True)
+    return target
+
+
+@pytest.fixture
+def opened(demo_db):
+    order_entry.save_order(demo_db, OrderDraft(phone="0903 777 888", name='=HYPERLINK("http://x.example","Bấm")',
+                                               province="Hà Nội", commune="Phường Ba Đình",
+                                               lines=[LineDraft("YDI-BUN-500", "2")]))
+    for oid in (9,):
+        order_entry.set_status(demo_db, oid, "packed")
+        order_entry.set_status(demo_db, oid, "handed", carrier="GHN", tracking="GHN123456789")
+    view = recall.open_recall(demo_db, "Kiểm nghiệm dư lượng không đạt", lot=BUN, by="Nguyễn Thị Hồng",
+                              public_reason="Dư lượng thuốc bảo vệ thực vật vượt ngưỡng")
+    ba = next(c for c in view.to_call if c.name == "Trần Văn Ba")
+    recall.record_outcome(demo_db, view.id, ba.customer_id, "returned", "Trịnh Thị Mai", "Gửi lại 2 gói")
+    return recall.recall_view(demo_db, view.id)
+
+
+def test_call_list_pdf_lists_every_buyer_to_call(demo_db, opened, tmp_path):
+    target = recall_documents.write_call_list(demo_db, opened.answer, tmp_path / "goi-khach.pdf", opened)
+    with pdfplumber.open(target) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+        fonts = {ch["fontname"].split("+")[-1] for ch in pdf.pages[0].chars}
+    assert "DANH SÁCH GỌI KHÁCH — THU HỒI SẢN PHẨM" in text
+    assert "Kiểm nghiệm dư lượng không đạt" in text and "Nguyễn Thị Hồng" in text
+    for name, phone in (("Nguyễn Thị Hồng", "0912 345 001"), ("Trần Văn Ba", "0987 654 002")):
+        assert name in text and phone in text
+    assert "GHN123456789" in text and "Trang 1/1" in text
+    assert "Vũ Đình Ông" not in text  # his order was not handed over: held, not called
+    assert all(f.startswith("BeVietnamPro") for f in fonts), fonts
+    render(target, "recall-call-list.png")
+
+
+def test_call_list_of_2000_buyers_numbers_its_pages(tmp_path):
+    row = recall_docs.CallRow("Nguyễn Thị Hồng Nhung", "0912 345 678", "Số 12 ngõ 34, Phường Ba Đình, Hà Nội",
+                              "#1234", "26/11/2026", "Bún sắn khô Hồng Phước (lô HP-2026-0001)", 4, "Đã giao",
+                              "GHTK", "S12345678", "Chưa gọi", "", "", "…")
+    data = recall_docs.call_list_pdf(recall_docs.CallList("HTX", "Thanh Hóa", "Thu hồi #1", "Lý do", "Hôm nay",
+                                                          BUN, "2000 khách", "29/11/2026", (row,) * 2000))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = len(pdf.pages)
+        last = pdf.pages[-1].extract_text()
+    assert pages > 40 and f"Trang {pages}/{pages}" in last and "2000" in last
+
+
+def test_buyers_sheet_and_csv_neutralise_formulas(demo_db, opened, tmp_path):
+    from openpyxl import load_workbook
+
+    xlsx = recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "khach.xlsx", opened)
+    ws = load_workbook(xlsx).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("STT", "Khách hàng", "Điện thoại")
+    names = [r[1] for r in rows[1:]]
+    assert "'=HYPERLINK(\"http://x.example\",\"Bấm\")" in names
+    assert all(not str(v).startswith(("=", "+", "-", "@")) for r in rows[1:] for v in r if isinstance(v, str))
+    ba = next(r for r in rows[1:] if r[1] == "Trần Văn Ba")
+    assert ba[2] == "0987 654 002" and ba[11] == "Đã trả hàng" and ba[12] == "Trịnh Thị Mai"
+    assert "THU HỒI" in ba[14] and "anh/chị Ba" in ba[14]
+    text = recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "khach.csv", opened).read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert len(table) == len(rows) and table[0][0] == "STT"
+    assert any(r[1].startswith("'=HYPERLINK") for r in table[1:])
+    with pytest.raises(Exception, match="xlsx"):
+        recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "khach.txt", opened)
+    assert not (tmp_path / "khach.txt").exists()
+
+
+def test_summary_for_the_authorities(demo_db, opened, tmp_path):
+    target = recall_documents.write_summary(demo_db, opened, tmp_path / "bao-cao.pdf")
+    with pdfplumber.open(target) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "BÁO CÁO THU HỒI SẢN PHẨM" in text and "Thông tư 02/2024/TT-BKHCN" in text
+    assert "Một bước trước" in text and "Một bước sau" in text
+    assert "Abamectin 3.6EC" in text and "VT-38-YD-001" in text and "HP-2025-0001" in text
+    figures = recall_documents.summary(demo_db, opened)
+    bun = next(x for x in figures.lots if x.code == BUN)
+    # 4 + 2 delivered, 10 came back, 2 in transit; 3 + 1 not handed over; Ba returned his 2.
+    assert (bun.out, bun.held, bun.returned, bun.still_out) == (18, 4, 12, 6)
+    assert bun.on_hand == "1478 gói"
+    render(target, "recall-summary.png")

@@ -1,0 +1,107 @@
+"""The Truy xuất/Thu hồi screen driven like a person: from a lot to the call list, and an outcome recorded."""
+
+import pdfplumber
+from PySide6.QtCore import Qt
+
+from coopdesk.services import recall
+from coopdesk.services import traceability as trace
+from coopdesk.ui.main_window import TRACE
+from tests.ui.conftest import snapshot, type_text
+
+BUN = "HP-2026-0001"
+
+
+def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no_blocking_message_boxes):
+    window.nav.setCurrentRow(1)
+    lots = window.lots_page
+    lots.select_code(BUN)
+    assert lots.who_got_button.isVisible() and lots.who_got_button.text() == "Ai đã nhận lô này?"
+    qtbot.mouseClick(lots.who_got_button, Qt.MouseButton.LeftButton)  # one click
+    page = window.recall_page
+    assert window.nav.currentRow() == TRACE and window.stack.currentWidget() is page
+    assert page.answer is not None and page.answer.start_label == BUN
+    assert page.customers.rowCount() == 5
+    assert page.customers.text(0, 0) in ("Nguyễn Thị Hồng", "Trần Văn Ba")  # delivered: call first
+    assert "THU HỒI" in page.message.toPlainText()
+    assert not page.outcome_action.isEnabled()  # no recall yet
+
+    dialog = page.open_recall()
+    assert dialog.sizeHint().height() <= 728 and dialog.sizeHint().width() <= 1366
+    dialog.buttons.accepted.emit()  # no reason: refused, the dialog stays
+    assert dialog.isVisible() and dialog.error.isVisible()
+    type_text(qtbot, dialog.reason, "Kết quả kiểm nghiệm dư lượng vượt ngưỡng")
+    dialog.decided_by.setText("Nguyễn Thị Hồng")
+    snapshot(dialog, "recall-open-dialog")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    assert page.view is not None and page.view.status == "open"
+    assert trace.view(window.database, BUN).state.status == "recalled"
+    assert page.banner.isVisible() and "THU HỒI" in page.banner.text()
+
+    held = page.hold_orders(confirm=False)
+    assert held == [5, 6]
+    assert {page.lines.text(r, 7) for r in range(page.lines.rowCount())} >= {"Đã giữ lại do thu hồi"}
+
+    page.select_customer("0987 654 002")
+    assert page.selected_customer().name == "Trần Văn Ba"
+    outcome = page.record_outcome()
+    assert outcome.sizeHint().height() <= 728
+    outcome.outcome.setCurrentIndex(outcome.outcome.findData("called"))
+    outcome.who.setText("Trịnh Thị Mai")
+    outcome.note.setText("Khách sẽ gửi trả 2 gói")
+    snapshot(outcome, "recall-outcome-dialog")
+    outcome.buttons.accepted.emit()
+    assert not outcome.isVisible()
+    row = next(r for r in range(page.customers.rowCount()) if page.customers.text(r, 1) == "0987 654 002")
+    assert page.customers.text(row, 6) == "Đã gọi"
+    assert "Trịnh Thị Mai" in page.customers.text(row, 7)
+    entry = next(c for c in recall.recall_view(window.database, page.view.id).to_call if c.name == "Trần Văn Ba")
+    assert (entry.outcome, entry.outcome_who) == ("called", "Trịnh Thị Mai")
+
+    target = tmp_path / "goi-khach.pdf"
+    page.call_list_pdf(target)
+    qtbot.waitUntil(lambda: target.exists() and getattr(page, "last_written", None) is not None, timeout=20000)
+    with pdfplumber.open(target) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Trần Văn Ba" in text and "0987 654 002" in text and "Đã gọi" in text
+    page.select_customer("0912 345 001")
+    window.resize(1366, 728)
+    snapshot(window, "recall-page")
+
+
+def test_the_other_direction_from_an_order(qtbot, window):
+    window.nav.setCurrentRow(3)
+    window.show_received(2)
+    page = window.recall_page
+    assert page.received is not None and [f.code for f in page.received.lots] == [BUN, "HP-2026-0002"]
+    assert "Ruộng sắn Đồng Mới" in page.origin.toPlainText()
+    assert "HP-2025-0001" in page.origin.toPlainText()
+    snapshot(window, "recall-received")
+
+
+def test_closing_with_buyers_not_reached_needs_a_reason(qtbot, window):
+    view = recall.open_recall(window.database, "Nhầm lẫn khi đóng gói", lot=BUN)
+    window.apply_changes(recall.changes())
+    page = window.recall_page
+    page.show_recall(view.id)
+    dialog = page.close_recall()
+    assert dialog.sizeHint().height() <= 728 and dialog.sizeHint().width() <= 1366
+    assert "2" in dialog.findChild(type(page.summary)).text()
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "2" in dialog.error.text()
+    dialog.reason.setPlainText("Đã thông báo qua nhóm Zalo khách hàng")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible() and page.view.status == "closed"
+    assert not page.outcome_action.isEnabled()
+
+
+def test_from_a_pesticide_batch_read_off_the_gui_thread(qtbot, window):
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.kind.setCurrentIndex(page.kind.findData("input"))
+    page.value.setEditText("Abamectin")
+    page.search()
+    qtbot.waitUntil(lambda: page.answer is not None, timeout=20000)
+    assert page.answer.start_kind == "input"
+    assert [page.lots.text(r, 0) for r in range(page.lots.rowCount())] == ["HP-2025-0001", BUN]
+    assert page.open_action.isEnabled()
