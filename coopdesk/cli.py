@@ -515,6 +515,59 @@ def cmd_order_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents(args: argparse.Namespace) -> int:
+    """Issue 14: slips, picking list, handover sheets or the after-live report for chosen orders, headless."""
+    from datetime import date
+
+    from coopdesk.domain.shipping import SLIPS, Selection, parse_order_ids
+    from coopdesk.services import datafile, shipping_documents
+
+    def day(text: str | None, flag: str) -> date | None:
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise CoopDeskError(_("{flag}: “{text}” is not a date (YYYY-MM-DD)").format(flag=flag, text=text)) from None
+
+    ids: tuple[int, ...] = ()
+    if args.orders:
+        try:
+            ids = parse_order_ids(args.orders)
+        except ValueError as e:
+            raise CoopDeskError(_("--orders: “{part}” is not an order number or range").format(part=e)) from None
+    sel = Selection(session_id=args.session, since=day(args.since, "--from"), until=day(args.until, "--to"),
+                    statuses=tuple(args.status or ()), carrier=args.carrier, channel=args.channel or "",
+                    order_ids=ids)
+    if sel.is_empty():
+        raise CoopDeskError(_("Choose the orders: --session ID, --from/--to days, or --orders 1,2,3."))
+    out = Path(args.out)
+    database = datafile.open_data(_data_path(args))
+    try:
+        made = shipping_documents.run(shipping_documents.make(database, sel, args.kind, out, args.size,
+                                                              per_carrier=args.per_carrier,
+                                                              part_size=args.part_size))
+        shipping_documents.record(database, made, "cli", str(out))
+        packed: list[int] = []
+        if args.mark_packed and args.kind == SLIPS:
+            packed, _changes = shipping_documents.mark_packed(database, made.order_ids, "cli")
+    finally:
+        database.close()
+    report = {"kind": made.kind, "files": [str(f) for f in made.files], "orders": made.totals.orders,
+              "parcels": made.totals.parcels, "items": made.totals.items, "cod_vnd": made.totals.cod,
+              "sheets": [{"carrier": c, "number": n, "orders": len(i), "cod_vnd": cod} for c, n, i, cod in made.sheets],
+              "refused": [{"order_id": i, "reason": r} for i, r in made.refused], "packed": packed}
+    if args.json:
+        _print_json(report)
+    else:
+        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod} đồng.").format(
+            files=", ".join(report["files"]), orders=made.totals.orders, parcels=made.totals.parcels,
+            cod=made.totals.cod))
+        for _i, reason in made.refused:
+            print(_("Refused: {reason}").format(reason=reason), file=sys.stderr)
+    return 0
+
+
 # --- backups and restore (issue 9) ---------------------------------------------------------------------
 
 def _wait_for_other_writers() -> None:
@@ -776,6 +829,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lot", metavar="LOT")
     p.add_argument("--packs", type=int, required=True, help=_("packs to add (negative to take off)"))
     p.add_argument("--reason", required=True)
+    p = add("documents", _("packing slips, picking list, carrier handover sheets or the after-live report as PDF"),
+            cmd_documents)
+    p.add_argument("--session", type=int, metavar="ID", help=_("the orders of this live session"))
+    p.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help=_("orders created on or after this day"))
+    p.add_argument("--to", dest="until", metavar="YYYY-MM-DD", help=_("orders created on or before this day"))
+    p.add_argument("--orders", metavar="1,2,3", help=_("these order numbers (ranges like 5-9 allowed)"))
+    p.add_argument("--kind", choices=["slips", "picking", "handover", "report"], required=True)
+    p.add_argument("--size", choices=["a6", "100x150", "a5"], default="a6", help=_("packing slip size"))
+    p.add_argument("--carrier", metavar="NAME", help=_("only the orders of this carrier"))
+    p.add_argument("--channel", metavar="NAME", help=_("only this channel (TikTok, Facebook, Zalo …)"))
+    p.add_argument("--status", action="append", choices=["new", "packed", "handed", "delivered", "returned",
+                                                         "cancelled"],
+                   help=_("only orders in this status (repeat; default: new and packed)"))
+    p.add_argument("--per-carrier", action="store_true", help=_("handover: one file per carrier"))
+    p.add_argument("--part-size", type=int, metavar="N",
+                   help=_("slips: files of N slips each (FILE-01.pdf …), each ready while the next is made"))
+    p.add_argument("--mark-packed", action="store_true", help=_("slips: move the printed orders from new to packed"))
+    p.add_argument("--out", metavar="FILE.pdf", required=True, help=_("the PDF (the report may also be .xlsx)"))
     p = add("who-got", _("who got a lot (or what an input, a growing area or a household went into): every "
                          "order line and buyer; changes nothing"), cmd_who_got)
     p.add_argument("lot", metavar="LOT", nargs="?")

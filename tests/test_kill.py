@@ -20,6 +20,7 @@ WRITER = textwrap.dedent("""
     from coopdesk.domain.orders import LineDraft, OrderDraft
     from coopdesk.services import datafile, order_entry
     db = datafile.open_data(sys.argv[1])
+    print("READY", flush=True)
     n = 0
     while True:
         n += 1
@@ -36,6 +37,9 @@ def run_kills(demo_path, kills: int, seed: int = 7) -> int:
     for round_no in range(kills):
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(demo_path)], stdout=subprocess.PIPE, text=True,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        # Wait until the writer has opened the file (however slow the machine is), then kill it at a random
+        # moment of its saving: the kills land among the writes, not during Python's start-up.
+        assert proc.stdout.readline().strip() == "READY"
         time.sleep(rng.uniform(0.05, 0.9) if round_no % 5 else rng.uniform(0.0, 0.05))
         proc.send_signal(signal.SIGKILL)
         out, _err = proc.communicate(timeout=30)

@@ -171,16 +171,20 @@ class LotState:
 
     def expiry(self, shelf_life_days: int | None) -> date | None:
         """Use-by date: the first packing day plus the product's shelf life."""
-        packed = self.first(PACKING)
-        if packed is None or not shelf_life_days:
-            return None
-        return packed + timedelta(days=shelf_life_days)
+        return use_by(self.first(PACKING), shelf_life_days)
 
     def on_hand(self) -> tuple[int, str]:
         """(amount, unit): packs for a packed lot, grams of produce otherwise."""
         if self.is_packed:
             return self.packs - self.sold_packs, "packs"
         return max(self.harvested_g + self.processed_g - self.used_g, 0), "g"
+
+
+def use_by(first_packed: date | None, shelf_life_days: int | None) -> date | None:
+    """The expiry rule, the one place it is written: the first packing day plus the product's shelf life."""
+    if first_packed is None or not shelf_life_days:
+        return None
+    return first_packed + timedelta(days=shelf_life_days)
 
 
 # --- lot codes -----------------------------------------------------------------------------------

@@ -147,7 +147,8 @@ class LineDraft:
     price: str = ""  # empty: the catalog price
     price_reason: str = ""
     discount: str = ""
-    lot: str = ""  # force this lot
+    lot: str = ""  # force this lot (when editing: the lots the line already took, "A, B")
+    line_id: int | None = None  # the stored line this draft line edits; None for a new line
 
 
 @dataclass
@@ -178,6 +179,7 @@ class OrderLine:
     discount: int = 0
     price_reason: str = ""
     lot: str = ""
+    line_id: int | None = None  # the stored line being edited
 
     @property
     def amount(self) -> int:
@@ -261,7 +263,7 @@ def check_order(d: OrderDraft, catalog: list[CatalogItem]) -> CheckedOrder:
         if discount > qty * price:
             c.add(f"line{i}.discount", _("Line {n}: the discount is larger than the line").format(n=i))
         lines.append(OrderLine(item.product_id, item.sku, item.name, qty, price, discount, clean(ld.price_reason),
-                               clean(ld.lot)))
+                               clean(ld.lot), ld.line_id))
     if not lines and not any(k.startswith("line") for k in (e.field for e in c.errors)):
         c.add("items", _("Items: add at least one product"))
     shipping = _money(c, "shipping", d.shipping, _("Shipping fee"))

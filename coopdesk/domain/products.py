@@ -78,6 +78,7 @@ class Product:
     storage: str = ""
     photo: str = ""
     certifications: tuple[Certification, ...] = field(default_factory=tuple)
+    storage_place: str = ""  # where it sits in the store ("Kệ A-3"): the order of the picking list
 
     @property
     def search_text(self) -> str:
@@ -126,6 +127,7 @@ class ProductDraft:
     storage: str = ""
     photo: str = ""
     certifications: list[dict[str, str]] = field(default_factory=list)
+    storage_place: str = ""
 
 
 def parse_weight_g(text: str) -> int:
@@ -240,7 +242,7 @@ def validate_product(draft: ProductDraft, existing_skus: set[str] | None = None,
         ocop_authority=authority if stars else "", ocop_issued=issued if stars else None,
         ocop_expires=expires if stars else None, origin_province=province, origin_commune=commune,
         shelf_life_days=shelf, storage=clean(draft.storage), photo=draft.photo.strip(),
-        certifications=tuple(certs),
+        certifications=tuple(certs), storage_place=clean(draft.storage_place),
     )
 
 
@@ -255,7 +257,7 @@ def draft_from_product(p: Product) -> ProductDraft:
         shelf_life_days=str(p.shelf_life_days or ""), storage=p.storage, photo=p.photo,
         certifications=[{"kind": x.kind, "number": x.number, "issuer": x.issuer,
                          "issued": format_date(x.issued), "expires": format_date(x.expires)}
-                        for x in p.certifications],
+                        for x in p.certifications], storage_place=p.storage_place,
     )
 
 

@@ -17,6 +17,7 @@ from coopdesk.domain.products import CertStatus, Product, ProductDraft, format_w
 from coopdesk.domain.text import fold
 from coopdesk.i18n import _
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import products as store
 from coopdesk.storage.database import Database
@@ -39,6 +40,7 @@ COLUMNS = (
     ("origin_commune", "Xã/phường xuất xứ", "Origin commune"),
     ("shelf_life_days", "Hạn sử dụng (ngày)", "Shelf life (days)"),
     ("storage", "Bảo quản", "Storage"),
+    ("storage_place", "Vị trí trong kho", "Storage place"),
 )
 CERT_COLUMNS = (
     ("sku", "Mã SKU", "SKU"),
@@ -98,6 +100,7 @@ def media_path(database: Database, name: str) -> Path | None:
     return p if p.exists() else None
 
 
+@atomic
 def save_product(database: Database, draft: ProductDraft, product_id: int | None = None) -> tuple[Product, Changes]:
     """Validate and save one product in one transaction; nothing is written when a field is wrong."""
     skus = store.by_sku(database)
@@ -107,9 +110,10 @@ def save_product(database: Database, draft: ProductDraft, product_id: int | None
     with database.transaction() as db:
         new_id = store.save(db, product, addresses.ADDRESS_SCHEME)
         audit.record(db, "update" if product_id else "create", "product", new_id, {"sku": product.sku})
-    return replace(product, id=new_id), Changes(products=True)
+    return replace(product, id=new_id), Changes(product_ids={new_id})
 
 
+@atomic
 def delete_product(database: Database, product_id: int) -> Changes:
     """Delete a product that no lot refers to; a product with lots stays, for traceability."""
     lots = store.lot_count(database, product_id)
@@ -119,7 +123,7 @@ def delete_product(database: Database, product_id: int) -> Changes:
     with database.transaction() as db:
         store.delete(db, product_id)
         audit.record(db, "delete", "product", product_id, {})
-    return Changes(products=True)
+    return Changes(product_ids={product_id})
 
 
 # --- xlsx ---------------------------------------------------------------------------------------
@@ -128,7 +132,7 @@ def _draft_row(p: Product) -> list[object]:
     return [p.sku, p.name, p.name_en, p.unit, format_weight(p.net_weight_g), p.price_vnd, p.gtin,
             p.ocop_stars, p.ocop_cert_no, p.ocop_authority, format_date(p.ocop_issued), format_date(p.ocop_expires),
             addresses.province_name(p.origin_province), addresses.commune_name(p.origin_commune),
-            p.shelf_life_days, p.storage]
+            p.shelf_life_days, p.storage, p.storage_place]
 
 
 def export_xlsx(database: Database, target: Path) -> int:
@@ -204,6 +208,8 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
         draft.certifications = cert_rows.get(sku, [])
         if old and old.photo:
             draft.photo = old.photo
+        if old and "storage_place" not in cols:  # a sheet from before the column keeps what was set
+            draft.storage_place = old.storage_place
         try:
             product = validate_product(draft, None, old.id if old else None)
         except ValidationError as e:
@@ -219,6 +225,7 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
     return result
 
 
+@atomic
 def commit_import(database: Database, preview: CatalogImport) -> Changes:
     """Store a previewed import, all or nothing; refused while any row has an error."""
     if not preview.ok:

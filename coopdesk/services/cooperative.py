@@ -8,6 +8,7 @@ from coopdesk.domain import addresses
 from coopdesk.domain.cooperative import Cooperative, CooperativeDraft, validate_cooperative
 from coopdesk.services.catalog import copy_media
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import cooperative as store
 from coopdesk.storage.database import Database
@@ -18,6 +19,7 @@ def get_profile(database: Database) -> Cooperative | None:
     return store.get(database)
 
 
+@atomic
 def save_profile(database: Database, draft: CooperativeDraft) -> tuple[Cooperative, Changes]:
     """Validate and save the profile; nothing is written when a field is wrong."""
     coop = validate_cooperative(draft)

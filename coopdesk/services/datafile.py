@@ -361,6 +361,13 @@ def set_setting(database: Database, key: str, value: object) -> None:
         settings.put(db, key, value)
 
 
+def open_writer(path: Path) -> Database:
+    """A read-write connection of its own, for a background job of this window (the lock is already ours)."""
+    from coopdesk.storage.database import connect_worker
+
+    return connect_worker(Path(path))
+
+
 def open_reader(path: Path) -> Database:
     """A read-only connection of its own, for work on another thread."""
     return open_database(Path(path), read_only=True, check=False)

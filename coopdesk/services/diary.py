@@ -28,6 +28,7 @@ from coopdesk.domain.text import fold
 from coopdesk.i18n import _, translator
 from coopdesk.services import cooperative, traceability
 from coopdesk.services.catalog import RowError
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import lots as store
 from coopdesk.storage.database import Database
@@ -187,6 +188,7 @@ def preview_diary(database: Database, code: str, source: Path, today: date | Non
     return result
 
 
+@atomic
 def commit_diary(database: Database, preview: DiaryImport, reason: str = "") -> int:
     """Add every previewed event in one transaction, or none; returns how many were added."""
     if not preview.ok:

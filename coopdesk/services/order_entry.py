@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from coopdesk.domain import addresses
 from coopdesk.domain.errors import CoopDeskError, FieldError, ValidationError
@@ -12,8 +11,9 @@ from coopdesk.domain.orders import (
     CANCELLED,
     CatalogItem,
     CheckedOrder,
-    LotStock,
+    LineDraft,
     OrderDraft,
+    OrderLine,
     allocate,
     can_move,
     check_order,
@@ -22,8 +22,9 @@ from coopdesk.domain.orders import (
 from coopdesk.domain.phones import display_phone, normalize_phone
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
-from coopdesk.services import traceability
+from coopdesk.services import stock, traceability
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import orders as store
 from coopdesk.storage import products as product_store
 from coopdesk.storage.database import Database
@@ -40,6 +41,7 @@ class SavedOrder:
     cod_vnd: int
     lines: list[dict] = field(default_factory=list)  # sku, qty, lots [{code, qty}]
     warnings: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=lambda: Changes(orders=True, lots=True))
 
     def as_json(self) -> dict:
         return {"order_id": self.order_id, "phone": self.phone, "name": self.name, "total_vnd": self.total_vnd,
@@ -60,6 +62,7 @@ def _catalog(database: Database) -> tuple[list[CatalogItem], dict[int, int | Non
 
 # --- sessions ----------------------------------------------------------------------------------------
 
+@atomic
 def start_session(database: Database, name: str, channel: str = "", host: str = "",
                   started_at: str | None = None) -> int:
     name = clean(name)
@@ -69,6 +72,7 @@ def start_session(database: Database, name: str, channel: str = "", host: str = 
         return store.start_session(db, name, clean(channel), clean(host), started_at)
 
 
+@atomic
 def end_session(database: Database, session_id: int, ended_at: str | None = None) -> None:
     with database.transaction() as db:
         store.end_session(db, session_id, ended_at)
@@ -125,6 +129,7 @@ def find_customer(database: Database, phone_text: str) -> CustomerCard | None:
                         h["orders"], h["delivered"], h["returned"], bool(row["flag_bom"]), row["flag_reason"])
 
 
+@atomic
 def flag_customer(database: Database, phone_text: str, reason: str, flagged: bool = True) -> None:
     """Mark a customer who refused or faked orders (bom hàng); the desk warns when they order again."""
     card = find_customer(database, phone_text)
@@ -145,14 +150,6 @@ def customers(database: Database) -> list[dict]:
 
 # --- stock -------------------------------------------------------------------------------------------
 
-def _lot_stock(db, product_id: int, shelf_life: int | None, recalled: set[int]) -> list[tuple[int, LotStock]]:  # noqa: ANN001
-    out = []
-    for lot_id, code, packed_day, on_hand in store.packed_stock(db, product_id):
-        expiry = date.fromisoformat(packed_day) + timedelta(days=shelf_life) if shelf_life and packed_day else None
-        out.append((lot_id, LotStock(code, expiry, on_hand, lot_id in recalled)))
-    return out
-
-
 def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
     """Oversells the draft would make, for the desk to show while typing."""
     items, shelf = _catalog(database)
@@ -163,8 +160,8 @@ def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
     recalled = traceability.recalled_lot_ids(database)
     warnings = []
     for line in checked.lines:
-        stock = _lot_stock(database.db, line.product_id, shelf.get(line.product_id), recalled)
-        _takes, short = allocate(line.qty, [s for _i, s in stock], line.lot)
+        lots = stock.packed_lots(database.db, line.product_id, shelf.get(line.product_id), recalled)
+        _takes, short = allocate(line.qty, [s for _i, s in lots], line.lot)
         if short:
             warnings.append(_("{sku}: only {have} packs in stock, {short} short").format(
                 sku=line.sku, have=line.qty - short, short=short))
@@ -179,26 +176,37 @@ def _search_text(o: CheckedOrder) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+def _allocate(db, line_id: int, line_no: int, line: OrderLine, qty: int, shelf: dict[int, int | None],  # noqa: ANN001
+              recalled: set[int], forced: str) -> tuple[list[tuple[str, int]], int]:
+    """Take ``qty`` packs for one stored line (first-expiring first, or the forced lot); returns (takes, short)."""
+    lots = stock.packed_lots(db, line.product_id, shelf.get(line.product_id), recalled)  # one rule for stock
+    ids = {s.code.upper(): lot_id for lot_id, s in lots}
+    if forced and forced.upper() not in ids:
+        raise ValidationError([FieldError(f"line{line_no}.lot", _(
+            "Line {n}: {lot} is not a packed lot of {sku}").format(n=line_no, lot=forced, sku=line.sku))])
+    takes, short = allocate(qty, [s for _i, s in lots], forced)
+    for code, n in takes:
+        store.insert_allocation(db, line_id, ids[code.upper()], n)
+    return takes, short
+
+
 def _store_lines(db, database: Database, order_id: int, checked: CheckedOrder,  # noqa: ANN001
                  shelf: dict[int, int | None]) -> tuple[list[dict], list[str]]:
     recalled = traceability.recalled_lot_ids(database)
     lines, warnings = [], []
     for i, line in enumerate(checked.lines, start=1):
-        stock = _lot_stock(db, line.product_id, shelf.get(line.product_id), recalled)
-        ids = {s.code.upper(): lot_id for lot_id, s in stock}
-        if line.lot and line.lot.upper() not in ids:
-            raise ValidationError([FieldError(f"line{i}.lot", _(
-                "Line {n}: {lot} is not a packed lot of {sku}").format(n=i, lot=line.lot, sku=line.sku))])
-        takes, short = allocate(line.qty, [s for _i, s in stock], line.lot)
         line_id = store.insert_line(db, order_id, line)
-        for code, qty in takes:
-            store.insert_allocation(db, line_id, ids[code.upper()], qty)
+        takes, short = _allocate(db, line_id, i, line, line.qty, shelf, recalled, line.lot)
         if short:
-            warnings.append(_("{sku}: {short} of {qty} packs had no stock in any packed lot (oversold)").format(
-                sku=line.sku, short=short, qty=line.qty))
+            warnings.append(_oversold(line, short))
         lines.append({"sku": line.sku, "qty": line.qty, "unit_price_vnd": line.unit_price,
                       "lots": [{"code": c, "qty": q} for c, q in takes]})
     return lines, warnings
+
+
+def _oversold(line: OrderLine, short: int) -> str:
+    return _("{sku}: {short} of {qty} packs had no stock in any packed lot (oversold)").format(
+        sku=line.sku, short=short, qty=line.qty)
 
 
 def save_order(database: Database, draft: OrderDraft, session_id: int | None = None, who: str = "",
@@ -207,72 +215,169 @@ def save_order(database: Database, draft: OrderDraft, session_id: int | None = N
 
     It returns only after COMMIT, so an order the desk reports as saved survives a power cut.
     """
-    items, shelf = _catalog(database)
-    checked = check_order(draft, items)
-    with database.transaction() as db:
+    with database.unit_of_work():
+        items, shelf = _catalog(database)
+        checked = check_order(draft, items)
+        db = database.db
         customer_id = store.upsert_customer(db, checked, addresses.ADDRESS_SCHEME)
         order_id = store.insert_order(db, session_id, customer_id, checked, _search_text(checked), created_at)
         lines, warnings = _store_lines(db, database, order_id, checked, shelf)
         store.add_history(db, order_id, who, "create", {"total": checked.total, "cod": checked.cod})
-    return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings)
+        lots = store.lot_ids_of(database, order_id)
+    return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings,
+                      changes=Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots))
+
+
+EDITABLE = ("new", "packed")
+
+
+def _editable_order(database: Database, order_id: int) -> dict:
+    order = store.get_order(database, order_id)
+    if order is None:
+        raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
+    if order["status"] not in EDITABLE:
+        raise CoopDeskError(_("Order {id} is {status}: it can no longer be edited.").format(
+            id=order_id, status=order_status_label(order["status"])))
+    return order
+
+
+def _lot_text(lots: list[dict]) -> str:
+    """The Lô cell of a stored line: the lots it took, in the order it took them."""
+    return ", ".join(dict.fromkeys(a["code"] for a in lots))
+
+
+def _money_text(vnd: int) -> str:
+    return f"{vnd:,}".replace(",", ".") if vnd else ""
+
+
+def draft_for_edit(database: Database, order_id: int) -> OrderDraft:
+    """A saved order as the form edits it: every line with its id, price, reason, discount and lots.
+
+    Saving it through ``edit_order`` keeps the allocations of every line whose product, quantity
+    and lots were left alone: a packed parcel's lots are facts, not a plan.
+    """
+    o = _editable_order(database, order_id)
+    prices = {i.product_id: i.price_vnd for i in catalog_items(database)}
+
+    def reason(x: dict) -> str:
+        # The catalog price may have changed since: the order keeps the price it was sold at, and says why.
+        moved = prices.get(x["product_id"], x["unit_price"]) != x["unit_price"]
+        return x["price_reason"] or (_("price when ordered") if moved else "")
+
+    lines = [LineDraft(item=x["sku"], qty=str(x["qty"]), price=_money_text(x["unit_price"]) or "0",
+                       price_reason=reason(x), discount=_money_text(x["discount"]),
+                       lot=_lot_text(x["lots"]), line_id=x["id"])
+             for x in o["lines"] if not x["cancelled"]]
+    subtotal = sum(x["qty"] * x["unit_price"] - x["discount"] for x in o["lines"] if not x["cancelled"])
+    own_cod = o["cod"] != subtotal + (o["shipping"] or 0) - (o["prepaid"] or 0)
+    return OrderDraft(phone=display_phone(o["phone"]), name=o["name"], street=o["street"],
+                      province=str(o["province"] or ""), commune=str(o["commune"] or ""),
+                      raw_address=o["raw_address"], lines=lines, shipping=_money_text(o["shipping"] or 0),
+                      prepaid=_money_text(o["prepaid"] or 0), cod=str(o["cod"]) if own_cod else "",
+                      delivery_note=o["delivery_note"], internal_note=o["internal_note"])
+
+
+def _edit_line(db, i: int, line: OrderLine, prev: dict, shelf: dict[int, int | None],  # noqa: ANN001
+               recalled: set[int]) -> int:
+    """Bring a stored line to the edited one; returns its shortfall. Unchanged lots stay where they are."""
+    store.update_line(db, prev["id"], line)
+    same_lots = line.lot.upper() == _lot_text(prev["lots"]).upper()
+    if prev["product_id"] != line.product_id or not same_lots:
+        store.release_allocations(db, prev["id"])
+        forced = "" if prev["product_id"] != line.product_id else line.lot
+        return _allocate(db, prev["id"], i, line, line.qty, shelf, recalled, forced)[1]
+    taken = sum(a["qty"] for a in prev["lots"])
+    if line.qty > prev["qty"]:
+        return _allocate(db, prev["id"], i, line, line.qty - prev["qty"], shelf, recalled, "")[1] + \
+            (prev["qty"] - taken)
+    if line.qty < taken:  # what the line was short of goes first, then the last-taken packs
+        store.trim_allocations(db, prev["id"], taken - line.qty)
+    return max(0, line.qty - taken)
 
 
 def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = "") -> SavedOrder:
-    """Change a saved order; the old lines' stock returns and the before/after goes into its history."""
-    before = store.get_order(database, order_id)
-    if before is None:
-        raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
-    if before["status"] not in ("new", "packed"):
-        raise CoopDeskError(_("Order {id} is {status}: it can no longer be edited.").format(
-            id=order_id, status=order_status_label(before["status"])))
-    items, shelf = _catalog(database)
-    checked = check_order(draft, items)
-    with database.transaction() as db:
-        store.release_order(db, order_id)
+    """Change a saved order in one unit of work; its history keeps the before and after.
+
+    Lines the draft carries unchanged (same ``line_id``, product, quantity and lots) keep their
+    allocations; a changed quantity takes or gives back only the difference; lines left out give
+    their packs back; new lines are allocated first-expiring first (or from their forced lot).
+    """
+    with database.unit_of_work():
+        before = _editable_order(database, order_id)
+        lots = store.lot_ids_of(database, order_id)
+        items, shelf = _catalog(database)
+        checked = check_order(draft, items)
+        db = database.db
+        recalled = traceability.recalled_lot_ids(database)
+        old = {x["id"]: x for x in before["lines"] if not x["cancelled"]}
         customer_id = store.upsert_customer(db, checked, addresses.ADDRESS_SCHEME)
         store.update_order(db, order_id, customer_id, checked, _search_text(checked))
-        lines, warnings = _store_lines(db, database, order_id, checked, shelf)
+        kept, warnings = set(), []
+        for i, line in enumerate(checked.lines, start=1):
+            prev = old.get(line.line_id) if line.line_id is not None else None
+            if prev is not None and prev["id"] not in kept:
+                kept.add(prev["id"])
+                short = _edit_line(db, i, line, prev, shelf, recalled)
+            else:
+                line_id = store.insert_line(db, order_id, line)
+                short = _allocate(db, line_id, i, line, line.qty, shelf, recalled, line.lot)[1]
+            if short:
+                warnings.append(_oversold(line, short))
+        for line_id in old.keys() - kept:
+            store.delete_line(db, line_id)
         store.add_history(db, order_id, who, "edit", {
             "before": {"total": before["total"], "cod": before["cod"],
-                       "lines": [(x["sku"], x["qty"], x["unit_price"]) for x in before["lines"]]},
+                       "lines": [(x["sku"], x["qty"], x["unit_price"]) for x in old.values()]},
             "after": {"total": checked.total, "cod": checked.cod,
                       "lines": [(x.sku, x.qty, x.unit_price) for x in checked.lines]}})
-    return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings)
+        after = store.get_order(database, order_id)
+        lots |= store.lot_ids_of(database, order_id)
+    lines = [{"sku": x["sku"], "qty": x["qty"], "unit_price_vnd": x["unit_price"], "lots": x["lots"]}
+             for x in after["lines"] if not x["cancelled"]]
+    return SavedOrder(order_id, checked.phone.e164, checked.name, checked.total, checked.cod, lines, warnings,
+                      changes=Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots))
 
 
 def set_status(database: Database, order_id: int, status: str, who: str = "", carrier: str = "",
                tracking: str = "") -> Changes:
     """Move an order along new → packed → handed → delivered (or returned / cancelled); cancelling frees stock."""
-    order = store.get_order(database, order_id)
-    if order is None:
-        raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
-    if not can_move(order["status"], status):
-        raise CoopDeskError(_("Order {id} cannot go from {old} to {new}.").format(
-            id=order_id, old=order_status_label(order["status"]), new=order_status_label(status)))
-    with database.transaction() as db:
+    with database.unit_of_work():  # the status that decides the move is read under the write lock
+        order = store.get_order(database, order_id)
+        if order is None:
+            raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
+        if not can_move(order["status"], status):
+            raise CoopDeskError(_("Order {id} cannot go from {old} to {new}.").format(
+                id=order_id, old=order_status_label(order["status"]), new=order_status_label(status)))
+        db = database.db
+        lots: set[int] = set()
         if status == CANCELLED:
+            lots = store.lot_ids_of(database, order_id)
             store.release_order(db, order_id)
         store.set_status(db, order_id, status)
         if carrier or tracking:
             store.set_carrier(db, order_id, carrier, tracking)
         store.add_history(db, order_id, who, "status", {"from": order["status"], "to": status})
-    return Changes(orders=True, lots=True)
+    return Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots)
 
 
 def cancel_line(database: Database, order_id: int, line_id: int, who: str = "") -> Changes:
     """Cancel one line; its packs go back to their lots and the order's total and COD follow."""
-    order = store.get_order(database, order_id)
-    line = next((x for x in (order or {}).get("lines", []) if x["id"] == line_id), None)
-    if order is None or line is None:
-        raise CoopDeskError(_("Order {id} has no line number {line}.").format(id=order_id, line=line_id))
-    amount = line["qty"] * line["unit_price"] - line["discount"]
-    new_total = order["total"] - amount
-    new_cod = max(0, min(order["cod"] - amount, new_total))
-    with database.transaction() as db:
+    with database.unit_of_work():  # the totals are computed from what is stored at the moment of the change
+        order = store.get_order(database, order_id)
+        line = next((x for x in (order or {}).get("lines", []) if x["id"] == line_id), None)
+        if order is None or line is None:
+            raise CoopDeskError(_("Order {id} has no line number {line}.").format(id=order_id, line=line_id))
+        if line["cancelled"]:
+            raise CoopDeskError(_("Line {line} of order {id} is already cancelled.").format(id=order_id, line=line_id))
+        amount = line["qty"] * line["unit_price"] - line["discount"]
+        new_total = order["total"] - amount
+        new_cod = max(0, min(order["cod"] - amount, new_total))
+        db = database.db
+        lots = store.lot_ids_of(database, order_id, line_id)
         store.release_line(db, line_id)
         store.set_totals(db, order_id, new_total, new_cod)
         store.add_history(db, order_id, who, "cancel_line", {"sku": line["sku"], "qty": line["qty"]})
-    return Changes(orders=True, lots=True)
+    return Changes(orders=True, order_ids=frozenset({order_id}), lot_ids=lots)
 
 
 def get_order(database: Database, order_id: int) -> dict | None:
@@ -283,8 +388,8 @@ def history(database: Database, order_id: int) -> list[dict]:
     return store.history(database, order_id)
 
 
-def order_rows(database: Database, session_id: int | None = None) -> list[tuple]:
-    return store.order_rows(database, session_id)
+def order_rows(database: Database, session_id: int | None = None, ids: list[int] | None = None) -> list[tuple]:
+    return store.order_rows(database, session_id, ids)
 
 
 def orders_json(database: Database, session_id: int | None = None) -> list[dict]:

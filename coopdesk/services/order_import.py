@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from coopdesk.documents import spreadsheets
@@ -34,6 +34,8 @@ from coopdesk.domain.tiktok import (
 from coopdesk.i18n import _
 from coopdesk.services import traceability
 from coopdesk.services.changes import Changes
+from coopdesk.services.progress import Progress
+from coopdesk.services.stock import packed_lots
 from coopdesk.storage import imports as bulk
 from coopdesk.storage import orders as store
 from coopdesk.storage import products as product_store
@@ -269,24 +271,28 @@ def _customer_key(o: ImportedOrder) -> str:
 
 
 def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | None] | None = None,
-                 cancel: threading.Event | None = None) -> Iterator[tuple[int, int]]:
+                 cancel: threading.Event | None = None, create: list[str] | tuple[str, ...] = ()
+                 ) -> Iterator[tuple[int, int]]:
     """Write the plan in one transaction, yielding (done, total) between chunks; cancel rolls all of it back.
 
     ``mapping`` answers the unknown SKUs: a product id, or None to keep (skip) the lines unmapped; answers are
-    remembered for the next import.
+    remembered for the next import. ``create`` names unknown SKUs to add to the catalog: they are created in
+    the same transaction, so a cancelled or failed import leaves no product behind either.
     """
     if plan.rejected and not plan.hold_back:
         raise CoopDeskError(_("{file} has {n} rejected rows: fix them and import again; nothing was stored.").format(
             file=plan.file, n=len(plan.rejected)))
-    mapping = mapping or {}
-    sku_to_product = dict(plan.sku_to_product)
-    for sku, product_id in mapping.items():
-        sku_to_product[sku.upper()] = product_id
-    products = {r["id"]: r for r in product_store.catalog_rows(database)}
-    recalled = traceability.recalled_lot_ids(database)
+    mapping = dict(mapping or {})
     total = len(plan.new) + len(plan.updates)
     done = 0
-    with database.transaction() as db:
+    with database.unit_of_work():
+        db = database.db
+        mapping.update(create_products_for(database, plan, list(create)))  # a savepoint inside this transaction
+        sku_to_product = dict(plan.sku_to_product)
+        for sku, product_id in mapping.items():
+            sku_to_product[sku.upper()] = product_id
+        products = {r["id"]: r for r in product_store.catalog_rows(database)}
+        recalled = traceability.recalled_lot_ids(database)
         for sku, product_id in mapping.items():
             store.remember_sku(db, plan.platform, sku, product_id, "map" if product_id else "skip")
             if product_id:
@@ -357,11 +363,7 @@ def _allocate(db, stock: dict, product_id: int, products: dict, recalled: set[in
               qty: int) -> list[tuple[int, int, int]]:
     if product_id not in stock:
         shelf = (products.get(product_id) or {}).get("shelf_life_days")
-        lots = []
-        for lot_id, code, packed_day, on_hand in store.packed_stock(db, product_id):
-            expiry = date.fromisoformat(packed_day) + timedelta(days=shelf) if shelf and packed_day else None
-            lots.append((lot_id, LotStock(code, expiry, on_hand, lot_id in recalled)))
-        stock[product_id] = lots
+        stock[product_id] = packed_lots(db, product_id, shelf, recalled)  # the one stock and use-by rule
     lots = stock[product_id]
     takes, _short = allocate(qty, [s for _i, s in lots])
     by_code = {s.code: i for i, (_lot_id, s) in enumerate(lots)}
@@ -376,15 +378,33 @@ def _allocate(db, stock: dict, product_id: int, products: dict, recalled: set[in
 
 def commit_import(database: Database, plan: ImportPlan, mapping: dict[str, int | None] | None = None,
                   cancel: threading.Event | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Changes:
-    for done, total in commit_steps(database, plan, mapping, cancel):
+                  progress: Callable[[int, int], None] | None = None,
+                  create: list[str] | tuple[str, ...] = ()) -> Changes:
+    """The whole import as one operation: products for ``create``, SKU answers, orders; all or nothing."""
+    for done, total in commit_steps(database, plan, mapping, cancel, create):
         if progress:
             progress(done, total)
-    return Changes(orders=True, lots=True)
+    return Changes(orders=True, lots=True, products=bool(create))
+
+
+def commit_job(database: Database, plan: ImportPlan, mapping: dict[str, int | None] | None = None,
+               create: list[str] | tuple[str, ...] = ()) -> Generator[Progress, None, tuple[dict, Changes]]:
+    """The import as a long job for the background runner: yields Progress, returns (report, Changes).
+
+    Closing the generator (Cancel) rolls the whole import back, new products included.
+    """
+    total = len(plan.new) + len(plan.updates)
+    yield Progress(0, total, _("Importing {n} orders…").format(n=total))
+    for done, total in commit_steps(database, plan, mapping, None, create):
+        yield Progress(done, total)
+    return plan.report(), Changes(orders=True, lots=True, products=bool(create))
 
 
 def create_products_for(database: Database, plan: ImportPlan, skus: list[str]) -> dict[str, int]:
-    """Add unknown platform SKUs to the catalog (name and price from the export); returns SKU -> product id."""
+    """Add unknown platform SKUs to the catalog (name and price from the export); returns SKU -> product id.
+
+    Called by ``commit_steps`` inside the import's transaction; on its own it commits each product.
+    """
     from coopdesk.domain.products import ProductDraft
     from coopdesk.services.catalog import save_product
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from coopdesk.domain.phones import display_phone
 from coopdesk.domain.products import format_weight
 from coopdesk.i18n import _, translator
 from coopdesk.services import catalog, cooperative, traceability
+from coopdesk.services.progress import Progress, run_to_end
 from coopdesk.services.traceability import LotView
 from coopdesk.storage.database import Database
 
@@ -146,6 +148,12 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
 
 def export_site(database: Database, out: Path, today: date | None = None) -> trace_site.SiteReport:
     """Write the whole public site: an index and one page (vi + en) per lot at the path its QR encodes."""
+    return run_to_end(export_site_job(database, out, today))
+
+
+def export_site_job(database: Database, out: Path, today: date | None = None
+                    ) -> Generator[Progress, None, trace_site.SiteReport]:
+    """``export_site`` as a long job: yields Progress per lot read, then writes the site; returns the report."""
     today = today or date.today()
     coop = cooperative.get_profile(database)
     if coop is None:
@@ -157,12 +165,17 @@ def export_site(database: Database, out: Path, today: date | None = None) -> tra
     private_ids = {m["id"] for m in private}
     redact = Redactor([m["name"] for m in private])
     paths = {v.code: trace_path(v.code, v.product.gtin) for v in items}
-    lots = [public_lot(database, v, today, registry, all_areas, private_ids, paths, redact) for v in items]
+    lots = []
+    for i, v in enumerate(items):
+        lots.append(public_lot(database, v, today, registry, all_areas, private_ids, paths, redact))
+        yield Progress(i + 1, len(items) + 1, v.code)
     logo = catalog.media_path(database, coop.logo)
     public = trace_site.PublicCoop(name=coop.name, address=coop.address_line(),
                                    phone=display_phone(coop.phone) if coop.phone else "", tax_code=coop.tax_code,
                                    logo=logo)
-    return trace_site.write_site(Path(out), public, lots)
+    report = trace_site.write_site(Path(out), public, lots)
+    yield Progress(len(items) + 1, len(items) + 1)
+    return report
 
 
 def lot_qr(database: Database, code: str, target: Path) -> tuple[str, Path]:

@@ -1,21 +1,19 @@
-"""Lots from seed to pack: members, growing areas, inputs, lots, events, genealogy and recalls."""
+"""Lots from seed to pack: the writes — new lots, diary events and their corrections, recalls.
+
+What screens read about lots (views, states, genealogy, URLs) lives in ``services.lots``, the registers
+(members, growing areas, inputs) in ``services.registers`` and stock in ``services.stock``; their functions
+are still importable from here under the same names.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
-from coopdesk.domain import addresses
 from coopdesk.domain.codes import LOT_CODE_MAX, is_gs1_lot_code
-from coopdesk.domain.cooperative import Cooperative
 from coopdesk.domain.errors import Collector, CoopDeskError, FieldError, ValidationError
 from coopdesk.domain.lots import (
-    DEFAULT_LOT_PATTERN,
-    INPUT_KINDS,
     EventDraft,
-    GrowingArea,
-    Input,
     Lot,
     LotState,
     TraceEvent,
@@ -25,142 +23,40 @@ from coopdesk.domain.lots import (
     make_lot_code,
     member_for,
     parse_kg,
-    trace_url,
     validate_event,
 )
-from coopdesk.domain.phones import normalize_phone
-from coopdesk.domain.products import Product
-from coopdesk.domain.text import clean, fold
+from coopdesk.domain.text import clean
 from coopdesk.i18n import _
 from coopdesk.services.catalog import copy_media
 from coopdesk.services.changes import Changes
+from coopdesk.services.lots import (  # noqa: F401 - re-exported under their old names
+    LotView,
+    _recalled_ids,
+    _state,
+    _views,
+    filter_views,
+    lineage_codes,
+    lot_id,
+    lot_pattern,
+    lot_states,
+    lot_url,
+    recalled_lot_ids,
+    state_of,
+    view,
+    views,
+    views_of,
+)
+from coopdesk.services.registers import add_member, areas, inputs, members, save_area, save_input  # noqa: F401
+from coopdesk.services.stock import adjust_stock  # noqa: F401 - re-exported under its old name
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit, settings
-from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import lots as store
-from coopdesk.storage import orders as order_store
 from coopdesk.storage import products as product_store
 from coopdesk.storage.database import Database
 
-
-@dataclass
-class LotView:
-    """Everything a screen, a page or a report shows about one lot."""
-
-    state: LotState
-    product: Product
-    made_from: list[str] = field(default_factory=list)
-    used_in: list[str] = field(default_factory=list)
-    areas: list[GrowingArea] = field(default_factory=list)
-    recall: dict | None = None  # the recall that reaches this lot (its own or an ancestor's)
-
-    @property
-    def code(self) -> str:
-        return self.state.lot.code
-
-    @property
-    def expiry(self) -> date | None:
-        return self.state.expiry(self.product.shelf_life_days)
-
-
-# --- registers ---------------------------------------------------------------------------------------
-
-def add_member(database: Database, name: str, phone: str = "", street: str = "", note: str = "",
-               private: bool = False) -> int:
-    """A member household; ``private`` keeps its name off the public pages."""
-    c = Collector()
-    name = clean(name)
-    if not name:
-        c.add("name", _("Member name: required"))
-    e164 = ""
-    if phone.strip():
-        parsed = normalize_phone(phone)
-        if parsed is None:
-            c.add("phone", _("Phone: “{text}” is not a valid Vietnamese phone number").format(text=phone))
-        else:
-            e164 = parsed.e164
-    c.raise_if_any()
-    coop = coop_store.get(database)
-    with database.transaction() as db:
-        member_id = coop_store.add_member(db, name, e164, coop.province if coop else None,
-                                          coop.commune if coop else None, clean(street), clean(note), private)
-    return member_id
-
-
-def save_area(database: Database, name: str, area_m2: str = "", province: str = "", commune: str = "",
-              code: str = "", gps: str = "", member_id: int | None = None, area_id: int | None = None) -> GrowingArea:
-    """A growing area: name, size in m², commune of the 2025 map, optional area code and GPS point."""
-    c = Collector()
-    name = clean(name)
-    if not name:
-        c.add("name", _("Area name: required"))
-    size = None
-    if area_m2.strip():
-        raw = area_m2.strip().replace(".", "").replace(" ", "")
-        if not raw.isdigit() or int(raw) <= 0:
-            c.add("area_m2", _("Area (m²): “{text}” is not a whole number of square metres").format(text=area_m2))
-        else:
-            size = int(raw)
-    prov, comm = addresses.resolve(c, province, commune)
-    lat = lon = None
-    if gps.strip():
-        m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*", gps)
-        if not m or not (-90 <= float(m.group(1)) <= 90 and -180 <= float(m.group(2)) <= 180):
-            c.add("gps", _("GPS: write latitude, longitude (e.g. 19.9906, 105.6522)"))
-        else:
-            lat, lon = float(m.group(1)), float(m.group(2))
-    c.raise_if_any()
-    area = GrowingArea(name=name, area_m2=size, province=prov, commune=comm, code=clean(code), lat=lat, lon=lon,
-                       member_id=member_id, id=area_id)
-    with database.transaction() as db:
-        new_id = store.save_area(db, area, addresses.ADDRESS_SCHEME)
-    return replace(area, id=new_id)
-
-
-def save_input(database: Database, kind: str, name: str, active_ingredient: str = "", registration_no: str = "",
-               phi_days: str = "", unit: str = "", input_id: int | None = None) -> Input:
-    """An entry of the inputs register; pesticides need their pre-harvest interval."""
-    c = Collector()
-    if kind not in INPUT_KINDS:
-        c.add("kind", _("Kind: choose seed, fertiliser, pesticide or other"))
-    name = clean(name)
-    if not name:
-        c.add("name", _("Input name: required"))
-    phi = 0
-    if str(phi_days).strip():
-        if not str(phi_days).strip().isdigit() or int(phi_days) > 365:
-            c.add("phi_days", _("Pre-harvest interval: a whole number of days from 0 to 365"))
-        else:
-            phi = int(phi_days)
-    elif kind == "pesticide":
-        c.add("phi_days", _("Pre-harvest interval: required for a pesticide (days, from its label)"))
-    if kind == "pesticide" and not clean(active_ingredient):
-        c.add("active_ingredient", _("Active ingredient: required for a pesticide"))
-    c.raise_if_any()
-    item = Input(kind=kind, name=name, active_ingredient=clean(active_ingredient),
-                 registration_no=clean(registration_no), phi_days=phi, unit=clean(unit), id=input_id)
-    with database.transaction() as db:
-        new_id = store.save_input(db, item)
-    return replace(item, id=new_id)
-
-
-def inputs(database: Database) -> dict[int, Input]:
-    return store.inputs(database)
-
-
-def areas(database: Database) -> dict[int, GrowingArea]:
-    return store.areas(database)
-
-
-def members(database: Database) -> list[dict]:
-    return coop_store.members(database)
-
-
 # --- lots ----------------------------------------------------------------------------------------------
 
-def lot_pattern(database: Database) -> str:
-    return str(settings.get(database, "lot_code_pattern") or DEFAULT_LOT_PATTERN)
-
-
+@atomic
 def set_lot_pattern(database: Database, pattern: str) -> Changes:
     checked = check_lot_pattern(pattern)
     with database.transaction() as db:
@@ -168,6 +64,7 @@ def set_lot_pattern(database: Database, pattern: str) -> Changes:
     return Changes(settings=True)
 
 
+@atomic
 def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: list[int] | None = None,
                parents: list[tuple[str, str]] | None = None, note: str = "", day: date | None = None) -> Lot:
     """A new lot with the next code of the cooperative's pattern; ``parents`` are (lot code, kg taken)."""
@@ -225,104 +122,6 @@ def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: lis
     return replace(lot, id=new_id)
 
 
-def lot_states(database: Database, ids: list[int] | None = None) -> dict[int, LotState]:
-    """Lots (all, or these ids) with their events, what their child lots used, and whether a recall reaches them.
-
-    With ids only those lots' rows are read, so opening one lot costs the same in any season.
-    """
-    some = store.lots(database, ids)
-    lot_ids = None if ids is None else [lot.id for lot in some]
-    events = store.events(database, lot_ids)
-    used = store.used_by_children(database, lot_ids)
-    sold = order_store.allocated_by_lot(database, lot_ids)
-    recalled = _recalled_ids(database)
-    return {lot.id: LotState(lot, events.get(lot.id, []), lot.id in recalled, used.get(lot.id, 0),
-                            sold.get(lot.id, 0)) for lot in some}
-
-
-def recalled_lot_ids(database: Database) -> set[int]:
-    """Lots a recall reaches: never allocated to an order."""
-    return set(_recalled_ids(database))
-
-
-def _recalled_ids(database: Database) -> dict[int, dict]:
-    """Lot id -> the recall that reaches it (a recalled lot's descendants are recalled with it)."""
-    out: dict[int, dict] = {}
-    for r in store.recalls(database):  # already reaches every lot made from a recalled one
-        out.setdefault(r["lot_id"], r)
-    return out
-
-
-def _state(database: Database, code: str) -> LotState:
-    lot = store.lot_id(database, code)
-    if lot is None:
-        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    return lot_states(database, [lot])[lot]
-
-
-def _views(database: Database, ids: list[int] | None = None) -> list[LotView]:
-    states = lot_states(database, ids)
-    products = {p.id: p for p in product_store.list_all(database)}
-    all_areas = store.areas(database)
-    kids = store.children(database, None if ids is None else list(states))
-    if ids is None:
-        codes = {lot_id: st.lot.code for lot_id, st in states.items()}
-    else:
-        codes = store.codes(database, [k for ks in kids.values() for k in ks])
-    recalled = _recalled_ids(database)
-    out = []
-    for lot_id, st in states.items():
-        out.append(LotView(
-            state=st, product=products[st.lot.product_id], made_from=[c for c, _g in st.lot.parents],
-            used_in=[codes[k] for k in kids.get(lot_id, [])],
-            areas=[all_areas[a] for a in st.lot.area_ids if a in all_areas], recall=recalled.get(lot_id)))
-    return out
-
-
-def views(database: Database) -> list[LotView]:
-    """Every lot as screens and pages show it, newest first."""
-    return _views(database)
-
-
-def view(database: Database, code: str) -> LotView:
-    """One lot as screens and pages show it; reads only that lot's rows."""
-    lot = store.lot_id(database, code)
-    if lot is None:
-        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    return _views(database, [lot])[0]
-
-
-def filter_views(items: list[LotView], sku: str = "", status: str = "", since: date | None = None,
-                 until: date | None = None, text: str = "") -> list[LotView]:
-    """The lot list's filters: product, status, date range (of creation or any event), text without diacritics."""
-    words = fold(text).split()
-    out = []
-    for v in items:
-        if sku and v.product.sku != sku:
-            continue
-        if status and v.state.status != status:
-            continue
-        days = [v.state.lot.created, *(e.day for e in v.state.events)]
-        if since and max(days) < since:
-            continue
-        if until and min(days) > until:
-            continue
-        hay = fold(" ".join([v.code, v.product.sku, v.product.name, *(a.name for a in v.areas), *v.made_from]))
-        if not all(w in hay for w in words):
-            continue
-        out.append(v)
-    return out
-
-
-def lineage_codes(database: Database, code: str, direction: str) -> list[str]:
-    """Lot codes one or more steps back ('back') or forward ('forward') of a lot."""
-    lot = store.lot_id(database, code)
-    if lot is None:
-        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
-    ids = store.lineage(database, lot, direction)
-    return sorted(x.code for x in store.lots(database, ids))
-
-
 # --- events --------------------------------------------------------------------------------------------
 
 def _copy_files(database: Database, draft: EventDraft) -> EventDraft:
@@ -340,15 +139,19 @@ def _needs_reason(state: LotState, reason: str) -> str:
     return reason
 
 
-def with_member(database: Database, event: TraceEvent, members: dict[int, str] | None = None) -> TraceEvent:
-    """The event tied to the member household its 'Who' names, so privacy follows the record, not the text."""
+def with_member(database: Database, event: TraceEvent, known: dict[int, str] | None = None) -> TraceEvent:
+    """The event tied to the member household its 'Who' names, so privacy follows the record, not the text.
+
+    ``known``: member id -> name, when the caller has them already (a diary of many rows).
+    """
     if event.member_id is not None:
         return event
-    if members is None:
-        members = {m["id"]: m["name"] for m in coop_store.members(database)}
-    return replace(event, member_id=member_for(event.person, members))
+    if known is None:
+        known = {m["id"]: m["name"] for m in members(database)}
+    return replace(event, member_id=member_for(event.person, known))
 
 
+@atomic
 def add_event(database: Database, code: str, draft: EventDraft, reason: str = "",
               today: date | None = None) -> TraceEvent:
     """Add one event through every rule; a packed lot takes it only as a correction with a reason."""
@@ -367,6 +170,7 @@ def add_event(database: Database, code: str, draft: EventDraft, reason: str = ""
     return replace(event, id=event_id)
 
 
+@atomic
 def correct_event(database: Database, code: str, event_id: int, draft: EventDraft, reason: str,
                   today: date | None = None) -> TraceEvent:
     """Change an event; the old and new values and the reason go into the lot's correction trail."""
@@ -388,6 +192,7 @@ def correct_event(database: Database, code: str, event_id: int, draft: EventDraf
     return event
 
 
+@atomic
 def delete_event(database: Database, code: str, event_id: int, reason: str) -> None:
     """Remove an event, keeping it in the correction trail with the reason."""
     state = _state(database, code)
@@ -406,33 +211,14 @@ def corrections(database: Database, code: str) -> list[dict]:
     return store.corrections(database, lot) if lot else []
 
 
-def adjust_stock(database: Database, code: str, packs: int, reason: str) -> int:
-    """Put packs back on a packed lot (a returned parcel) or take them off (breakage); returns packs on hand."""
-    state = _state(database, code)
-    if not state.is_packed:
-        raise ValidationError([FieldError("lot", _("Lot {code} is not packed: its stock is counted in kg").format(
-            code=state.lot.code))])
-    if not clean(reason):
-        raise ValidationError([FieldError("reason", _("Reason: say why the stock changes"))])
-    if packs == 0 or state.on_hand()[0] + packs < 0:
-        raise ValidationError([FieldError("packs", _("Packs: {n} would leave lot {code} below zero").format(
-            n=packs, code=state.lot.code))])
-    with database.transaction() as db:
-        order_store.adjust_stock(db, state.lot.id, packs, clean(reason))
-        audit.record(db, "adjust", "lot", state.lot.id, {"packs": packs, "reason": clean(reason)})
-    return _state(database, code).on_hand()[0]
-
-
+@atomic
 def recall_lot(database: Database, code: str, reason: str, day: date | None = None, by: str = "") -> list[str]:
     """Open a recall record of a lot; returns the lot and every lot made from it, which the recall reaches too."""
     from coopdesk.services import recall
 
-    view = recall.open_recall(database, reason, lot=code, by=by, day=day)
-    first = [f.code for f in view.answer.lots if f.role == "source"]
-    return [*first, *sorted(f.code for f in view.answer.lots if f.role != "source")]
+    opened = recall.open_recall(database, reason, lot=code, by=by, day=day)
+    first = [f.code for f in opened.answer.lots if f.role == "source"]
+    return [*first, *sorted(f.code for f in opened.answer.lots if f.role != "source")]
 
 
-def lot_url(coop: Cooperative | None, v: LotView) -> str:
-    """The address the lot's QR encodes (a relative path when no base address is set yet)."""
-    base = coop.trace_base_url if coop and coop.trace_base_url else ""
-    return trace_url(base, v.code, v.product.gtin) if base else trace_url(".", v.code, v.product.gtin)[2:]
+# Moved out, still reachable under their old names (imported last: services.stock reads _state from here).

@@ -43,29 +43,83 @@ class Database:
         self.db = sqlite_utils.Database(conn)
         self.lock = lock
         self.read_only = read_only
+        self._depth = 0  # unit-of-work nesting: 0 outside, 1 in the transaction, more in savepoints
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One BEGIN IMMEDIATE … COMMIT: all of it lands, or none of it."""
+        """One BEGIN IMMEDIATE … COMMIT: all of it lands, or none of it.
+
+        Nested calls join the outer transaction through a SAVEPOINT, so a service that calls another
+        service (an import creating products) is still one operation: the outer COMMIT or ROLLBACK decides.
+        """
+        with self.unit_of_work():
+            yield self.db
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Database]:
+        """Take the write lock (BEGIN IMMEDIATE) before the reads that decide a write (Cosmic Python's UoW).
+
+        Reads made through this Database inside the block see the data as it is committed, with no other
+        writer able to change it until COMMIT. Nested blocks become savepoints.
+        """
         if self.read_only:
             raise ReadOnlyDatabase(_("This data file is open read-only (another CoopDesk is using it): "
                                      "nothing was saved."))
+        if self._depth:
+            yield from self._savepoint()
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from e
+        self._depth = 1
         try:
-            yield self.db
+            yield self
+        except sqlite3.Error as e:  # a full disk, a lost USB stick… or a bug: classified by its result code
+            self._depth = 0
+            self._rollback()
+            raise translate(e, str(self.path)) from e
         except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._depth = 0
+            self._rollback()
             raise
+        self._depth = 0
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._rollback()
             raise translate(e, str(self.path)) from e
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (SQLITE_FULL, SQLITE_IOERR): then there is nothing to undo.
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _savepoint(self) -> Iterator[Database]:
+        name = f"uow{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                except sqlite3.Error:
+                    pass  # SQLite already rolled the whole transaction back; the outer level reports it
+            raise
+        self._depth -= 1
+        self.conn.execute(f"RELEASE {name}")
+
+    @property
+    def in_unit_of_work(self) -> bool:
+        """True inside ``unit_of_work()`` or ``transaction()``."""
+        return self._depth > 0
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         """Rows as dicts; SQLite errors become StorageError."""
@@ -77,7 +131,7 @@ class Database:
     def close(self) -> None:
         """Checkpoint (so the file stands alone), close and release the lock."""
         try:
-            if not self.read_only:
+            if not self.read_only and self.lock is not None:  # the owner's connection, not a worker's
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass
@@ -89,10 +143,10 @@ class Database:
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+                               timeout=BUSY_TIMEOUT_MS / 1000)
     else:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                               check_same_thread=False)
+        # check_same_thread stays on: a connection belongs to the thread that opened it (workers open their own).
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     if not read_only:
@@ -101,6 +155,16 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
             raise StorageError(_("Cannot switch {path} to WAL mode (got {mode}).").format(path=path, mode=mode))
     conn.execute("PRAGMA synchronous=FULL")
     return conn
+
+
+def connect_worker(path: Path) -> Database:
+    """A read-write connection of its own for a worker thread of the process that holds the file's lock.
+
+    Open it on the worker thread and close it there. Its writes and the window's are serialised by
+    SQLite's write lock (each unit of work begins with BEGIN IMMEDIATE and waits up to the busy timeout).
+    """
+    path = Path(path)
+    return Database(path, _connect(path, False), None, False)
 
 
 def check_file(path: Path, full: bool = False) -> CheckResult:

@@ -345,7 +345,25 @@ def _v9_recall_records(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX ix_growing_areas_member ON growing_areas(member_id)")
 
 
-def _v10_event_members(db: sqlite_utils.Database) -> None:
+def _v10_shipping_documents(db: sqlite_utils.Database) -> None:
+    """Issue 14: where each product sits in the store (picking order), parcels per order, and a record of every
+    document printed for an order (reprints allowed and kept), so staff are warned before printing twice."""
+    db.execute("ALTER TABLE products ADD COLUMN storage_place TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE orders ADD COLUMN parcels INTEGER NOT NULL DEFAULT 1 CHECK (parcels >= 1)")
+    # A date range picks orders through this index, never by scanning the whole history.
+    db.execute("CREATE INDEX ix_orders_created ON orders(created_at)")
+    db.execute("""CREATE TABLE print_jobs (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('slips', 'picking', 'handover', 'report')),
+        at TEXT NOT NULL DEFAULT (datetime('now','localtime')), who TEXT NOT NULL DEFAULT '',
+        carrier TEXT NOT NULL DEFAULT '', number TEXT NOT NULL DEFAULT '', orders INTEGER NOT NULL DEFAULT 0,
+        cod INTEGER NOT NULL DEFAULT 0, target TEXT NOT NULL DEFAULT '')""")
+    db.execute("""CREATE TABLE printed_orders (
+        job_id INTEGER NOT NULL REFERENCES print_jobs(id) ON DELETE CASCADE,
+        order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE, PRIMARY KEY (job_id, order_id))""")
+    db.execute("CREATE INDEX ix_printed_orders_order ON printed_orders(order_id)")
+
+
+def _v11_event_members(db: sqlite_utils.Database) -> None:
     """Each diary entry points at the member household who did it, so privacy is decided by the record.
 
     Entries already stored are tied to the household their 'Who' names, in any spelling the screens made.
@@ -370,6 +388,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v7_label_printing,
     _v8_order_ids_never_reused,
     _v9_recall_records,
-    _v10_event_members,
+    _v10_shipping_documents,
+    _v11_event_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

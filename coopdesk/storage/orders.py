@@ -154,7 +154,37 @@ def update_order(db: sqlite_utils.Database, order_id: int, customer_id: int, o: 
                   updated_at=datetime('now','localtime') WHERE id=?""",
                (customer_id, o.phone.e164, o.name, o.street, o.province, o.commune, o.raw_address, o.shipping,
                 o.prepaid, o.total, o.cod, o.delivery_note, o.internal_note, search_text, order_id))
-    db.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
+
+
+def update_line(db: sqlite_utils.Database, line_id: int, line: OrderLine) -> None:
+    """Change a stored line in place (its allocations are handled apart: they are facts of the parcel)."""
+    db.execute("UPDATE order_lines SET product_id=?, sku=?, name=?, qty=?, unit_price=?, discount=?, price_reason=? "
+               "WHERE id=?", (line.product_id, line.sku, line.name, line.qty, line.unit_price, line.discount,
+                              line.price_reason, line_id))
+
+
+def delete_line(db: sqlite_utils.Database, line_id: int) -> None:
+    """A line taken out of an order while editing it: its packs go back to their lots."""
+    db.execute("DELETE FROM allocations WHERE line_id = ?", (line_id,))
+    db.execute("DELETE FROM order_lines WHERE id = ?", (line_id,))
+
+
+def release_allocations(db: sqlite_utils.Database, line_id: int) -> None:
+    """Give every pack of one line back to its lot (the line stays)."""
+    db.execute("DELETE FROM allocations WHERE line_id = ?", (line_id,))
+
+
+def trim_allocations(db: sqlite_utils.Database, line_id: int, packs: int) -> None:
+    """Give ``packs`` of a line back, the last-taken lot first."""
+    rows = db.execute("SELECT id, qty FROM allocations WHERE line_id = ? ORDER BY id DESC", (line_id,)).fetchall()
+    for alloc_id, qty in rows:
+        if packs <= 0:
+            break
+        if qty <= packs:
+            db.execute("DELETE FROM allocations WHERE id = ?", (alloc_id,))
+        else:
+            db.execute("UPDATE allocations SET qty = ? WHERE id = ?", (qty - packs, alloc_id))
+        packs -= min(qty, packs)
 
 
 def sku_map(database: Database, platform: str) -> dict[str, tuple[int | None, str]]:
@@ -196,6 +226,16 @@ def insert_line(db: sqlite_utils.Database, order_id: int, line: OrderLine) -> in
 
 def insert_allocation(db: sqlite_utils.Database, line_id: int, lot_id: int, qty: int) -> None:
     db.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?,?,?)", (line_id, lot_id, qty))
+
+
+def lot_ids_of(database: Database, order_id: int, line_id: int | None = None) -> set[int]:
+    """The lots an order (or one of its lines) takes packs from: the lot rows a change to it touches."""
+    if line_id is not None:
+        rows = database.query("SELECT DISTINCT lot_id FROM allocations WHERE line_id = ?", (line_id,))
+    else:
+        rows = database.query("SELECT DISTINCT a.lot_id FROM allocations a JOIN order_lines l ON l.id = a.line_id "
+                              "WHERE l.order_id = ?", (order_id,))
+    return {r["lot_id"] for r in rows}
 
 
 def release_line(db: sqlite_utils.Database, line_id: int) -> None:
@@ -248,10 +288,13 @@ def get_order(database: Database, order_id: int) -> dict | None:
     return order
 
 
-def order_rows(database: Database, session_id: int | None = None) -> list[tuple]:
+def order_rows(database: Database, session_id: int | None = None, ids: list[int] | None = None) -> list[tuple]:
     """The order list's rows, newest first: id, created, name, phone, total, cod, status, session, carrier,
-    search text, item summary."""
+    search text, item summary. ``ids`` reads only those orders (a page updating the rows a save touched)."""
     where, params = ("WHERE o.session_id = ?", (session_id,)) if session_id else ("", ())
+    if ids is not None:
+        ids = sorted(ids)
+        where, params = f"WHERE o.id IN ({','.join('?' * len(ids))})", tuple(ids)
     return [tuple(r.values()) for r in database.query(f"""
         SELECT o.id, o.created_at, o.name, o.phone, o.total, o.cod, o.status, o.session_id, o.carrier,
                o.search_text,

@@ -11,7 +11,7 @@ from coopdesk.storage.database import Database
 
 _COLUMNS = ("sku", "name", "name_en", "unit", "net_weight_g", "price_vnd", "gtin", "ocop_stars", "ocop_cert_no",
             "ocop_authority", "ocop_issued", "ocop_expires", "origin_province", "origin_commune",
-            "shelf_life_days", "storage", "photo")
+            "shelf_life_days", "storage", "photo", "storage_place")
 
 
 def _iso(d: date | None) -> str | None:
@@ -71,7 +71,7 @@ def _product(row: dict, certs: list[Certification]) -> Product:
         ocop_issued=_date(row["ocop_issued"]), ocop_expires=_date(row["ocop_expires"]),
         origin_province=row["origin_province"], origin_commune=row["origin_commune"],
         shelf_life_days=row["shelf_life_days"], storage=row["storage"], photo=row["photo"],
-        certifications=tuple(certs))
+        certifications=tuple(certs), storage_place=row["storage_place"])
 
 
 def _certs(database: Database, ids: list[int] | None = None) -> dict[int, list[Certification]]:

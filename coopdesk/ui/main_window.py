@@ -27,11 +27,13 @@ from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
 from coopdesk.ui.labels.page import LabelsPage
 from coopdesk.ui.lots.page import LotsPage
+from coopdesk.ui.operations import Operations
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
+from coopdesk.ui.shipping.page import DocumentsPage
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 
 STYLE = """
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self._on_backup_timer)
+        self.ops = Operations(self)  # the one runner for screen operations and the one writer thread
+        self._pending: dict[QWidget, Changes] = {}  # what hidden pages have yet to catch up with
         self._build()
         self.restart_backup_timer()
 
@@ -95,10 +99,12 @@ class MainWindow(QMainWindow):
         self.orders_page = OrdersPage(self)
         self.settings_page = SettingsPage(self)
         self.recall_page = RecallPage(self)
+        self.documents_page = DocumentsPage(self)
         self.pages: list[QWidget] = []
         for i, (title, purpose) in enumerate(_sections()):
             page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
-                    ORDERS: self.orders_page, SETTINGS: self.settings_page, TRACE: self.recall_page}.get(i) or \
+                    ORDERS: self.orders_page, SHIPPING: self.documents_page, TRACE: self.recall_page,
+                    SETTINGS: self.settings_page}.get(i) or \
                 PlaceholderPage(title, purpose)
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{i + 1})")
@@ -106,6 +112,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self.pages.append(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._pending = {}
+        self.stack.currentChanged.connect(self._on_page_shown)
         outer.addWidget(self.nav)
         right = QWidget()
         r = QVBoxLayout(right)
@@ -122,7 +130,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
         for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
-                     self.recall_page):
+                     self.recall_page, self.documents_page):
             page.changed.connect(self.apply_changes)
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
@@ -170,6 +178,7 @@ class MainWindow(QMainWindow):
         self.orders_page.refresh()
         self.settings_page.refresh()
         self.recall_page.refresh()
+        self.documents_page.refresh()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -191,16 +200,39 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(banners))
         self.setWindowTitle(self._title())
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Tell every page what a write changed (Anki's operation_did_execute)."""
-        self.products_page.on_changes(changes)
-        self.lots_page.on_changes(changes)
-        self.labels_page.on_changes(changes)
-        self.orders_page.on_changes(changes)
-        self.settings_page.on_changes(changes)
-        self.recall_page.on_changes(changes)
+    def apply_changes(self, changes: Changes, initiator: object | None = None) -> None:
+        """Tell the pages what a write changed (Anki's operation_did_execute).
+
+        The page on screen updates now (only the rows named, when the Changes names them); a hidden
+        page only notes the change and catches up once when it is shown (Anki's _refresh_needed), so
+        a save at the desk never reloads the screens nobody is looking at.
+        """
+        current = self.stack.currentWidget()
+        for page in self.pages:
+            if not hasattr(page, "on_changes"):
+                continue
+            if page is current:
+                page.on_changes(changes)
+            else:
+                old = self._pending.get(page)
+                self._pending[page] = changes if old is None else old | changes
         if changes.cooperative:
             self.setWindowTitle(self._title())
+
+    def is_stale(self, page: QWidget) -> bool:
+        """True when a hidden page has changes to catch up with."""
+        return page in self._pending
+
+    def _on_page_shown(self, index: int) -> None:
+        page = self.stack.widget(index)
+        pending = self._pending.pop(page, None)
+        if pending is not None:
+            page.on_changes(pending)
+
+    def show_documents(self, order_ids: list[int]) -> None:
+        """The Shipping page with these orders chosen (the order list's "Print documents…")."""
+        self.documents_page.set_order_ids(order_ids)
+        self.nav.setCurrentRow(SHIPPING)
 
     def open_labels(self, code: str) -> LabelsPage:
         """The labels page with ``code`` added to the job (the lots page's "Print labels…")."""
@@ -235,6 +267,9 @@ class MainWindow(QMainWindow):
         self.backup_timer.start(minutes * 60 * 1000)
 
     def _on_backup_timer(self) -> None:
+        if self.ops.writing:  # never make the window wait behind an import's commit: try again in a minute
+            QTimer.singleShot(60_000, self, self._on_backup_timer)  # dropped if the window goes first
+            return
         try:
             made = datafile.auto_backup(self.database)
         except CoopDeskError as e:
@@ -249,13 +284,12 @@ class MainWindow(QMainWindow):
             folder = QFileDialog.getExistingDirectory(self, _("Choose where to put the backup (e.g. a USB stick)"))
         if not folder:
             return None
-        try:
-            made = datafile.backup_now(self.database, Path(folder))
-        except CoopDeskError as e:
-            warn(self, _("Backup failed"), e.message)
+        made: list[Path] = []
+        if not self.ops.run(self, lambda db: datafile.backup_now(db, Path(folder)), title=_("Backup failed"),
+                            success=made.append):
             return None
-        inform(self, _("Backup written"), _("The backup was written and checked:\n{path}").format(path=made))
-        return made
+        inform(self, _("Backup written"), _("The backup was written and checked:\n{path}").format(path=made[0]))
+        return made[0]
 
     def restore_from_file(self) -> None:
         start = str(paths.backup_dir_for(self.database.path))
@@ -275,12 +309,9 @@ class MainWindow(QMainWindow):
             summary=backup_summary(info))
         if confirm and not ask(self, _("Restore from backup"), question, yes=_("Restore")):
             return False
-        try:
-            datafile.restore(self.database, backup)
-        except CoopDeskError as e:
-            warn(self, _("Not restored"), e.message)
+        if not self.ops.run(self, lambda db: (datafile.restore(db, backup), Changes.everything()),
+                            title=_("Not restored")):
             return False
-        self.apply_changes(Changes.everything())
         self._update_status()
         self.statusBar().showMessage(_("Restored the backup of {when}").format(
             when=backup_summary(info).split(" — ")[0]), 8000)
@@ -356,6 +387,7 @@ class MainWindow(QMainWindow):
                  ("Ctrl+Shift+L", _("QR labels of the selected lot")), ("Ctrl+P", _("QR labels: print")),
                  ("Ctrl+Shift+S", _("QR labels: save as PDF")), ("Ctrl+T", _("QR labels: send to a thermal printer")),
                  ("Ctrl+L", _("Start a live session")), ("Ctrl+Shift+V", _("Paste a buyer's comment into the order")),
+                 ("Ctrl+P", _("Order list: print documents for the selected orders")),
                  ("Enter", _("Order desk: phone → customer; item → add line; empty item → save")),
                  ("Ctrl+S", _("Save the open form")), ("Esc", _("Close the form without saving")),
                  ("Ctrl+B", _("Back up now")), ("Ctrl+O", _("Open a data file")), ("Ctrl+Q", _("Quit"))]

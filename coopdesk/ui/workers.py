@@ -1,5 +1,8 @@
 """Running slow work off the GUI thread (Anki's QueryOp shape): callbacks always land on the GUI thread.
 
+Screens should use the window's runner, ``ui.operations.Operations`` (progress, Cancel, one writer thread,
+Changes handed to the pages); these two helpers remain for callers not yet moved to it.
+
 A job must not touch widgets; it gets plain data and returns plain data. A job that needs the
 data file opens its own connection from the path (sqlite3 connections belong to one thread).
 """
@@ -50,10 +53,15 @@ class Task:
 def run_in_background(parent: QObject, fn: Callable[[threading.Event], object],
                       on_done: Callable[[object], None], on_error: Callable[[BaseException], None]) -> Task:
     """Run ``fn(cancel_event)`` on the thread pool and call back on the GUI thread."""
+    from coopdesk.ui.operations import hold_gc, release_gc
+
     cancel = threading.Event()
     signals = _Signals(parent)
+    signals.done.connect(release_gc)  # first: the GUI thread collects once the worker is done
+    signals.failed.connect(release_gc)
     signals.done.connect(lambda r: None if cancel.is_set() else on_done(r))
     signals.failed.connect(lambda e: None if cancel.is_set() else on_error(e))
+    hold_gc()
     QThreadPool.globalInstance().start(_Job(fn, signals, cancel))
     return Task(signals, cancel)
 

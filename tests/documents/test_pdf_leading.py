@@ -160,8 +160,24 @@ def _recall_pdfs(demo_db, tmp_path) -> list[tuple[str, bytes]]:  # noqa: ANN001
     return [("call list", calls.read_bytes()), ("recall summary", summary.read_bytes())]
 
 
+def _shipping_pdfs(demo_db, tmp_path) -> list[tuple[str, bytes]]:  # noqa: ANN001
+    from datetime import datetime
+
+    from coopdesk.domain.shipping import HANDOVER, PICKING, REPORT, SLIPS, Selection
+    from coopdesk.services import shipping_documents as sd
+
+    ids = tuple(r["id"] for r in demo_db.query("SELECT id FROM orders"))
+    out = []
+    for kind in (SLIPS, PICKING, HANDOVER, REPORT):
+        made = sd.run(sd.make(demo_db, Selection(order_ids=ids), kind, tmp_path / f"{kind}.pdf",
+                              now=datetime(2026, 11, 26, 23, 5)))
+        out += [(f"{kind} {f.name}", f.read_bytes()) for f in made.files]
+    return out
+
+
 def test_every_pdf_coopdesk_writes_is_free_of_helvetica_and_of_touching_lines(demo_db, stacked_diary, tmp_path):
-    pdfs = [("diary", stacked_diary.read_bytes()), *_every_label_pdf(demo_db), *_recall_pdfs(demo_db, tmp_path)]
+    pdfs = [("diary", stacked_diary.read_bytes()), *_every_label_pdf(demo_db), *_shipping_pdfs(demo_db, tmp_path),
+            *_recall_pdfs(demo_db, tmp_path)]
     assert len(pdfs) > 3
     for name, data in pdfs:
         assert b"Helvetica" not in data, name

@@ -109,3 +109,97 @@ def test_demo_past_session(demo_db):
     assert len(rows) == 8 and {r["status"] for r in rows} == {"new", "packed", "handed", "delivered", "returned",
                                                               "cancelled"}
     assert on_hand(demo_db, "HP-2026-0001") == 1500 - (4 + 2 + 10 + 3 + 1)
+
+
+def _packed_lot(db, day, packs="20", made=None):
+    """A bun lot packed on ``day`` (dd/mm/yyyy), entered now."""
+    from datetime import date
+
+    from coopdesk.domain.lots import EventDraft
+
+    made = made or date(2026, 7, 1)
+    code = trace.create_lot(db, "YDI-BUN-500", parents=[("HP-2025-0001", "60")], day=made).code
+    trace.add_event(db, code, EventDraft(kind="processing", day=day, person="Mai", method="Tráng", quantity_kg="30"))
+    trace.add_event(db, code, EventDraft(kind="packing", day=day, person="Mai", packs=packs, pack_size="500 g"))
+    return code
+
+
+def _lots(db, order_id):
+    return [(x["sku"], x["lots"]) for x in oe.get_order(db, order_id)["lines"]]
+
+
+def test_draft_for_edit_is_typed_and_keeps_lot_price_and_discount(demo_db):
+    newer = _packed_lot(demo_db, "21/11/2026")
+    d = draft(lines=(("bun500", "2"), ("bidoqua", "1")), lot=newer)
+    d.lines[1].discount = "5.000"
+    d.lines[1].price, d.lines[1].price_reason = "35.000", "khách quen"
+    saved = oe.save_order(demo_db, d, created_at="2026-11-21 10:00:00")
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    assert isinstance(edit, OrderDraft)
+    assert [(x.lot, x.qty, x.discount, x.price_reason) for x in edit.lines] == [
+        (newer, "2", "", ""), ("HP-2026-0002", "1", "5.000", "khách quen")]
+    assert all(x.line_id for x in edit.lines)
+    assert edit.name == "Ngô Thị Lan" and edit.province and edit.commune
+
+
+def test_editing_the_address_of_a_forced_lot_order_keeps_its_lots(demo_db):
+    newer = _packed_lot(demo_db, "21/11/2026")
+    saved = oe.save_order(demo_db, draft(lines=(("bun500", "3"),), lot=newer))
+    before = _lots(demo_db, saved.order_id)
+    assert before == [("YDI-BUN-500", [{"code": newer, "qty": 3}])]
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    edit.street = "12 Lê Lợi"
+    oe.edit_order(demo_db, saved.order_id, edit)
+    assert _lots(demo_db, saved.order_id) == before
+    assert oe.get_order(demo_db, saved.order_id)["street"] == "12 Lê Lợi"
+
+
+def test_editing_after_a_sooner_expiring_lot_was_entered_keeps_the_lots(demo_db):
+    saved = oe.save_order(demo_db, draft(lines=(("bun500", "3"), ("bidoqua", "1"))))
+    before = _lots(demo_db, saved.order_id)
+    assert before[0][1] == [{"code": "HP-2026-0001", "qty": 3}]
+    sooner = _packed_lot(demo_db, "01/07/2026")  # packed before HP-2026-0001, entered after the order
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    edit.street = "Thôn Đông"
+    oe.edit_order(demo_db, saved.order_id, edit)
+    assert _lots(demo_db, saved.order_id) == before
+    assert on_hand(demo_db, sooner) == 20
+    # A new line takes the sooner lot; the old line still keeps its packs.
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    edit.lines.append(LineDraft("bun500", "2"))
+    oe.edit_order(demo_db, saved.order_id, edit)
+    after = _lots(demo_db, saved.order_id)
+    assert after[:2] == before and after[2] == ("YDI-BUN-500", [{"code": sooner, "qty": 2}])
+
+
+def test_editing_a_quantity_keeps_the_packs_already_taken(demo_db):
+    saved = oe.save_order(demo_db, draft(lines=(("bun500", "3"),)))
+    sooner = _packed_lot(demo_db, "01/07/2026")
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    edit.lines[0].qty = "5"
+    oe.edit_order(demo_db, saved.order_id, edit)
+    assert _lots(demo_db, saved.order_id) == [("YDI-BUN-500", [{"code": "HP-2026-0001", "qty": 3},
+                                                               {"code": sooner, "qty": 2}])]
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    edit.lines[0].qty = "2"
+    before_hp = on_hand(demo_db, "HP-2026-0001")
+    oe.edit_order(demo_db, saved.order_id, edit)
+    assert _lots(demo_db, saved.order_id) == [("YDI-BUN-500", [{"code": "HP-2026-0001", "qty": 2}])]
+    assert on_hand(demo_db, "HP-2026-0001") == before_hp + 1 and on_hand(demo_db, sooner) == 20
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    edit.lines = []
+    edit.lines.append(LineDraft("bidoqua", "1"))
+    oe.edit_order(demo_db, saved.order_id, edit)
+    assert _lots(demo_db, saved.order_id) == [("LDU-BIDO-QUA", [{"code": "HP-2026-0002", "qty": 1}])]
+    assert on_hand(demo_db, "HP-2026-0001") == before_hp + 3
+
+
+def test_editing_after_a_catalog_price_change_keeps_the_price_sold_at(demo_db):
+    saved = oe.save_order(demo_db, draft(lines=(("bun500", "2"),)))
+    with demo_db.unit_of_work():
+        demo_db.conn.execute("UPDATE products SET price_vnd = 45000 WHERE sku = 'YDI-BUN-500'")
+    edit = oe.draft_for_edit(demo_db, saved.order_id)
+    assert edit.lines[0].price == "40.000" and edit.lines[0].price_reason == "giá lúc đặt đơn"
+    edit.street = "Xóm 2"
+    after = oe.edit_order(demo_db, saved.order_id, edit)
+    assert after.total_vnd == saved.total_vnd == 80_000

@@ -262,3 +262,18 @@ def test_fuzz_never_crashes_or_half_writes(database, tmp_path_factory, rows):
     else:
         assert count(database) == before
     assert database.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_cancelled_import_leaves_no_product_it_created(database):
+    plan = oi.preview_import(database, SMALL_CSV)
+    skus = sorted(plan.unknown_skus)[:2]
+    products = count(database, "products")
+    stop = threading.Event()
+    with pytest.raises(oi.ImportCancelled):
+        oi.commit_import(database, plan, cancel=stop, progress=lambda done, total: stop.set(), create=skus)
+    assert count(database, "products") == products and count(database, "orders") == 0
+    assert count(database, "sku_map") == 0
+    changes = oi.commit_import(database, plan, create=skus)
+    assert count(database, "products") == products + 2 and changes.products
+    made = database.query("SELECT count(*) AS n FROM order_lines WHERE sku = ? AND unmapped = 0", (skus[0],))
+    assert made[0]["n"] > 0

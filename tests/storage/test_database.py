@@ -34,10 +34,15 @@ def test_transaction_is_all_or_nothing(database):
 
 
 def test_the_schema_checks_what_the_domain_checks(database):
-    with pytest.raises(sqlite3.IntegrityError), database.transaction() as db:
+    # A row the domain should have refused is a bug: reported as one, with SQLite's error as its cause.
+    from coopdesk.storage.errors import DatabaseBug
+
+    with pytest.raises(DatabaseBug) as info, database.transaction() as db:
         db.execute("INSERT INTO products (sku, name, price_vnd) VALUES ('A', 'a', -1)")
-    with pytest.raises(sqlite3.IntegrityError), database.transaction() as db:
+    assert isinstance(info.value.__cause__, sqlite3.IntegrityError)
+    with pytest.raises(DatabaseBug) as info, database.transaction() as db:
         db.execute("INSERT INTO certifications (product_id, kind) VALUES (999, 'VietGAP')")
+    assert isinstance(info.value.__cause__, sqlite3.IntegrityError)
 
 
 HOLDER = textwrap.dedent("""
@@ -131,9 +136,13 @@ def test_read_only_file_gets_a_plain_message_on_save(database, monkeypatch):
     # A file that became unwritable under us (a locked USB stick): the error is plain, not a traceback.
     from coopdesk.storage.errors import translate
 
-    error = translate(sqlite3.OperationalError("attempt to write a readonly database"), "coop.db")
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    readonly.sqlite_errorcode = 8  # SQLITE_READONLY, as SQLite sets it
+    error = translate(readonly, "coop.db")
     assert isinstance(error, ReadOnlyDatabase)
-    full = translate(sqlite3.OperationalError("database or disk is full"), "coop.db")
+    disk = sqlite3.OperationalError("database or disk is full")
+    disk.sqlite_errorcode = 13  # SQLITE_FULL
+    full = translate(disk, "coop.db")
     assert "đầy" in full.message or "full" in full.message
 
 

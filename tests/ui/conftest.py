@@ -8,8 +8,12 @@ from tests.conftest import artifact
 
 
 @pytest.fixture(autouse=True)
-def _no_blocking_message_boxes(monkeypatch):
-    """A message box offscreen would wait for a click forever: record it and go on instead."""
+def _no_blocking_message_boxes(monkeypatch, request):
+    """A message box offscreen would wait for a click forever: record it and go on instead.
+
+    A box the test did not ask about fails it (qutebrowser's message mock): a test that expects boxes
+    requests this fixture (or ``message_boxes``) by name and checks what it recorded.
+    """
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
@@ -19,7 +23,16 @@ def _no_blocking_message_boxes(monkeypatch):
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", exec_)
-    return shown
+    yield shown
+    expected = {"_no_blocking_message_boxes", "message_boxes"} & set(request.fixturenames)
+    if shown and not expected:
+        pytest.fail(f"unexpected message box: {shown}")
+
+
+@pytest.fixture
+def message_boxes(_no_blocking_message_boxes):
+    """The texts of the message boxes shown during the test, for a test that expects some."""
+    return _no_blocking_message_boxes
 
 
 @pytest.fixture

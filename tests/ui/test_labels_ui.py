@@ -137,6 +137,7 @@ def test_send_tspl_to_a_network_printer_from_the_page(window, qtbot):
     assert page.printer.currentData() == f"tcp:127.0.0.1:{printer.port}"
 
 
+@pytest.mark.qt_log_ignore("QPainter::begin")  # the refusal this test makes on purpose
 def test_a_printer_that_refuses_the_job_gets_a_message_and_no_log(window, qtbot, tmp_path,
                                                                   _no_blocking_message_boxes):
     from PySide6.QtPrintSupport import QPrinter

@@ -146,8 +146,12 @@ def test_export_site_and_diary_from_the_screen(window, qtbot, demo_db, tmp_path,
     qtbot.waitUntil(lambda: hasattr(page, "last_site_report"), timeout=15000)
     assert (tmp_path / "site/lo/HP-2026-0003/index.html").exists()
     page.select_code("HP-2026-0001")
-    pdf = page.diary_pdf(tmp_path / "nk.pdf")
-    assert pdf.read_bytes().startswith(b"%PDF")
+    task = page.diary_pdf(tmp_path / "nk.pdf")  # typeset off the GUI thread
+    qtbot.waitUntil(lambda: task.done, timeout=15000)
+    assert page.last_diary == tmp_path / "nk.pdf" and page.last_diary.read_bytes().startswith(b"%PDF")
+    task = page.diary_xlsx(tmp_path / "nk.xlsx")
+    qtbot.waitUntil(lambda: task.done, timeout=15000)
+    assert page.last_diary.read_bytes().startswith(b"PK")
 
 
 def test_correct_an_entry_of_a_packed_lot(window, qtbot, demo_db):

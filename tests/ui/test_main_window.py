@@ -55,10 +55,11 @@ def test_settings_profile_errors_and_save(window, qtbot, demo_db):
 
 def test_restore_from_the_backups_tab(window, qtbot, demo_db):
     from coopdesk.services import catalog, datafile
+    from coopdesk.services.changes import Changes
 
     made = datafile.auto_backup(demo_db)
     catalog.delete_product(demo_db, catalog.list_products(demo_db)[0].id)
-    window.apply_changes(catalog.delete_product.__globals__["Changes"](products=True))
+    window.apply_changes(Changes(products=True))
     assert window.products_page.model.rowCount() == 15
     assert window.restore_backup(made, confirm=False)
     assert window.products_page.model.rowCount() == 16

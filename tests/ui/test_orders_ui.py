@@ -185,3 +185,41 @@ def test_the_lot_column_forces_the_lot(window, qtbot, demo_db):
     page.form.lines.item(0, 6).setText(newer)
     assert page.save()
     assert page.last_saved.lines[0]["lots"] == [{"code": newer, "qty": 2}]
+
+
+def test_editing_the_street_keeps_the_lot_column_and_the_lots(window, qtbot, demo_db):
+    from datetime import date
+
+    from coopdesk.domain.lots import EventDraft
+    from coopdesk.services import traceability as trace
+
+    before = [x["lots"] for x in oe.get_order(demo_db, 6)["lines"]]
+    sooner = trace.create_lot(demo_db, "YDI-BUN-500", parents=[("HP-2025-0001", "50")], day=date(2026, 7, 1)).code
+    trace.add_event(demo_db, sooner, EventDraft(kind="processing", day="01/07/2026", person="Mai", method="Tráng",
+                                                quantity_kg="20"))
+    trace.add_event(demo_db, sooner, EventDraft(kind="packing", day="01/07/2026", person="Mai", packs="10",
+                                                pack_size="500 g"))
+    page = orders_page(window)
+    page.edit_order(6)
+    assert page.form.lines.item(0, 6).text() == before[0][0]["code"]
+    page.form.street.setText("Số 9 ngõ 3")
+    assert page.save()
+    assert [x["lots"] for x in oe.get_order(demo_db, 6)["lines"]] == before
+
+
+def test_a_full_disk_on_save_is_a_message_and_the_form_keeps_the_order(window, qtbot, demo_db,
+                                                                        _no_blocking_message_boxes):
+    page = orders_page(window)
+    count = len(oe.order_rows(demo_db))
+    page.form.phone.setText("0966 555 444")
+    page.form.name.setText("Lê Thị Hạnh")
+    page.form.add_line("YDI-BUN-500", "2")
+    page.form.internal_note.setText("giao giờ hành chính " * 2000)
+    pages = demo_db.conn.execute("PRAGMA page_count").fetchone()[0]
+    demo_db.conn.execute(f"PRAGMA max_page_count = {pages}")
+    assert not page.save()
+    assert len(_no_blocking_message_boxes) == 1 and "đầy" in _no_blocking_message_boxes[0]
+    assert page.form.phone.text() == "0966 555 444" and page.form.lines.rowCount() == 1  # nothing typed is lost
+    demo_db.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert len(oe.order_rows(demo_db)) == count
+    assert page.save() and len(oe.order_rows(demo_db)) == count + 1

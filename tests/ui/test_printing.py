@@ -59,6 +59,7 @@ def test_preview_pages_and_warnings(qtbot, app):
     snapshot(preview, "print_preview")
 
 
+@pytest.mark.qt_log_ignore("QPainter::begin")  # the refusal this test makes on purpose
 def test_printer_that_refuses_the_job_is_a_message(app, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 

@@ -171,3 +171,31 @@ def test_commune_without_province_sets_both(app, qtbot):
     assert shown == ["Xã Nà Tấu — Tỉnh Điện Biên"]
     picker._completer.activated[type(model.index(0, 0))].emit(model.index(0, 0))
     assert picker.values() == ("11", "Xã Nà Tấu")
+
+
+def test_saving_or_deleting_a_product_updates_only_its_row(window, qtbot, demo_db, monkeypatch):
+    import coopdesk.ui.products.page as page_module
+
+    page = window.products_page
+    resets, changed, removed = [], [], []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.model.dataChanged.connect(lambda *_a: changed.append(1))
+    page.model.rowsRemoved.connect(lambda *_a: removed.append(1))
+    qtbot.keyClicks(page.search, "bun kho")
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    form = page.edit_selected()
+    form.price.setText("43.000")
+    form.accept()
+    assert resets == [] and changed and "43.000" in page.proxy.index(0, 3).data()
+    page.search.clear()
+    made = page.add_product()
+    made.sku.setText("TSE-MOI")
+    made.name.setText("Trà mới")
+    made.price.setText("10k")
+    made.accept()
+    total = page.model.rowCount()
+    page.table.setCurrentIndex(next(page.proxy.index(r, 0) for r in range(page.proxy.rowCount())
+                                    if page.proxy.index(r, 0).data() == "TSE-MOI"))
+    monkeypatch.setattr(page_module, "ask", lambda *a, **k: True)
+    page.delete_selected()
+    assert resets == [] and removed and page.model.rowCount() == total - 1

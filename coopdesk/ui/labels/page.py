@@ -328,11 +328,9 @@ class LabelsPage(QWidget):
         return round(self.dx.value(), 2), round(self.dy.value(), 2)
 
     def save_offset(self) -> None:
-        try:
-            service.save_offset(self.database, self.printer.currentData() or NO_PRINTER,
-                                self.template.currentData(), self.offset())
-        except CoopDeskError as e:
-            warn(self, _("Offset not kept"), e.message)
+        printer, template, offset = self.printer.currentData() or NO_PRINTER, self.template.currentData(), self.offset()
+        if not self.window_.ops.run(self, lambda db: service.save_offset(db, printer, template, offset),
+                                    title=_("Offset not kept")):
             return
         self.window_.statusBar().showMessage(_("Offset kept for {printer} and {template}.").format(
             printer=self.printer.currentText(), template=self.template.currentData()), 6000)

@@ -27,13 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain import addresses
-from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.lots import INPUT_KINDS, INPUT_LABELS, format_kg
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import traceability as trace
 from coopdesk.services.catalog import list_products
-from coopdesk.ui.widgets.dialogs import warn
+from coopdesk.ui.operations import run_save
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import PlacePicker
 
@@ -112,15 +111,12 @@ class NewLotDialog(QDialog):
             if kg:
                 parents.append((self.parents.item(r, 0).data(Qt.ItemDataRole.UserRole), kg))
         sku = self.product.currentData() or self.product.currentText().split(" — ")[0]
-        try:
-            self.created = trace.create_lot(self.database, sku, self.planned.text(), area_ids, parents,
-                                            self.note.text())
-        except ValidationError as e:
-            self.errors.show_error(e, self.fields)
+        planned, note = self.planned.text(), self.note.text()
+        ok, created = run_save(self, lambda: trace.create_lot(self.database, sku, planned, area_ids, parents, note),
+                               title=_("Not saved"), invalid=lambda e: self.errors.show_error(e, self.fields))
+        if not ok:
             return
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
-            return
+        self.created = created
         self._on_created(self.created)
         super().accept()
 
@@ -225,13 +221,8 @@ class RegistersDialog(QDialog):
                            str(i.phi_days) if i.phi_days else "", i.unit] for i in inputs])
 
     def _run(self, tab: _RegisterTab, fields: dict, action: Callable[[], object], clear: list[QLineEdit]) -> bool:
-        try:
-            action()
-        except ValidationError as e:
-            tab.errors.show_error(e, fields)
-            return False
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
+        ok, _result = run_save(self, action, title=_("Not saved"), invalid=lambda e: tab.errors.show_error(e, fields))
+        if not ok:
             return False
         tab.errors.show_error(None, fields)
         for w in clear:

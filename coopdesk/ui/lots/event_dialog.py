@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain.dates import format_date
-from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.lots import (
     EVENT_KINDS,
     FERTILISING,
@@ -42,7 +41,6 @@ from coopdesk.domain.lots import (
 )
 from coopdesk.domain.products import format_weight
 from coopdesk.i18n import _
-from coopdesk.ui.widgets.dialogs import warn
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import DateEdit
 
@@ -202,14 +200,13 @@ class EventDialog(QDialog):
             private=self.private.isChecked())
 
     def accept(self) -> None:
-        try:
-            self.saved = self._on_save(self.value(), self.reason.text())
-        except ValidationError as e:
-            fields = dict(self.rows) | {"reason": self.reason, "photos": self.photo_button}
-            self.errors.show_error(e, fields)
-            return
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
+        from coopdesk.ui.operations import run_save
+
+        fields = dict(self.rows) | {"reason": self.reason, "photos": self.photo_button}
+        draft, reason = self.value(), self.reason.text()
+        ok, self.saved = run_save(self, lambda: self._on_save(draft, reason), title=_("Not saved"),
+                                  invalid=lambda e: self.errors.show_error(e, fields))
+        if not ok:
             return
         super().accept()
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain.dates import DateError, format_date, parse_date
-from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.lots import STATUS_LABELS, event_label
 from coopdesk.i18n import _, language
 from coopdesk.services import catalog, cooperative, diary, publishing
@@ -45,10 +44,10 @@ from coopdesk.ui.lots.table_model import (
     LotsTableModel,
     stock_text,
 )
+from coopdesk.ui.operations import BackgroundTask
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
-from coopdesk.ui.workers import read_in_background
 
 
 class LotsPage(QWidget):
@@ -195,8 +194,26 @@ class LotsPage(QWidget):
             self.select_code(current)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.products or changes.lots or changes.cooperative:
+        """Update the lots a write names, in place; reload for changes that name no lots."""
+        ids = changes.rows_only("lots")
+        if changes.products or changes.cooperative or (changes.lots and ids is None):
             self.refresh()
+            return
+        if not ids:
+            return
+        fresh = {v.state.lot.id: v for v in trace.views_of(self.database, sorted(ids))}
+        known = {v.state.lot.id for v in self._views}
+        self._views = [fresh.get(v.state.lot.id, v) for v in self._views]
+        self._views[:0] = [v for i, v in fresh.items() if i not in known]  # newest first, as views() lists them
+        shown = self.selected()
+        still = trace.filter_views(list(fresh.values()), sku=self.product_filter.currentData() or "",
+                                   status=self.status_filter.currentData() or "", text=self.search.text())
+        if len(still) != len(fresh) or not self.model.replace(list(fresh.values())):
+            self.apply_filters()  # a lot came into or left the filtered list
+            if shown is not None:
+                self.select_code(shown.code)
+        elif shown is not None and shown.state.lot.id in fresh:
+            self.show_selected()
 
     def apply_filters(self) -> None:
         def day(edit: DateEdit) -> date | None:
@@ -334,10 +351,8 @@ class LotsPage(QWidget):
         if v.recall or not v.state.is_packed:
             from coopdesk.services import labels as label_service
 
-            try:
-                label_service.lot_content(self.database, v.code, date.today(), view=v)
-            except CoopDeskError as e:
-                warn(self, _("Labels not printed"), e.message)
+            if not self.window_.ops.run(self, lambda db: label_service.lot_content(db, v.code, date.today(), view=v),
+                                        title=_("Labels not printed")):
                 return
         if hasattr(self.window_, "open_labels"):
             self.window_.open_labels(v.code)
@@ -347,11 +362,17 @@ class LotsPage(QWidget):
         self.window_.statusBar().showMessage(_("Copied: {url}").format(url=self.url.text()), 5000)
 
     # --- actions ---
-    def _emit(self) -> None:
-        self.changed.emit(Changes(lots=True))
+    def _emit(self, *codes: str) -> None:
+        """Hand on a change of these lots (by code) — or of lots in general when none is named."""
+        ids = {i for i in (trace.lot_id(self.database, c) for c in codes) if i is not None}
+        self.changed.emit(Changes(lot_ids=ids) if ids else Changes(lots=True))
 
     def new_lot(self) -> NewLotDialog:
-        dialog = NewLotDialog(self, self.database, lambda lot: (self._emit(), self.select_code(lot.code)))
+        def created(lot) -> None:  # noqa: ANN001 - its parents' kg left changed too
+            self._emit(lot.code, *(c for c, _g in lot.parents))
+            self.select_code(lot.code)
+
+        dialog = NewLotDialog(self, self.database, created)
         dialog.open()
         return dialog
 
@@ -392,7 +413,7 @@ class LotsPage(QWidget):
 
         def save(draft, reason: str):  # noqa: ANN001, ANN202
             fixed = trace.correct_event(self.database, v.code, event.id, draft, reason)
-            self._emit()
+            self._emit(v.code)
             return fixed
 
         dialog = EventDialog(self, v.code, True, trace.inputs(self.database),
@@ -405,21 +426,21 @@ class LotsPage(QWidget):
 
     def _save_event(self, code: str, draft, reason: str):  # noqa: ANN001, ANN202
         event = trace.add_event(self.database, code, draft, reason)
-        self._emit()
+        self._emit(code)
         return event
 
     def _save_file(self, title: str, name: str, pattern: str) -> Path | None:
         path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
         return Path(path) if path else None
 
-    def diary_pdf(self, target: Path | None = None) -> Path | None:
+    def diary_pdf(self, target: Path | None = None) -> BackgroundTask | None:
         v = self.selected()
         if v is None:
             return None
         target = target or self._save_file(_("Save the farming diary"), f"nhat-ky-{v.code}.pdf", "PDF (*.pdf)")
         return self._write_diary(v.code, target)
 
-    def diary_xlsx(self, target: Path | None = None) -> Path | None:
+    def diary_xlsx(self, target: Path | None = None) -> BackgroundTask | None:
         v = self.selected()
         if v is None:
             return None
@@ -427,26 +448,27 @@ class LotsPage(QWidget):
                                            _("Excel workbook (*.xlsx)"))
         return self._write_diary(v.code, target)
 
-    def _write_diary(self, code: str, target: Path | None) -> Path | None:
+    def _write_diary(self, code: str, target: Path | None) -> BackgroundTask | None:
+        """Typesetting a long diary takes seconds: it runs off the GUI thread, on a read connection of its own."""
         if target is None:
             return None
-        try:
-            made = diary.write_diary(self.database, code, target)
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
-            return None
-        self.window_.statusBar().showMessage(_("Written: {file}").format(file=made), 8000)
-        return made
+
+        def done(made: Path) -> None:
+            self.last_diary = made
+            self.window_.statusBar().showMessage(_("Written: {file}").format(file=made), 8000)
+
+        return self.window_.ops.start(self, _("Writing the farming diary of {code}…").format(code=code),
+                                      lambda reader: diary.write_diary(reader, code, target), title=_("Not written"),
+                                      success=done)
 
     def diary_template(self, target: Path | None = None) -> Path | None:
         target = target or self._save_file(_("Save an empty diary"), "mau-nhat-ky.xlsx", _("Excel workbook (*.xlsx)"))
         if target is None:
             return None
-        try:
-            return diary.write_template(self.database, target)
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
-            return None
+        made: list[Path] = []
+        self.window_.ops.run(self, lambda db: diary.write_template(db, target), title=_("Not written"),
+                             success=made.append)
+        return made[0] if made else None
 
     def import_diary(self, source: str | None = None, reason: str = "") -> None:
         v = self.selected()
@@ -457,11 +479,11 @@ class LotsPage(QWidget):
                 code=v.code), str(Path.home()), _("Excel workbook (*.xlsx)"))
         if not source:
             return
-        try:
-            preview = diary.preview_diary(self.database, v.code, Path(source), reason=reason)
-        except CoopDeskError as e:
-            warn(self, _("Not imported"), e.message)
+        previews: list = []
+        if not self.window_.ops.run(self, lambda db: diary.preview_diary(db, v.code, Path(source), reason=reason),
+                                    title=_("Not imported"), success=previews.append):
             return
+        preview = previews[0]
         if not preview.ok:
             warn(self, _("Not imported"), _("Nothing was imported. Fix these rows and import again:") + "\n\n" +
                  "\n".join(str(x) for x in preview.errors[:30]))
@@ -470,12 +492,8 @@ class LotsPage(QWidget):
         if not ask(self, _("Import diary"), _("Add {n} entries to lot {code}?").format(
                 n=len(preview.events), code=v.code) + "\n\n" + lines, yes=_("Import")):
             return
-        try:
-            diary.commit_diary(self.database, preview, reason)
-        except CoopDeskError as e:
-            warn(self, _("Not imported"), e.message)
-            return
-        self._emit()
+        if self.window_.ops.run(self, lambda db: diary.commit_diary(db, preview, reason), title=_("Not imported")):
+            self._emit(v.code)
 
     def export_site(self, folder: str | None = None) -> None:
         if not folder:
@@ -490,9 +508,9 @@ class LotsPage(QWidget):
                 pages=report.pages, folder=folder, written=len(report.written), unchanged=len(report.unchanged)))
 
         # The site is written from a read-only connection of its own: the data file is only read.
-        self._task = read_in_background(self, _("Writing the trace pages…"), self.database.path,
-                                        lambda reader: publishing.export_site(reader, Path(folder)), done,
-                                        _("Not written"))
+        self._task = self.window_.ops.start(self, _("Writing the trace pages…"),
+                                            lambda reader: publishing.export_site_job(reader, Path(folder)),
+                                            title=_("Not written"), success=done)
 
     def open_registers(self) -> RegistersDialog:
         dialog = RegistersDialog(self, self.database)
@@ -517,11 +535,11 @@ class LotsPage(QWidget):
             "THU HỒI / RECALLED banner after the next export."))
         if not ok:
             return
-        try:
-            reached = trace.recall_lot(self.database, v.code, reason)
-        except CoopDeskError as e:
-            warn(self, _("Not recalled"), e.message)
+        got: list[list[str]] = []
+        if not self.window_.ops.run(self, lambda db: trace.recall_lot(db, v.code, reason), title=_("Not recalled"),
+                                    success=got.append):
             return
+        reached = got[0]
         self._emit()
         inform(self, _("Recalled"), _("Recalled: {lots}").format(lots=", ".join(reached)))
         self.window_.show_who_got(v.code)  # straight to the buyers to hold and to call

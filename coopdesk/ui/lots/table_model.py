@@ -38,6 +38,17 @@ class LotsTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
+    def replace(self, views: list[LotView]) -> bool:
+        """Put changed lots in place (dataChanged for their rows); False when one of them is not shown here."""
+        where = {v.state.lot.id: i for i, v in enumerate(self._rows)}
+        for v in views:
+            i = where.get(v.state.lot.id)
+            if i is None:
+                return False
+            self._rows[i] = v
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+        return True
+
     def view(self, row: int) -> LotView:
         return self._rows[row]
 

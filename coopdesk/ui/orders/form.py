@@ -31,6 +31,7 @@ from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import MoneyEdit, PlacePicker
 
 COL_SKU, COL_NAME, COL_QTY, COL_PRICE, COL_REASON, COL_AMOUNT, COL_LOT = range(7)
+LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # on the SKU cell: (stored line id, discount text) of an edited line
 DELIVERY_NOTES = ("Cho xem hàng", "Cho xem hàng, không cho thử", "Không cho xem hàng", "Gọi trước khi giao")
 
 
@@ -220,20 +221,26 @@ class OrderForm(QWidget):
         else:
             self.stock_warning.setText(_("No product matches “{text}”.").format(text=query))
 
-    def add_line(self, sku: str, qty: str = "1") -> None:
+    def add_line(self, sku: str, qty: str = "1", line: LineDraft | None = None) -> None:
+        """Add a row; ``line`` (from ``draft_for_edit``) brings its price, reason, lots, discount and line id."""
         item = next((c for c in self._catalog() if c.sku == sku), None)
         if item is None:
             return
         self.lines.blockSignals(True)
         r = self.lines.rowCount()
         self.lines.insertRow(r)
+        price = line.price if line is not None and line.price else f"{item.price_vnd:,}".replace(",", ".")
         for col, value in ((COL_SKU, item.sku), (COL_NAME, item.name), (COL_QTY, qty or "1"),
-                           (COL_PRICE, f"{item.price_vnd:,}".replace(",", ".")), (COL_REASON, ""), (COL_AMOUNT, ""),
-                           (COL_LOT, "")):
+                           (COL_PRICE, price), (COL_REASON, line.price_reason if line else ""), (COL_AMOUNT, ""),
+                           (COL_LOT, line.lot if line else "")):
             cell = QTableWidgetItem(value)
             if col in (COL_SKU, COL_NAME, COL_AMOUNT):
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.lines.setItem(r, col, cell)
+        # What the row edits but does not show as a column: the stored line and its discount.
+        self.lines.item(r, COL_SKU).setData(LINE_ROLE, (line.line_id, line.discount) if line else (None, ""))
+        if line is not None and line.discount:
+            self.lines.item(r, COL_AMOUNT).setToolTip(_("Line discount: {amount}").format(amount=line.discount))
         self.lines.blockSignals(False)
         self.item.clear()
         self._item_model.setStringList([])
@@ -254,7 +261,8 @@ class OrderForm(QWidget):
             try:
                 qty = int(self.lines.item(r, COL_QTY).text())
                 price = parse_vnd(self.lines.item(r, COL_PRICE).text())
-                amount = qty * price
+                discount = self._line_extra(r)[1]
+                amount = qty * price - (parse_vnd(discount) if discount else 0)
                 subtotal += amount
                 self.lines.item(r, COL_AMOUNT).setText(format_vnd(amount))
             except (ValueError, MoneyError, AttributeError):
@@ -273,12 +281,17 @@ class OrderForm(QWidget):
         self.totals.setText(_("Total {total} · COD to collect {cod}").format(total=format_vnd(total),
                                                                            cod=format_vnd(max(cod, 0))))
 
+    def _line_extra(self, row: int) -> tuple[int | None, str]:
+        data = self.lines.item(row, COL_SKU).data(LINE_ROLE) if self.lines.item(row, COL_SKU) else None
+        return tuple(data) if data else (None, "")
+
     # --- value ---
     def value(self) -> OrderDraft:
         province, commune = self.place.values()
         cell = self.lines.item
         lines = [LineDraft(item=cell(r, COL_SKU).text(), qty=cell(r, COL_QTY).text(), price=cell(r, COL_PRICE).text(),
-                           price_reason=cell(r, COL_REASON).text(), lot=cell(r, COL_LOT).text())
+                           price_reason=cell(r, COL_REASON).text(), lot=cell(r, COL_LOT).text(),
+                           discount=self._line_extra(r)[1], line_id=self._line_extra(r)[0])
                  for r in range(self.lines.rowCount())]
         pending = self.item.text().strip()
         if pending:
@@ -286,10 +299,11 @@ class OrderForm(QWidget):
             lines.append(LineDraft(item=item, qty=qty))
         return OrderDraft(phone=self.phone.text(), name=self.name.text(), street=self.street.text(),
                           province=province, commune=commune, raw_address=self._raw_address, lines=lines,
-                          shipping=self.shipping.text(), prepaid=self.prepaid.text(),
+                          shipping=self.shipping.text(), prepaid=self.prepaid.text(), cod=self._cod,
                           delivery_note=self.delivery_note.currentText(), internal_note=self.internal_note.text())
 
     _raw_address = ""
+    _cod = ""  # an edited order's own COD (set apart from total − prepaid), kept as it was
 
     def set_value(self, d: OrderDraft) -> None:
         """Fill the form (from a pasted comment or an order being edited) for staff to confirm."""
@@ -299,8 +313,9 @@ class OrderForm(QWidget):
         self.street.setText(d.street)
         self.place.set_values(d.province, d.commune)
         self._raw_address = d.raw_address
+        self._cod = d.cod
         for line in d.lines:
-            self.add_line(line.item, line.qty)
+            self.add_line(line.item, line.qty, line if line.line_id is not None else None)
         self.shipping.setText(d.shipping)
         self.prepaid.setText(d.prepaid)
         self.delivery_note.setCurrentText(d.delivery_note)
@@ -316,6 +331,7 @@ class OrderForm(QWidget):
         self.customer_card.setStyleSheet("")
         self.stock_warning.clear()
         self._raw_address = ""
+        self._cod = ""
         self.errors.show_error(None, self.fields)
         self._recompute()
         if not keep_focus:

@@ -3,10 +3,9 @@ with a progress bar and a Cancel button (cancel rolls the whole file back)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QProgressDialog,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,7 +25,7 @@ from coopdesk.domain.money import format_vnd
 from coopdesk.i18n import _
 from coopdesk.services import catalog, order_import
 from coopdesk.ui.widgets.dialogs import inform, warn
-from coopdesk.ui.workers import read_in_background, run_in_background
+from coopdesk.ui.workers import read_in_background
 
 SKIP, CREATE = "skip", "create"
 
@@ -124,10 +122,6 @@ class ImportPreviewDialog(QDialog):
         return mapping, create
 
 
-class _Progress(QObject):
-    moved = Signal(int, int)
-
-
 class OrderImport(QObject):
     """Runs one import from the orders page: preview in the background, the dialog, then the commit."""
 
@@ -155,33 +149,24 @@ class OrderImport(QObject):
         return self.dialog
 
     def commit(self, plan: order_import.ImportPlan) -> None:
+        """One operation, one transaction, on the writer thread's own connection; Cancel rolls all of it back."""
         mapping, create = self.dialog.choices() if self.dialog else ({}, [])
         held = None
-        try:
-            if plan.rejected:  # the person chose to hold the bad orders back: their rows go to a file first
-                plan.hold_back = True
+        if plan.rejected:  # the person chose to hold the bad orders back: their rows go to a file first
+            plan.hold_back = True
+            try:
                 held = order_import.write_held_back(plan)
-            mapping.update(order_import.create_products_for(self.database, plan, create))
-        except CoopDeskError as e:
-            warn(self.page, _("Not imported"), e.message)
-            return
+            except CoopDeskError as e:
+                warn(self.page, _("Not imported"), e.message)
+                self.finished.emit(None)
+                return
         total = len(plan.new) + len(plan.updates)
-        self.progress = QProgressDialog(_("Importing {n} orders…").format(n=total), _("Cancel"), 0, max(total, 1),
-                                        self.page)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        signals = _Progress(self)
-        signals.moved.connect(lambda done, _t: self.progress.setValue(done))
-        database = self.database
-        self.stop = threading.Event()  # our own flag, so the failure callback still arrives after a cancel
 
-        def job(_cancel: threading.Event):  # noqa: ANN202
-            # The window is modal while this runs, so this thread alone uses the data file's connection.
-            order_import.commit_import(database, plan, mapping, self.stop, lambda d, t: signals.moved.emit(d, t))
-            return plan.report()
+        def job(database):  # noqa: ANN001, ANN202 - runs on the writer thread
+            return order_import.commit_job(database, plan, mapping, create)
 
-        def done(report) -> None:  # noqa: ANN001
-            self.progress.close()
+        def done(result: tuple) -> None:
+            report = result[0]
             report["held_back_file"] = str(held) if held else None
             if held:
                 inform(self.page, _("Orders held back"), _(
@@ -190,17 +175,15 @@ class OrderImport(QObject):
                                                                     m=plan.held_orders, path=held))
             self.finished.emit(report)
 
-        def failed(error: BaseException) -> None:
-            self.progress.close()
-            if isinstance(error, CoopDeskError):
-                warn(self.page, _("Not imported"), error.message)
-                self.finished.emit(None)
-            else:
-                raise error
+        def cancelled() -> None:
+            self.page.window_.statusBar().showMessage(_("Import cancelled: nothing was stored."), 10000)
+            self.finished.emit(None)
 
-        self.task = run_in_background(self.page, job, done, failed)
-        self.progress.canceled.connect(self._cancel)
+        self.task = self.page.window_.ops.start(self.page, _("Importing {n} orders…").format(n=total), job,
+                                                title=_("Not imported"), write=True, success=done,
+                                                cancelled=cancelled, failed=lambda _e: self.finished.emit(None))
+        self.progress = self.task.progress
 
     def _cancel(self) -> None:
-        # The job sees the flag between chunks, raises ImportCancelled, and the transaction rolls back.
-        self.stop.set()
+        # The runner sees the flag between chunks and closes the job: the transaction rolls back.
+        self.task.cancel()

@@ -1,4 +1,7 @@
-"""The Đơn hàng screen: the live session bar, the keyboard order form and the order list."""
+"""The Đơn hàng screen: the live session bar, the keyboard order form and the order list.
+
+The session and order dialogs are in ``dialogs.py``, the form in ``form.py``, the list's model in ``table_model.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +13,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QTableView,
     QToolBar,
@@ -27,141 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain import addresses
 from coopdesk.domain.dates import DateError, parse_date
-from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.money import format_vnd
-from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, OrderDraft, order_status_label
+from coopdesk.domain.orders import STATUS_LABELS
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry, order_import
 from coopdesk.services.changes import Changes
+from coopdesk.ui.orders.dialogs import OrderDialog, SessionDialog, history_text  # noqa: F401 - history_text re-exported
 from coopdesk.ui.orders.form import OrderForm
 from coopdesk.ui.orders.import_dialog import OrderImport
 from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
 from coopdesk.ui.widgets.fields import DateEdit
-
-
-class SessionDialog(QDialog):
-    """Start a live session: name, channel, host."""
-
-    def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Start a live session"))
-        f = QFormLayout(self)
-        self.name = QLineEdit()
-        self.name.setPlaceholderText(_("e.g. Live tối thứ Sáu — bún & nem"))
-        self.channel = QComboBox()
-        self.channel.setEditable(True)
-        self.channel.addItems([_(c) for c in CHANNELS])
-        self.host = QLineEdit()
-        f.addRow(_("&Name *"), self.name)
-        f.addRow(_("&Channel"), self.channel)
-        f.addRow(_("&Host"), self.host)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Start"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
-
-
-def history_text(action: str, detail: str) -> str:
-    """One line of an order's history in words, not JSON."""
-    import json
-
-    try:
-        d = json.loads(detail or "{}")
-    except ValueError:
-        d = {}
-    if action == "create":
-        return _("created: total {total}, COD {cod}").format(total=format_vnd(d.get("total", 0)),
-                                                             cod=format_vnd(d.get("cod", 0)))
-    if action == "status":
-        return f"{order_status_label(d.get('from', ''))} → {order_status_label(d.get('to', ''))}"
-    if action == "edit":
-        return _("edited: total {old} → {new}").format(old=format_vnd(d.get("before", {}).get("total", 0)),
-                                                       new=format_vnd(d.get("after", {}).get("total", 0)))
-    if action == "cancel_line":
-        return _("line cancelled: {sku} × {qty}").format(sku=d.get("sku", ""), qty=d.get("qty", ""))
-    if action in ("import", "import_update"):
-        changes = ", ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d.items() if isinstance(v, list))
-        return _("imported from {file}").format(file=d.get("file", "")) + (f" ({changes})" if changes else "")
-    return f"{action} {detail}"
-
-
-class OrderDialog(QDialog):
-    """One order: its lines and lots, its history, and the next statuses it can take."""
-
-    def __init__(self, parent: QWidget | None, database, order_id: int, on_change, on_edit=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.database, self.order_id, self._on_change, self._on_edit = database, order_id, on_change, on_edit
-        self.setWindowTitle(_("Order {id}").format(id=order_id))
-        self.resize(640, 520)
-        layout = QVBoxLayout(self)
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        layout.addWidget(self.text, 1)
-        self.buttons = QHBoxLayout()
-        layout.addLayout(self.buttons)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        close.rejected.connect(self.reject)
-        layout.addWidget(close)
-        self.refresh()
-
-    def refresh(self) -> None:
-        o = order_entry.get_order(self.database, self.order_id)
-        place = ", ".join(x for x in (o["street"], addresses.commune_name(o["commune"]),
-                                      addresses.province_name(o["province"])) if x)
-        lines = [_("Order {id} · {status}").format(id=o["id"], status=order_status_label(o["status"])),
-                 f"{o['name']} · {display_phone(o['phone'])}", place or o["raw_address"]]
-        if o["raw_address"] and o["raw_address"] != place:
-            lines.append(_("As written: {text}").format(text=o["raw_address"]))
-        lines.append("")
-        for x in o["lines"]:
-            lots = ", ".join(f"{a['code']} ×{a['qty']}" for a in x["lots"]) or _("no lot (oversold)")
-            state = _(" (cancelled)") if x["cancelled"] else ""
-            lines.append(f"{x['sku']} × {x['qty']} @ {format_vnd(x['unit_price'])}{state} — {_('lots')}: {lots}")
-        lines += ["", _("Total {total} · COD to collect {cod}").format(total=format_vnd(o["total"]),
-                                                                       cod=format_vnd(o["cod"])), "", _("History:")]
-        for h in order_entry.history(self.database, self.order_id):
-            lines.append(f"{h['at'][8:10]}/{h['at'][5:7]}/{h['at'][:4]} {h['at'][11:16]}  {h['who'] or '-'}  "
-                         f"{history_text(h['action'], h['detail'])}")
-        self.text.setPlainText("\n".join(lines))
-        while self.buttons.count():
-            w = self.buttons.takeAt(0).widget()
-            if w:
-                w.hide()  # gone at once; Qt frees it on the next turn of the event loop
-                w.deleteLater()
-        if self._on_edit is not None and o["status"] in ("new", "packed") and not self.database.read_only:
-            edit = QPushButton(_("&Edit order"))
-            edit.clicked.connect(lambda: (self._on_edit(self.order_id), self.accept()))
-            self.buttons.addWidget(edit)
-        for status in sorted(NEXT.get(o["status"], ())):
-            b = QPushButton("→ " + _(STATUS_LABELS[status]))
-            b.clicked.connect(lambda _c=False, s=status: self.move(s))
-            b.setEnabled(not self.database.read_only)
-            self.buttons.addWidget(b)
-
-    def move(self, status: str) -> None:
-        carrier = ""
-        if status == "handed":
-            carrier, ok = QInputDialog.getText(self, _("Handed to carrier"), _("Carrier (GHTK, GHN, Viettel Post…)"))
-            if not ok:
-                return
-        if status == "cancelled" and not ask(self, _("Cancel order"), _(
-                "Cancel order {id}? Its packs go back to their lots.").format(id=self.order_id), yes=_("Cancel order"),
-                no=_("Keep it")):
-            return
-        try:
-            self._on_change(order_entry.set_status(self.database, self.order_id, status, _("staff"), carrier))
-        except CoopDeskError as e:
-            warn(self, _("Not changed"), e.message)
-            return
-        self.refresh()
 
 
 class OrdersPage(QWidget):
@@ -194,6 +72,8 @@ class OrdersPage(QWidget):
                                         self.paste_comment)
         self.open_action = page_action(self, self.toolbar, _("Open order"), None, self.open_selected)
         self.flag_action = page_action(self, self.toolbar, _("Flag customer (bom hàng)…"), None, self.flag_customer)
+        self.documents_action = page_action(self, self.toolbar, _("Print documents…"), QKeySequence("Ctrl+P"),
+                                            self.print_documents)
         self.lots_action = page_action(self, self.toolbar, _("Lots in this order"), None, self.show_lots)
         self.toolbar.addSeparator()
         self.import_action = page_action(self, self.toolbar, _("Import TikTok orders…"), QKeySequence("Ctrl+I"),
@@ -311,8 +191,20 @@ class OrdersPage(QWidget):
         self.form.save_button.setEnabled(not ro)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.orders or changes.products or changes.lots:
+        """Update the orders a write names, in place; reload only for changes that name no rows."""
+        ids = changes.rows_only("orders")
+        if changes.products or (changes.orders and ids is None):
             self.refresh()
+            return
+        if ids is None:
+            return  # lots alone: the list shows no stock (the desk asks for it while typing)
+        rows = order_entry.order_rows(self.database, ids=sorted(ids))
+        self.model.upsert(rows)
+        carriers = {self.carrier_filter.itemData(i) for i in range(self.carrier_filter.count())}
+        for carrier in sorted({r[8] for r in rows if r[8]} - carriers):
+            self.carrier_filter.addItem(carrier, carrier)
+        self._update_count()
+        self._update_session()
 
     def _apply_filters(self) -> None:
         def iso(edit: DateEdit) -> str:
@@ -325,6 +217,9 @@ class OrdersPage(QWidget):
         self.model.set_filters(self.search.text(), self.status_filter.currentData() or "",
                                self.session_filter.currentData(), self.carrier_filter.currentData() or "",
                                iso(self.since), iso(self.until))
+        self._update_count()
+
+    def _update_count(self) -> None:
         self.count_label.setText(_("{shown} of {total} orders").format(shown=self.model.rowCount(),
                                                                       total=self.model.total_count()))
 
@@ -364,37 +259,30 @@ class OrdersPage(QWidget):
 
     def edit_order(self, order_id: int) -> None:
         """Load a saved order into the form; saving then changes it and keeps the change in its history."""
-        o = order_entry.get_order(self.database, order_id)
-        draft = OrderDraft(phone=display_phone(o["phone"]), name=o["name"], street=o["street"],
-                           province=str(o["province"] or ""), commune=str(o["commune"] or ""),
-                           raw_address=o["raw_address"], shipping=str(o["shipping"] or ""),
-                           prepaid=str(o["prepaid"] or ""), delivery_note=o["delivery_note"],
-                           internal_note=o["internal_note"])
-        self.form.set_value(draft)
-        for x in o["lines"]:
-            if not x["cancelled"]:
-                self.form.add_line(x["sku"], str(x["qty"]))
-                row = self.form.lines.rowCount() - 1
-                self.form.lines.item(row, 3).setText(f"{x['unit_price']:,}".replace(",", "."))
-                self.form.lines.item(row, 4).setText(x["price_reason"])
+        drafts: list = []
+        if not self.window_.ops.run(self, lambda db: order_entry.draft_for_edit(db, order_id), title=_("Cannot edit"),
+                                    success=drafts.append):
+            return
+        self.form.set_value(drafts[0])
         self.editing_id = order_id
         self.form.customer_card.setText(_("Editing order {id}: Enter saves the change, Esc leaves it.").format(
             id=order_id))
         self.form.item.setFocus()
 
     def save(self) -> bool:
+        """Save (or save the edit of) the order in the form; the form clears only after COMMIT."""
         session_id = self.session["id"] if getattr(self, "session", None) else None
-        try:
-            if self.editing_id is not None:
-                saved = order_entry.edit_order(self.database, self.editing_id, self.form.value(), _("staff"))
-            else:
-                saved = order_entry.save_order(self.database, self.form.value(), session_id, _("staff"))
-        except ValidationError as e:
-            self.form.show_error(e)
-            return False
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
-            return False
+        draft, editing = self.form.value(), self.editing_id
+
+        def op(database) -> order_entry.SavedOrder:  # noqa: ANN001
+            if editing is not None:
+                return order_entry.edit_order(database, editing, draft, _("staff"))
+            return order_entry.save_order(database, draft, session_id, _("staff"))
+
+        return self.window_.ops.run(self, op, title=_("Not saved"), invalid=self.form.show_error,
+                                    success=self._on_saved)
+
+    def _on_saved(self, saved: order_entry.SavedOrder) -> None:
         # Committed: only now does the form clear.
         self.form.clear()
         self.editing_id = None
@@ -402,8 +290,6 @@ class OrdersPage(QWidget):
         note = " — ".join(["", *saved.warnings]) if saved.warnings else ""
         self.window_.statusBar().showMessage(_("Saved order {id}: {total}, COD {cod}").format(
             id=saved.order_id, total=format_vnd(saved.total_vnd), cod=format_vnd(saved.cod_vnd)) + note, 10000)
-        self.changed.emit(Changes(orders=True, lots=True))
-        return True
 
     def new_order(self) -> None:
         self.editing_id = None
@@ -424,6 +310,20 @@ class OrdersPage(QWidget):
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
+    def selected_ids(self) -> list[int]:
+        """The orders selected in the list (several with Shift or Ctrl), oldest first."""
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()} or (
+            {self.table.currentIndex().row()} if self.table.currentIndex().isValid() else set())
+        return sorted(self.model.row_id(r) for r in rows)
+
+    def print_documents(self) -> None:
+        """Slips, picking list or handover sheets for the selected orders, on the Shipping page."""
+        ids = self.selected_ids()
+        if not ids:
+            warn(self, _("Print documents"), _("Select the orders first (Shift or Ctrl to select several)."))
+            return
+        self.window_.show_documents(ids)
+
     def open_selected(self) -> OrderDialog | None:
         order_id = self.selected_id()
         if order_id is None:
@@ -442,14 +342,10 @@ class OrdersPage(QWidget):
         dialog = SessionDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            order_entry.start_session(self.database, dialog.name.text(), dialog.channel.currentText(),
-                                      dialog.host.text())
-        except (ValidationError, CoopDeskError) as e:
-            warn(self, _("Not started"), e.message)
-            return
-        self.changed.emit(Changes(orders=True))
-        self.form.phone.setFocus()
+        name, channel, host = dialog.name.text(), dialog.channel.currentText(), dialog.host.text()
+        if self.window_.ops.run(self, lambda db: (order_entry.start_session(db, name, channel, host),
+                                                  Changes(orders=True)), title=_("Not started")):
+            self.form.phone.setFocus()
 
     def end_session(self) -> None:
         s = order_entry.current_session(self.database)
@@ -473,8 +369,7 @@ class OrdersPage(QWidget):
     def _on_import_finished(self, report: dict | None) -> None:
         self.last_import = report
         if report is None:
-            return
-        self.changed.emit(Changes(orders=True, lots=True, products=True))
+            return  # the runner already handed the import's Changes to the pages
         self.window_.statusBar().showMessage(_("Imported {file}: {new} new, {updated} updated, {unchanged} unchanged")
                                              .format(file=report["file"], new=report["orders_new"],
                                                      updated=report["orders_updated"],
@@ -486,10 +381,7 @@ class OrdersPage(QWidget):
                                                      str(Path.home() / "don-hang.xlsx"), _("Excel workbook (*.xlsx)"))
         if not target:
             return
-        try:
-            order_import.write_template(Path(target))
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
+        self.window_.ops.run(self, lambda _db: order_import.write_template(Path(target)), title=_("Not written"))
 
     def flag_customer(self) -> None:
         phone = self.form.phone.text()
@@ -503,9 +395,5 @@ class OrdersPage(QWidget):
             "Why is {phone} flagged (refused COD, fake orders…)?").format(phone=display_phone(phone)))
         if not ok:
             return
-        try:
-            order_entry.flag_customer(self.database, phone, reason)
-        except CoopDeskError as e:
-            warn(self, _("Not flagged"), e.message)
-            return
-        self.changed.emit(Changes(orders=True))
+        self.window_.ops.run(self, lambda db: (order_entry.flag_customer(db, phone, reason), Changes(orders=True)),
+                             title=_("Not flagged"))

@@ -28,6 +28,7 @@ class OrdersTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple] = []
+        self._where: dict[int, int] = {}  # order id -> index in rows
         self._visible: list[int] = []
         self._phones: dict[str, str] = {}
         self._filters: tuple = ("", "", None, "", "", "")
@@ -37,7 +38,50 @@ class OrdersTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[tuple]) -> None:
         self.rows = rows
+        self._where = {r[R_ID]: i for i, r in enumerate(rows)}
         self._refilter()
+
+    def upsert(self, rows: list[tuple]) -> None:
+        """Put these rows in place (a save touched them) without reloading or refiltering the rest.
+
+        A changed row that stays visible is repainted (dataChanged); a new row that passes the filters is
+        inserted where the sort puts it; anything else (a row leaving the filter) refilters.
+        """
+        for row in sorted(rows, key=lambda r: r[R_ID]):
+            i = self._where.get(row[R_ID])
+            if i is None:
+                self._where[row[R_ID]] = len(self.rows)
+                self.rows.append(row)
+                if self._passes(row):
+                    self._insert_visible(len(self.rows) - 1)
+                continue
+            old, self.rows[i] = self.rows[i], row
+            was, now = self._passes(old), self._passes(row)
+            sorted_field = COLUMNS[self._sort[0]]
+            if was and now and old[sorted_field] == row[sorted_field]:
+                pos = self._visible.index(i)
+                self.dataChanged.emit(self.index(pos, 0), self.index(pos, len(COLUMNS) - 1))
+            elif was or now:
+                self._refilter()
+
+    def _passes(self, r: tuple) -> bool:
+        text, status, session, carrier, since, until = self._filters
+        until = f"{until} 99" if until else ""
+        return ((not status or r[R_STATUS] == status) and (session is None or r[R_SESSION] == session)
+                and (not carrier or fold(r[R_CARRIER] or "") == fold(carrier))
+                and (not since or r[R_CREATED] >= since) and (not until or r[R_CREATED] <= until)
+                and all(w in r[R_SEARCH] for w in fold(text).split()))
+
+    def _insert_visible(self, i: int) -> None:
+        column, order = self._sort
+        if COLUMNS[column] != R_ID:
+            self._refilter()
+            return
+        # Sorted by number: a new order (the highest number) goes first (descending) or last (ascending).
+        pos = 0 if order == Qt.SortOrder.DescendingOrder else len(self._visible)
+        self.beginInsertRows(QModelIndex(), pos, pos)
+        self._visible.insert(pos, i)
+        self.endInsertRows()
 
     def set_filters(self, text: str = "", status: str = "", session: int | None = None, carrier: str = "",
                     since: str = "", until: str = "") -> None:

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain.dates import DateError, add_months, format_date, parse_date
-from coopdesk.domain.errors import CoopDeskError, ValidationError
+from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.products import CERTIFICATION_KINDS, OCOP_VALIDITY_MONTHS, UNITS, ProductDraft
 from coopdesk.i18n import _
-from coopdesk.ui.widgets.dialogs import warn
 from coopdesk.ui.widgets.errors import ErrorBanner
 from coopdesk.ui.widgets.fields import DateEdit, MoneyEdit, PlacePicker
 
@@ -118,6 +117,8 @@ class ProductForm(QDialog):
         self.storage = QPlainTextEdit()
         self.storage.setTabChangesFocus(True)
         self.storage.setFixedHeight(44)
+        self.storage_place = QLineEdit()
+        self.storage_place.setPlaceholderText(_("e.g. Kệ A-3 (the picking list follows this order)"))
         photo_row = QHBoxLayout()
         self.photo_label = QLabel(_("No photo"))
         self.photo_label.setFixedSize(64, 64)
@@ -131,6 +132,7 @@ class ProductForm(QDialog):
         photo_row.addStretch(1)
         g.addRow(_("&Origin (province, commune)"), self.place)
         g.addRow(_("S&torage"), self.storage)
+        g.addRow(_("Storage p&lace"), self.storage_place)
         g.addRow(_("Photo"), photo_row)
         grid.addWidget(origin, 1, 0)
 
@@ -173,6 +175,7 @@ class ProductForm(QDialog):
             "ocop_authority": self.ocop_authority, "ocop_issued": self.ocop_issued,
             "ocop_expires": self.ocop_expires, "origin_province": self.place.province,
             "origin_commune": self.place.commune, "storage": self.storage, "photo": self.photo_button,
+            "storage_place": self.storage_place,
             "certifications": self.certs,
         }
         self.sku.setFocus()
@@ -247,7 +250,7 @@ class ProductForm(QDialog):
             ocop_authority=self.ocop_authority.text(), ocop_issued=self.ocop_issued.text(),
             ocop_expires=self.ocop_expires.text(), origin_province=province, origin_commune=commune,
             shelf_life_days=self.shelf_life.text(), storage=self.storage.toPlainText(), photo=self.photo_path,
-            certifications=self._cert_values())
+            certifications=self._cert_values(), storage_place=self.storage_place.text())
 
     def set_value(self, d: ProductDraft) -> None:
         self.sku.setText(d.sku)
@@ -265,6 +268,7 @@ class ProductForm(QDialog):
         self.ocop_expires.setText(d.ocop_expires)
         self.place.set_values(d.origin_province, d.origin_commune)
         self.storage.setPlainText(d.storage)
+        self.storage_place.setText(d.storage_place)
         self.set_photo(d.photo)
         self.certs.setRowCount(0)
         for row in d.certifications:
@@ -273,13 +277,11 @@ class ProductForm(QDialog):
     def accept(self) -> None:
         """Save through the service; stay open with the wrong fields named when the domain refuses."""
         if self._on_save is not None:
-            try:
-                self.saved = self._on_save(self.value())
-            except ValidationError as e:
-                self.show_error(e)
-                return
-            except CoopDeskError as e:
-                warn(self, _("Not saved"), e.message)
+            from coopdesk.ui.operations import run_save
+
+            draft = self.value()
+            ok, self.saved = run_save(self, lambda: self._on_save(draft), title=_("Not saved"), invalid=self.show_error)
+            if not ok:
                 return
         self.show_error(None)
         super().accept()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk import paths
-from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.products import ProductDraft, draft_from_product
 from coopdesk.i18n import _
 from coopdesk.services import catalog
@@ -38,8 +37,7 @@ from coopdesk.ui.products.table_model import (
     ProductsTableModel,
 )
 from coopdesk.ui.widgets.actions import page_action
-from coopdesk.ui.widgets.dialogs import ask, warn
-from coopdesk.ui.workers import read_in_background
+from coopdesk.ui.widgets.dialogs import ask
 
 
 class ImportPreviewDialog(QDialog):
@@ -154,8 +152,15 @@ class ProductsPage(QWidget):
             action.setEnabled(not read_only or action is self.edit_action)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.products:
-            self.refresh()
+        """Update the products a write names, in place; reload when it names none."""
+        ids = changes.rows_only("products")
+        if ids is None:
+            if changes.products:
+                self.refresh()
+            return
+        for product_id in sorted(ids):
+            self.model.upsert(product_id, catalog.get_product(self.database, product_id))
+        self._update_count()
 
     def _on_search_changed(self, text: str) -> None:
         self.proxy.set_query(text)
@@ -208,22 +213,16 @@ class ProductsPage(QWidget):
         if ask(self, _("Delete product"), _(
                 "Delete {sku} — {name}? This cannot be undone (a backup is kept).").format(
                 sku=product.sku, name=product.name), yes=_("Delete")):
-            try:
-                self.changed.emit(catalog.delete_product(self.database, product.id))
-            except CoopDeskError as e:
-                warn(self, _("Not deleted"), e.message)
+            self.window_.ops.run(self, lambda db: catalog.delete_product(db, product.id), title=_("Not deleted"))
 
     def export_xlsx(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("Export the catalog"), str(Path.home() / "san-pham.xlsx"),
                                                _("Excel workbook (*.xlsx)"))
         if not path:
             return
-        try:
-            n = catalog.export_xlsx(self.database, Path(path))
-        except CoopDeskError as e:
-            warn(self, _("Not exported"), e.message)
-            return
-        self.window_.statusBar().showMessage(_("{n} products written to {file}").format(n=n, file=path), 8000)
+        self.window_.ops.run(self, lambda db: catalog.export_xlsx(db, Path(path)), title=_("Not exported"),
+                             success=lambda n: self.window_.statusBar().showMessage(
+                                 _("{n} products written to {file}").format(n=n, file=path), 8000))
 
     def import_xlsx(self, path: str | None = None) -> None:
         if not path:
@@ -231,9 +230,9 @@ class ProductsPage(QWidget):
                                                    _("Excel workbook (*.xlsx)"))
         if not path:
             return
-        self._task = read_in_background(self, _("Reading {file}…").format(file=Path(path).name), self.database.path,
-                                        lambda reader: catalog.preview_import(reader, Path(path)),
-                                        self.show_import_preview, _("Not imported"))
+        self._task = self.window_.ops.start(self, _("Reading {file}…").format(file=Path(path).name),
+                                            lambda reader: catalog.preview_import(reader, Path(path)),
+                                            title=_("Not imported"), success=self.show_import_preview)
 
     def show_import_preview(self, preview: catalog.CatalogImport) -> ImportPreviewDialog:
         dialog = ImportPreviewDialog(preview, self)
@@ -242,10 +241,7 @@ class ProductsPage(QWidget):
         return dialog
 
     def _commit_import(self, preview: catalog.CatalogImport) -> None:
-        try:
-            self.changed.emit(catalog.commit_import(self.database, preview))
-        except CoopDeskError as e:
-            warn(self, _("Not imported"), e.message)
-            return
-        self.window_.statusBar().showMessage(_("Imported: {new} new, {updated} updated").format(
-            new=len(preview.new), updated=len(preview.updated)), 8000)
+        self.window_.ops.run(self, lambda db: catalog.commit_import(db, preview), title=_("Not imported"),
+                             success=lambda _c: self.window_.statusBar().showMessage(
+                                 _("Imported: {new} new, {updated} updated").format(
+                                     new=len(preview.new), updated=len(preview.updated)), 8000))

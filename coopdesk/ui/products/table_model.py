@@ -35,15 +35,31 @@ class ProductsTableModel(QAbstractTableModel):
         self._today = today
         self._headers = _headers()
 
+    def _row(self, p: Product) -> tuple[Product, str, tuple[CertStatus, str, date | None], str]:
+        origin = ", ".join(x for x in (addresses.commune_name(p.origin_commune),
+                                       addresses.short_province_name(p.origin_province)) if x)
+        return (p, p.search_text, p.worst_cert_status(self._today or date.today()), origin)
+
     def set_rows(self, products: list[Product]) -> None:
-        today = self._today or date.today()
         self.beginResetModel()
-        self._rows = []
-        for p in products:
-            origin = ", ".join(x for x in (addresses.commune_name(p.origin_commune),
-                                           addresses.short_province_name(p.origin_province)) if x)
-            self._rows.append((p, p.search_text, p.worst_cert_status(today), origin))
+        self._rows = [self._row(p) for p in products]
         self.endResetModel()
+
+    def upsert(self, product_id: int, product: Product | None) -> None:
+        """Put one saved product in place, add a new one, or take a deleted one (None) out: no reset."""
+        i = next((n for n, r in enumerate(self._rows) if r[0].id == product_id), None)
+        if product is None:
+            if i is not None:
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        elif i is None:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            self._rows.append(self._row(product))
+            self.endInsertRows()
+        else:
+            self._rows[i] = self._row(product)
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def product(self, row: int) -> Product:
         return self._rows[row][0]

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.errors import CoopDeskError, ValidationError
+from coopdesk.domain.errors import ValidationError
 from coopdesk.domain.recall import OUTCOMES, outcome_label
 from coopdesk.i18n import _
-from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.widgets.dialogs import ask
 
 
 class _FormDialog(QDialog):
@@ -56,16 +56,15 @@ class _FormDialog(QDialog):
         raise NotImplementedError
 
     def submit(self) -> None:
-        try:
-            self.result_value = self.save()
-        except ValidationError as e:
+        from coopdesk.ui.operations import run_save
+
+        def invalid(e: ValidationError) -> None:
             self.error.setText("\n".join(x.message for x in e.errors))
             self.error.show()
-            return
-        except CoopDeskError as e:
-            warn(self, self.windowTitle(), e.message)
-            return
-        self.accept()
+
+        ok, self.result_value = run_save(self, self.save, title=self.windowTitle(), invalid=invalid)
+        if ok:
+            self.accept()
 
     def reject(self) -> None:
         if self.typed() and not ask(self, self.windowTitle(), _("Discard what you typed?"), yes=_("Discard"),

@@ -284,10 +284,8 @@ class RecallPage(QWidget):
     def show_recall(self, recall_id: int | None) -> None:
         if recall_id is None:
             return
-        try:
-            self._set(view=recall.recall_view(self.database, recall_id))
-        except CoopDeskError as e:
-            warn(self, _("Not found"), e.message)
+        self.window_.ops.run(self, lambda db: recall.recall_view(db, recall_id), title=_("Not found"),
+                             success=lambda view: self._set(view=view))
 
     def _set(self, answer: recall.WhoGot | None = None, view: recall.RecallView | None = None,
              received: recall.Received | None = None) -> None:
@@ -464,11 +462,12 @@ class RecallPage(QWidget):
                 "(nothing goes back on sale); other items of those orders go back to stock.").format(
                 n=len(orders), ids=", ".join(f"#{i}" for i in orders)), yes=_("Hold them"), no=_("Not now")):
             return []
-        try:
-            held = recall.hold_orders(self.database, v.id, self.last_who)
-        except CoopDeskError as e:
-            warn(self, _("Not held"), e.message)
+        got: list[list] = []
+        who = self.last_who
+        if not self.window_.ops.run(self, lambda db: recall.hold_orders(db, v.id, who), title=_("Not held"),
+                                    success=got.append):
             return []
+        held = got[0]
         self._emit()
         self.window_.statusBar().showMessage(_("{n} orders held by recall #{id}.").format(n=len(held), id=v.id), 8000)
         return held

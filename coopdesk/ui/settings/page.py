@@ -217,27 +217,25 @@ class SettingsPage(QWidget):
             self.refresh()
 
     def save_profile(self) -> bool:
-        try:
-            _coop, changes = cooperative.save_profile(self.database, self.profile.value())
-        except ValidationError as e:
-            self.profile.show_error(e)
-            return False
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
+        draft = self.profile.value()
+        if not self.window_.ops.run(self, lambda db: cooperative.save_profile(db, draft), title=_("Not saved"),
+                                    invalid=self.profile.show_error):
             return False
         self.profile.show_error(None)
-        self.changed.emit(changes)
         self.window_.statusBar().showMessage(_("Cooperative profile saved."), 5000)
         return True
 
     def _on_backup_settings_changed(self) -> None:
         if self.database.read_only:
             return
-        try:
-            datafile.set_setting(self.database, "backup_keep", self.keep.value())
-            datafile.set_setting(self.database, "backup_interval_minutes", self.interval.value())
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
+        keep, interval = self.keep.value(), self.interval.value()
+
+        def save(db) -> None:  # noqa: ANN001
+            with db.unit_of_work():  # both settings, or neither
+                datafile.set_setting(db, "backup_keep", keep)
+                datafile.set_setting(db, "backup_interval_minutes", interval)
+
+        self.window_.ops.run(self, save, title=_("Not saved"))
         self.window_.restart_backup_timer()
 
     def _on_lot_pattern_edited(self, text: str) -> None:
@@ -249,13 +247,9 @@ class SettingsPage(QWidget):
             self.lot_errors.setText(e.errors[0].message)
 
     def save_lot_pattern(self) -> bool:
-        try:
-            self.changed.emit(trace.set_lot_pattern(self.database, self.lot_pattern.text()))
-        except ValidationError as e:
-            self.lot_errors.setText(e.errors[0].message)
-            return False
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
+        pattern = self.lot_pattern.text()
+        if not self.window_.ops.run(self, lambda db: trace.set_lot_pattern(db, pattern), title=_("Not saved"),
+                                    invalid=lambda e: self.lot_errors.setText(e.errors[0].message)):
             return False
         self.window_.statusBar().showMessage(_("Lot code pattern saved."), 5000)
         return True

@@ -1,0 +1,164 @@
+"""Lots as screens and pages read them: states, views, genealogy, the recall that reaches a lot, the lot's URL.
+
+Reads only; the writes (new lots, diary events, recalls) are in ``services.traceability``, which also
+exports these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from coopdesk.domain.cooperative import Cooperative
+from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.lots import DEFAULT_LOT_PATTERN, GrowingArea, LotState, trace_url
+from coopdesk.domain.products import Product
+from coopdesk.domain.text import fold
+from coopdesk.i18n import _
+from coopdesk.storage import lots as store
+from coopdesk.storage import orders as order_store
+from coopdesk.storage import products as product_store
+from coopdesk.storage import settings
+from coopdesk.storage.database import Database
+
+
+@dataclass
+class LotView:
+    """Everything a screen, a page or a report shows about one lot."""
+
+    state: LotState
+    product: Product
+    made_from: list[str] = field(default_factory=list)
+    used_in: list[str] = field(default_factory=list)
+    areas: list[GrowingArea] = field(default_factory=list)
+    recall: dict | None = None  # the recall that reaches this lot (its own or an ancestor's)
+
+    @property
+    def code(self) -> str:
+        return self.state.lot.code
+
+    @property
+    def expiry(self) -> date | None:
+        return self.state.expiry(self.product.shelf_life_days)
+
+
+def lot_pattern(database: Database) -> str:
+    return str(settings.get(database, "lot_code_pattern") or DEFAULT_LOT_PATTERN)
+
+
+def lot_states(database: Database, ids: list[int] | None = None) -> dict[int, LotState]:
+    """Lots (all, or these ids) with their events, what their child lots used, and whether a recall reaches them.
+
+    With ids only those lots' rows are read, so opening one lot costs the same in any season.
+    """
+    some = store.lots(database, ids)
+    lot_ids = None if ids is None else [lot.id for lot in some]
+    events = store.events(database, lot_ids)
+    used = store.used_by_children(database, lot_ids)
+    sold = order_store.allocated_by_lot(database, lot_ids)
+    recalled = _recalled_ids(database)
+    return {lot.id: LotState(lot, events.get(lot.id, []), lot.id in recalled, used.get(lot.id, 0),
+                            sold.get(lot.id, 0)) for lot in some}
+
+
+def recalled_lot_ids(database: Database) -> set[int]:
+    """Lots a recall reaches: never allocated to an order."""
+    return set(_recalled_ids(database))
+
+
+def _recalled_ids(database: Database) -> dict[int, dict]:
+    """Lot id -> the recall that reaches it (a recalled lot's descendants are recalled with it)."""
+    out: dict[int, dict] = {}
+    for r in store.recalls(database):  # already reaches every lot made from a recalled one
+        out.setdefault(r["lot_id"], r)
+    return out
+
+
+def state_of(database: Database, code: str) -> LotState:
+    """One lot's state (events, stock, recall), read by its code; CoopDeskError when no lot has it."""
+    lot = store.lot_id(database, code)
+    if lot is None:
+        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
+    return lot_states(database, [lot])[lot]
+
+
+def _views(database: Database, ids: list[int] | None = None) -> list[LotView]:
+    states = lot_states(database, ids)
+    products = {p.id: p for p in product_store.list_all(database)}
+    all_areas = store.areas(database)
+    kids = store.children(database, None if ids is None else list(states))
+    if ids is None:
+        codes = {lot_id: st.lot.code for lot_id, st in states.items()}
+    else:
+        codes = store.codes(database, [k for ks in kids.values() for k in ks])
+    recalled = _recalled_ids(database)
+    out = []
+    for lot_id, st in states.items():
+        out.append(LotView(
+            state=st, product=products[st.lot.product_id], made_from=[c for c, _g in st.lot.parents],
+            used_in=[codes[k] for k in kids.get(lot_id, [])],
+            areas=[all_areas[a] for a in st.lot.area_ids if a in all_areas], recall=recalled.get(lot_id)))
+    return out
+
+
+def views(database: Database) -> list[LotView]:
+    """Every lot as screens and pages show it, newest first."""
+    return _views(database)
+
+
+def lot_id(database: Database, code: str) -> int | None:
+    """The id of the lot with this code (any case), or None."""
+    return store.lot_id(database, code)
+
+
+def views_of(database: Database, ids: list[int]) -> list[LotView]:
+    """These lots as screens show them, reading only their rows (a page updating the lots a write touched)."""
+    return _views(database, list(ids))
+
+
+def view(database: Database, code: str) -> LotView:
+    """One lot as screens and pages show it; reads only that lot's rows."""
+    lot = store.lot_id(database, code)
+    if lot is None:
+        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
+    return _views(database, [lot])[0]
+
+
+def filter_views(items: list[LotView], sku: str = "", status: str = "", since: date | None = None,
+                 until: date | None = None, text: str = "") -> list[LotView]:
+    """The lot list's filters: product, status, date range (of creation or any event), text without diacritics."""
+    words = fold(text).split()
+    out = []
+    for v in items:
+        if sku and v.product.sku != sku:
+            continue
+        if status and v.state.status != status:
+            continue
+        days = [v.state.lot.created, *(e.day for e in v.state.events)]
+        if since and max(days) < since:
+            continue
+        if until and min(days) > until:
+            continue
+        hay = fold(" ".join([v.code, v.product.sku, v.product.name, *(a.name for a in v.areas), *v.made_from]))
+        if not all(w in hay for w in words):
+            continue
+        out.append(v)
+    return out
+
+
+def lineage_codes(database: Database, code: str, direction: str) -> list[str]:
+    """Lot codes one or more steps back ('back') or forward ('forward') of a lot."""
+    lot = store.lot_id(database, code)
+    if lot is None:
+        raise CoopDeskError(_("No lot has the code “{code}”.").format(code=code))
+    ids = store.lineage(database, lot, direction)
+    return sorted(x.code for x in store.lots(database, ids))
+
+
+def lot_url(coop: Cooperative | None, v: LotView) -> str:
+    """The address the lot's QR encodes (a relative path when no base address is set yet)."""
+    base = coop.trace_base_url if coop and coop.trace_base_url else ""
+    return trace_url(base, v.code, v.product.gtin) if base else trace_url(".", v.code, v.product.gtin)[2:]
+
+
+_state = state_of  # the name services.traceability has always used

@@ -1,0 +1,1 @@
+"""The Giao hàng screen: documents after the live and the handover check."""

@@ -1,0 +1,176 @@
+"""The one runner: known errors shown plainly, bugs to the hook, Changes to the pages, long jobs cancellable."""
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from coopdesk.domain.errors import CoopDeskError
+from coopdesk.domain.orders import LineDraft, OrderDraft
+from coopdesk.services import order_entry as oe
+from coopdesk.services.changes import Changes
+from coopdesk.services.progress import Progress
+from tests.conftest import SAMPLES, needs_samples
+
+
+def _draft(phone="0966 555 444"):
+    return OrderDraft(phone=phone, name="Lê Thị Hạnh", province="Thanh Hóa", commune="yen dinh",
+                      lines=[LineDraft("bun500", "2")])
+
+
+def test_a_visible_page_updates_only_the_saved_row(window, qtbot, demo_db):
+    window.nav.setCurrentRow(3)
+    page = window.orders_page
+    resets, inserted, repainted = [], [], []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.model.rowsInserted.connect(lambda *_a: inserted.append(1))
+    page.model.dataChanged.connect(lambda *_a: repainted.append(1))
+    total = page.model.total_count()
+    assert window.ops.run(page, lambda db: oe.save_order(db, _draft()), title="x")
+    assert resets == [] and inserted == [1] and page.model.total_count() == total + 1
+    saved_id = page.model.row_id(0)
+    assert window.ops.run(page, lambda db: oe.set_status(db, saved_id, "packed"), title="x")
+    assert resets == [] and repainted and page.model.index(0, 7).data() == "Đã đóng gói"
+    assert page.count_label.text().startswith(f"{total + 1} ")
+
+
+def _on_hand_shown(lots_page, code):
+    from coopdesk.ui.lots.table_model import VIEW_ROLE
+
+    for r in range(lots_page.model.rowCount()):
+        v = lots_page.model.index(r, 0).data(VIEW_ROLE)
+        if v.code == code:
+            return v.state.on_hand()[0]
+    raise AssertionError(code)
+
+
+def test_a_hidden_page_catches_up_once_when_shown(window, qtbot, demo_db):
+    window.nav.setCurrentRow(3)  # the order desk is on screen; the lots page is hidden
+    lots = window.lots_page
+    before = _on_hand_shown(lots, "HP-2026-0001")
+    caught_up, reloaded = [], []
+    original_changes, original_refresh = lots.on_changes, lots.refresh
+    lots.on_changes = lambda c: (caught_up.append(c), original_changes(c))
+    lots.refresh = lambda: (reloaded.append(1), original_refresh())
+    for phone in ("0966 555 444", "0966 555 445", "0966 555 446"):
+        window.ops.run(window.orders_page, lambda db, p=phone: oe.save_order(db, _draft(p)), title="x")
+    assert caught_up == [] and window.is_stale(lots) and _on_hand_shown(lots, "HP-2026-0001") == before
+    window.nav.setCurrentRow(1)
+    assert len(caught_up) == 1 and not window.is_stale(lots)  # three saves, one catch-up
+    assert reloaded == [] and _on_hand_shown(lots, "HP-2026-0001") == before - 6  # only the lot touched, updated
+
+
+def test_known_errors_are_shown_and_bugs_go_to_the_hook(window, qtbot, monkeypatch, _no_blocking_message_boxes):
+    page = window.orders_page
+
+    def refused(db):
+        raise CoopDeskError("Đơn 999 không có.")
+
+    assert not window.ops.run(page, refused, title="Không lưu")
+    assert _no_blocking_message_boxes == ["Đơn 999 không có."]
+    with pytest.raises(KeyError):  # a bug is not swallowed into a polite message: it reaches the hook
+        window.ops.run(page, lambda db: {}["missing"], title="Không lưu")
+    assert _no_blocking_message_boxes == ["Đơn 999 không có."]
+
+
+def test_a_cancelled_background_write_rolls_back(window, qtbot, demo_db):
+    page = window.orders_page
+    before = len(oe.order_rows(demo_db))
+    wrote, release = threading.Event(), threading.Event()
+
+    def job(db):
+        assert db is not demo_db and db.path == demo_db.path  # its own connection, on its own thread
+        with db.unit_of_work():
+            oe.save_order(db, _draft())
+            wrote.set()
+            yield Progress(1, 2)
+            release.wait(10)
+            yield Progress(2, 2)
+        return Changes(orders=True)
+
+    outcome = []
+    task = window.ops.start(page, "…", job, title="x", write=True, success=lambda r: outcome.append("done"),
+                            cancelled=lambda: outcome.append("cancelled"))
+    assert wrote.wait(10) and window.ops.writing
+    task.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert outcome == ["cancelled"] and len(oe.order_rows(demo_db)) == before
+    QApplication.processEvents()
+
+
+def test_a_background_job_reports_progress_and_hands_its_changes(window, qtbot, demo_db):
+    window.nav.setCurrentRow(3)
+    page = window.orders_page
+    total = page.model.total_count()
+
+    def job(db):
+        saved = []
+        for i in range(3):
+            saved.append(oe.save_order(db, _draft(f"0966 555 45{i}")).order_id)
+            yield Progress(i + 1, 3, f"{i + 1}/3")
+        return Changes(orders=True, order_ids=frozenset(saved))
+
+    got = []
+    task = window.ops.start(page, "…", job, title="x", write=True, success=got.append)
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert got and page.model.total_count() == total + 3
+
+
+def test_the_backup_timer_waits_while_an_import_commits(window, qtbot, demo_db, monkeypatch):
+    from coopdesk.services import datafile
+
+    made = []
+    monkeypatch.setattr(datafile, "auto_backup", lambda db: made.append(db) or None)
+    inside, release = threading.Event(), threading.Event()
+
+    def job(db):
+        with db.unit_of_work():
+            oe.save_order(db, _draft())
+            inside.set()
+            release.wait(10)
+            yield Progress(1, 1)
+        return Changes(orders=True)
+
+    task = window.ops.start(window.orders_page, "…", job, title="x", write=True)
+    assert inside.wait(10)
+    window._on_backup_timer()  # fires while the writer holds the write lock: the window must not wait for it
+    assert made == []
+    release.set()
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    window._on_backup_timer()
+    assert made == [demo_db]
+
+
+def test_a_bug_in_a_background_job_reaches_the_bug_hook(window, qtbot, monkeypatch):
+    import sys
+
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda t, e, tb: hooked.append((t, tb is not None)))
+
+    def job(db):
+        return {}["missing"]
+
+    task = window.ops.start(window.orders_page, "…", job, title="x")
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert hooked == [(KeyError, True)]  # with its traceback, for the log and the copy-details dialog
+
+
+@needs_samples
+def test_a_full_disk_during_a_background_import_is_a_message_and_stores_nothing(window, qtbot, demo_db,
+                                                                                 message_boxes):
+    from coopdesk.services import order_import as oi
+
+    plan = oi.preview_import(demo_db, SAMPLES / "tiktok_orders_live_5000.csv")
+    before = len(oe.order_rows(demo_db))
+
+    def job(db):
+        pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+        db.conn.execute(f"PRAGMA max_page_count = {pages + 20}")  # this connection's file stops growing soon
+        return oi.commit_job(db, plan, {}, sorted(plan.unknown_skus)[:1])
+
+    task = window.ops.start(window.orders_page, "…", job, title="Chưa nhập", write=True)
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert len(message_boxes) == 1 and "đầy" in message_boxes[0]
+    assert len(oe.order_rows(demo_db)) == before
+    assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 16
