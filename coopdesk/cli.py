@@ -479,7 +479,8 @@ def cmd_import_orders(args: argparse.Namespace) -> int:
 
     database = datafile.open_data(_data_path(args))
     try:
-        report = order_import.import_orders(database, Path(args.file), dry_run=args.dry_run)
+        report = order_import.import_orders(database, Path(args.file), dry_run=args.dry_run,
+                                            skip_rejected=args.skip_rejected)
     finally:
         database.close()
     if args.json:
@@ -494,9 +495,17 @@ def cmd_import_orders(args: argparse.Namespace) -> int:
             print(_("Row {row}: {reason}").format(**r), file=sys.stderr)
         for w in report["warnings"][:50]:
             print(_("Warning: {message}").format(message=w), file=sys.stderr)
-        if not report["committed"] and not args.dry_run:
+        if report["held_back_file"]:
+            message = (_("{n} orders held back ({rows} rows), to fix and import later: {path}") if not args.dry_run
+                       else _("{n} orders would be held back ({rows} rows) in {path}"))
+            print(message.format(n=report["orders_held_back"], rows=report["rows_held_back"],
+                                 path=report["held_back_file"]), file=sys.stderr)
+        elif report["rejected"] and not args.dry_run:
+            print(_("Nothing was imported. To import the good orders and hold back the rejected ones, run again "
+                    "with --skip-rejected."), file=sys.stderr)
+        elif not report["committed"] and not args.dry_run:
             print(_("Nothing was imported."), file=sys.stderr)
-    return 0 if not report["rejected"] else 1
+    return 0 if not report["rejected"] or report["held_back_file"] else 1
 
 
 def cmd_order_template(args: argparse.Namespace) -> int:
@@ -809,6 +818,9 @@ def build_parser() -> argparse.ArgumentParser:
             cmd_import_orders)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
+    p.add_argument("--skip-rejected", action="store_true",
+                   help=_("import the good orders and write the orders with rejected rows to an xlsx beside the "
+                          "file, to fix and import later"))
     p = add("order-template", _("write CoopDesk's order sheet (xlsx) for Facebook, Zalo and phone orders"),
             cmd_order_template)
     p.add_argument("--out", metavar="XLSX", required=True)

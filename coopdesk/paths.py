@@ -120,9 +120,10 @@ def _config_file() -> Path:
 def load_config() -> dict:
     """Per-machine preferences (language, last data file); never cooperative data."""
     try:
-        return json.loads(_config_file().read_text(encoding="utf-8"))
+        config = json.loads(_config_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return config if isinstance(config, dict) else {}  # a file edited by hand into a list or a number
 
 
 def save_config(**values: object) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from coopdesk.documents import fonts
+from coopdesk.documents.typeset import LEADING, new_canvas
 from coopdesk.i18n import translator
 
 COLUMNS_VI = ("Ngày", "Công việc", "Vật tư", "Hoạt chất", "Liều lượng", "Số lượng", "Người thực hiện", "Địa điểm",
@@ -54,16 +55,20 @@ def diary_pdf(d: Diary) -> bytes:
 
     regular, bold = fonts.register()
     t = translator("vi")
-    base = ParagraphStyle("base", fontName=regular, fontSize=9, leading=11.5)
-    head = ParagraphStyle("head", parent=base, fontName=bold, fontSize=15, leading=19, alignment=1)
-    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11)
-    cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5)
-    cellb = ParagraphStyle("cellb", parent=cell, fontName=bold, textColor=colors.white)
+
+    def style(name: str, size: float, **kw: object) -> ParagraphStyle:
+        # Every line at the kit's leading: stacked marks (the dot under Ợ, the hook on Ồ) never meet.
+        return ParagraphStyle(name, **{"fontName": regular, **kw}, fontSize=size, leading=size * LEADING)
+
+    head = style("head", 15, fontName=bold, alignment=1)
+    small = style("small", 8.5)
+    cell = style("cell", 8.5)
+    cellb = style("cellb", 8.5, fontName=bold, textColor=colors.white)
 
     def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
-    story = [p(d.cooperative.upper(), ParagraphStyle("c", parent=base, fontName=bold, fontSize=11)),
+    story = [p(d.cooperative.upper(), style("c", 11, fontName=bold)),
              p(" · ".join(x for x in (d.address, t("Tax code") + " " + d.tax_code if d.tax_code else "") if x), small),
              Spacer(1, 4 * mm),
              p("NHẬT KÝ SẢN XUẤT / FARMING DIARY", head), Spacer(1, 3 * mm)]
@@ -74,9 +79,10 @@ def diary_pdf(d: Diary) -> bytes:
         facts.append(("Làm từ các lô / Made from", d.made_from))
     if d.recalled:
         facts.append(("THU HỒI / RECALLED", d.recalled))
-    info = Table([[p(k, ParagraphStyle("k", parent=cell, fontName=bold)), p(v)] for k, v in facts],
+    info = Table([[p(k, style("k", 8.5, fontName=bold)), p(v)] for k, v in facts],
                  colWidths=[55 * mm, 200 * mm])
-    info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                              ("FONTNAME", (0, 0), (-1, -1), regular)]))
     story += [info, Spacer(1, 4 * mm)]
     widths = [25, 27, 38, 26, 30, 23, 32, 34, 32]  # mm, 267 between the margins
     data = [[p(h, cellb) for h in COLUMNS_VI]] + [[p(c) for c in r.cells()] for r in d.rows]
@@ -84,16 +90,17 @@ def diary_pdf(d: Diary) -> bytes:
         data.append([p("Chưa có công việc nào được ghi."), *[""] * 8])
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), regular),  # a table's own default is Helvetica, even for an empty cell
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2e7d32")),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9e9e9e")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f8e9")]),
     ]))
     story += [table, Spacer(1, 10 * mm)]
-    signs = Table([[p("Người ghi nhật ký\n(ký, ghi rõ họ tên)", ParagraphStyle("s", parent=cell, alignment=1)),
-                    p("Đại diện hợp tác xã\n(ký, ghi rõ họ tên, đóng dấu)", ParagraphStyle("s2", parent=cell,
-                                                                                          alignment=1))]],
+    signs = Table([[p("Người ghi nhật ký\n(ký, ghi rõ họ tên)", style("s", 8.5, alignment=1)),
+                    p("Đại diện hợp tác xã\n(ký, ghi rõ họ tên, đóng dấu)", style("s2", 8.5, alignment=1))]],
                   colWidths=[120 * mm, 120 * mm])
+    signs.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), regular)]))
     story.append(signs)
 
     def footer(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
@@ -107,5 +114,8 @@ def diary_pdf(d: Diary) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=12 * mm, bottomMargin=15 * mm, title=f"Nhật ký sản xuất {d.lot_code}",
                             author=d.cooperative)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    def canvas(target, pagesize, **_options):  # noqa: ANN001, ANN202 - reportlab's canvasmaker
+        return new_canvas(target, pagesize, f"Nhật ký sản xuất {d.lot_code}", d.cooperative)
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=canvas)
     return buf.getvalue()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from coopdesk.documents.spreadsheets import check_size
+from coopdesk.documents.spreadsheets import MAX_ROWS, check_size, read_workbook
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.text import nfc
 from coopdesk.i18n import _
@@ -53,10 +52,22 @@ def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Ord
     path = Path(path)
     check_size(path, MAX_BYTES, _("{file} is {mb} MB, larger than any order export ({limit} MB at most). "
                                   "Is it the right file?"))
-    data = path.read_bytes()
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path, sheet, first_column)
+    try:
+        data = path.read_bytes()
+        if data[:4] == b"PK\x03\x04":
+            return _nonempty(_read_xlsx(path, data, sheet, first_column))
+        return _nonempty(_read_csv(path, data))
+    except CoopDeskError:
+        raise
+    except Exception as e:  # noqa: BLE001 - whatever the parser trips on, the person sees the file named
+        raise CoopDeskError(_("{file} cannot be read as an order export ({detail}).").format(
+            file=path.name, detail=type(e).__name__)) from e
+
+
+def _read_csv(path: Path, data: bytes) -> Table:
     text = _decode(data, path.name)
+    if "\0" in text:
+        raise CoopDeskError(_("{file} is not a CSV or Excel file (it holds binary data).").format(file=path.name))
     first = text.split("\n", 1)[0]
     separator = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -68,6 +79,10 @@ def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Ord
     rows = []
     try:
         for number, values in enumerate(reader, start=2):
+            if number > MAX_ROWS + 1:
+                raise CoopDeskError(_("{file} has more than {limit} rows, more than CoopDesk reads from one file. "
+                                      "Split it into smaller files.").format(
+                    file=path.name, limit=format(MAX_ROWS, ",").replace(",", ".")))
             if not any(v.strip() for v in values):
                 continue
             rows.append((number, {h: nfc(values[i]) if i < len(values) else "" for i, h in enumerate(headers) if h}))
@@ -77,30 +92,22 @@ def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Ord
     return Table(path.name, headers, rows, separator)
 
 
-def _read_xlsx(path: Path, sheet: str, first_column: str) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def _nonempty(table: Table) -> Table:
+    """A file with a header and no rows is empty: refused, never a silent import of nothing."""
+    if not table.rows:
+        raise CoopDeskError(_("{file} is empty: it has column headers but no rows.").format(file=table.file))
+    return table
 
-    try:
-        with path.open("rb") as fh:  # a file object: openpyxl then judges the content, not the file's ending
-            wb = load_workbook(io.BytesIO(fh.read()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, InvalidFileException) as e:
-        raise CoopDeskError(_("{file} is not an Excel (.xlsx) file or is damaged.").format(file=path.name)) from e
-    try:
-        ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        headers = [_text(v).strip() for v in next(it, ())]
-        rows = []
-        for number, values in enumerate(it, start=2):
-            row = {h: _text(values[i]) if i < len(values) else "" for i, h in enumerate(headers) if h}
-            if not any(v.strip() for v in row.values()):
-                continue
-            # The real export's second row describes each column in English: it is not an order.
-            if number == 2 and row.get(first_column, "").strip().endswith("."):
-                continue
-            rows.append((number, row))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
-        raise CoopDeskError(_("{file} is damaged: {detail}").format(file=path.name, detail=e)) from e
-    finally:
-        wb.close()
-    return Table(path.name, headers, rows)
+
+def _read_xlsx(path: Path, data: bytes, sheet: str, first_column: str) -> Table:
+    sheets = read_workbook(path, data, text=_text)
+    if not sheets:
+        raise CoopDeskError(_("{file} has no sheet.").format(file=path.name))
+    chosen = next((s for s in sheets if s.name == sheet), sheets[0])
+    rows = []
+    for number, row in chosen.rows:
+        # The real export's second row describes each column in English: it is not an order.
+        if number == 2 and row.get(first_column, "").strip().endswith("."):
+            continue
+        rows.append((number, row))
+    return Table(path.name, [h.strip() for h in chosen.headers], rows)

@@ -275,14 +275,17 @@ def summary_pdf(s: Summary) -> bytes:
 
         return Paragraph(escape(plain_text(text)), style)
 
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa89b")),
+    # Every table names the kit's font: a table's own default is Helvetica, which would enter the PDF unembedded.
+    grid = TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                       ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa89b")),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ddeedd")),
                        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
                        ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
-    pairs = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    pairs = TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)])
     story = [
-        p(s.cooperative.upper(), ParagraphStyle("coop", parent=base, fontName=BOLD, fontSize=11)),
+        p(s.cooperative.upper(), ParagraphStyle("coop", parent=base, fontName=BOLD, fontSize=11, leading=11 * LEADING)),
         p(" · ".join(x for x in (s.address, s.phone, f"MST {s.tax_code}" if s.tax_code else "") if x), small),
         Spacer(1, 8),
         p("BÁO CÁO THU HỒI SẢN PHẨM", head),
@@ -325,7 +328,7 @@ def summary_pdf(s: Summary) -> bytes:
     last.append(Table([[p("NGƯỜI LẬP BÁO CÁO", sign), p("ĐẠI DIỆN HỢP TÁC XÃ", sign)],
                         [p("(Ký, ghi rõ họ tên)", ParagraphStyle("i", parent=small, alignment=1)),
                          p("(Ký, ghi rõ họ tên, đóng dấu)", ParagraphStyle("i2", parent=small, alignment=1))]],
-                      colWidths=[87 * MM, 87 * MM]))
+                      colWidths=[87 * MM, 87 * MM], style=TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)])))
     story.append(KeepTogether(last))  # the method and the signatures stay on one page
 
     def footer(canvas, doc) -> None:  # noqa: ANN001
@@ -338,5 +341,8 @@ def summary_pdf(s: Summary) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * MM, rightMargin=15 * MM, topMargin=14 * MM,
                             bottomMargin=16 * MM, title=f"Báo cáo thu hồi {s.number}", author="CoopDesk",
                             invariant=1)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    def canvas(target, pagesize, **_options):  # noqa: ANN001, ANN202 - the kit's canvas: no Helvetica in the PDF
+        return new_canvas(target, pagesize, f"Báo cáo thu hồi {s.number}")
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=canvas)
     return buf.getvalue()

@@ -107,7 +107,7 @@ ol.timeline li::before{content:"";position:absolute;left:-8px;top:5px;width:13px
 .recall strong{font-size:24px;display:block}
 ul.lots{list-style:none;padding:0;margin:0}
 ul.lots li{padding:8px 0;border-bottom:1px solid #e3eadf}
-footer{text-align:center;font-size:12px;color:#6b7d6e;padding:16px}
+footer{text-align:center;font-size:12px;color:#56705a;padding:16px}
 @media (min-width:900px){main{max-width:880px}.cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}
  .cols .card{margin:0}}
 """
@@ -156,13 +156,14 @@ class _Writer:
 def _page(lang: str, root: str, title: str, coop: PublicCoop, logo: str | None, body: str, other: str) -> str:
     t = translator(lang)
     other_label = "English" if lang == "vi" else "Tiếng Việt"
+    other_lang = "en" if lang == "vi" else "vi"
     logo_html = f'<img src="{e(root + logo)}" alt="">' if logo else ""
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{e(title)}</title>\n<style>{CSS.replace('{root}', root)}</style>\n</head>\n<body>\n"
             f'<header>{logo_html}<div><div class="coop">{e(coop.name)}</div>'
             f'<div class="sub">{e(t("Product traceability"))}</div></div>'
-            f'<nav class="lang"><a href="{e(other)}" hreflang="{"en" if lang == "vi" else "vi"}">'
+            f'<nav class="lang"><a href="{e(other)}" hreflang="{other_lang}" lang="{other_lang}">'
             f"{other_label}</a></nav></header>\n<main>\n{body}\n</main>\n"
             f'<footer>{e(coop.name)} · {e(coop.address)}'
             f'{" · " + e(coop.phone) if coop.phone else ""}'
@@ -185,7 +186,8 @@ def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:
     if photo:
         head.append(f'<img class="hero" src="{e(root + photo)}" alt="{e(name)}">')
     if lot.ocop_stars:
-        head.append(f'<div class="ocop"><span class="stars" aria-label="{lot.ocop_stars} ★">'
+        stars_label = t("OCOP {n} of 5 stars").format(n=lot.ocop_stars)
+        head.append(f'<div class="ocop"><span class="stars" role="img" aria-label="{e(stars_label)}">'
                     f'{"★" * lot.ocop_stars}</span><span>OCOP {lot.ocop_stars} {e(t("stars"))}'
                     f" · {e(lot.ocop_note.get(lang, ''))}</span></div>")
     head.append("<dl>")
@@ -210,8 +212,10 @@ def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:
         photos = [w.media(p) for p in ev.photos]
         details = "".join(f"<div>{e(d)}</div>" for d in ev.details.get(lang, []))
         who = " · ".join(x for x in (ev.person, ev.place) if x)
-        pics = ("<div class=\"photos\">" + "".join(f'<img src="{e(root + p)}" alt="" loading="lazy">'
-                                                   for p in photos if p) + "</div>") if photos else ""
+        what = ev.label.get(lang, ev.kind)
+        pics = ("<div class=\"photos\">" + "".join(
+            f'<img src="{e(root + p)}" alt="{e(t("Photo {n}: {what}, {day}").format(n=i, what=what, day=ev.day))}" '
+            f'loading="lazy">' for i, p in enumerate((p for p in photos if p), start=1)) + "</div>") if photos else ""
         items.append(f'<li><div class="when">{e(ev.day)}</div><div class="what">{e(ev.label.get(lang, ev.kind))}'
                      f"</div>{details}{'<div class=when>' + e(who) + '</div>' if who else ''}{pics}</li>")
     parts.append(f'<div class="card"><h2>{e(t("From seed to pack"))}</h2>'
@@ -259,11 +263,16 @@ def write_site(out: Path, coop: PublicCoop, lots: list[PublicLot]) -> SiteReport
                                   "en.html" if lang == "vi" else "index.html").encode("utf-8"))
     manifest = out / MANIFEST
     try:
-        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        previous = set()
+        listed = []
+    # Only names this writer could have made: a damaged or edited manifest never removes anything outside the site.
+    previous = {x for x in listed if isinstance(x, str)} if isinstance(listed, list) else set()
+    root = out.resolve()
     for rel in sorted(previous - w.files):
         target = out / rel
+        if root not in target.resolve().parents:
+            continue
         if target.is_file():
             target.unlink()
             w.report.removed.append(rel)

@@ -12,6 +12,11 @@ from coopdesk.domain.phones import normalize_phone
 from coopdesk.domain.text import clean
 from coopdesk.i18n import _
 
+# The base of every lot's GS1 Digital Link: https only (a QR sends buyers there), a plain host and path.
+# No query, fragment or user-info: the lot path is appended to it, and a buyer must see where it goes.
+TRACE_URL_RE = re.compile(r"https://[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*"
+                          r"[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~\-]+)*")
+
 
 @dataclass(frozen=True)
 class Cooperative:
@@ -74,8 +79,9 @@ def validate_cooperative(d: CooperativeDraft) -> Cooperative:
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         c.add("email", _("Email: “{text}” is not an e-mail address").format(text=email))
     url = clean(d.trace_base_url).rstrip("/")
-    if url and not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", url):
-        c.add("trace_base_url", _("Trace page address: must start with https:// (e.g. https://truyxuat.htx.vn)"))
+    if url and not TRACE_URL_RE.fullmatch(url):
+        c.add("trace_base_url", _("Trace page address: must be https://host/path, with no “?”, “#” or “user@” "
+                                  "(e.g. https://truyxuat.htx.vn)"))
     c.raise_if_any()
     return Cooperative(name=name, tax_code=tax, province=province, commune=commune, street=clean(d.street),
                        phone=phone, email=email, representative=clean(d.representative), logo=d.logo.strip(),

@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coopdesk.domain.codes import gtin14
+from coopdesk.domain.codes import LOT_CODE_MAX, gtin14, is_valid_gtin13
 from coopdesk.domain.dates import DateError, format_date, parse_date
 from coopdesk.domain.errors import Collector, FieldError, ValidationError
+from coopdesk.domain.money import format_number
 from coopdesk.domain.products import parse_weight_g
-from coopdesk.domain.text import clean
+from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import N_, _
 
 # Event kinds, in the order they usually happen.
@@ -31,6 +32,9 @@ INPUT_LABELS = {"seed": N_("Seed / variety"), "fertiliser": N_("Fertiliser"), "p
                 "other": N_("Other input")}
 STATUS_LABELS = {"planned": N_("Planned"), "growing": N_("Growing"), "harvested": N_("Harvested"),
                  "processed": N_("Processed"), "packed": N_("Packed"), "recalled": N_("Recalled")}
+# Stated bounds for what a diary entry may say: a slipped key is refused at the field, never overflows.
+MAX_KG = 10_000_000  # ten thousand tonnes in one harvest or processing entry
+MAX_PACKS = 10_000_000
 DEFAULT_LOT_PATTERN = "HP-{YYYY}-{NNNN}"
 
 
@@ -92,6 +96,7 @@ class TraceEvent:
     photos: tuple[str, ...] = ()
     attachment: str = ""
     private: bool = False  # kept off the public page
+    member_id: int | None = None  # the member household who did it: its privacy decides what the public sees
     id: int | None = None
 
     @property
@@ -198,10 +203,19 @@ def check_lot_pattern(pattern: str) -> str:
     if not re.search(r"\{N+\}", p):
         raise ValidationError([FieldError("lot_code_pattern", _(
             "Lot code pattern: it must contain a sequence number such as {NNNN}"))])
-    probe = make_lot_code(p, date(2026, 1, 1), 1, "X")
-    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._\-]{0,39}", probe):
+    if "{PREFIX}" in p:  # nothing fills it: '{PREFIX}-{NNNN}' would make '-0001'
         raise ValidationError([FieldError("lot_code_pattern", _(
-            "Lot code pattern: use letters, digits, '-', '.' and the fields {YYYY}, {YY}, {MM}, {NNNN}"))])
+            "Lot code pattern: write the prefix itself instead of {PREFIX} (e.g. HP-{YYYY}-{NNNN})"))])
+    digits = max(len(n) for n in re.findall(r"\{(N+)\}", p))
+    probe = make_lot_code(p, date(2026, 12, 1), 10**digits - 1)  # the longest code the pattern makes
+    if not re.fullmatch(r"[A-Z0-9._\-]*", probe) or not probe[:1].isalnum():
+        raise ValidationError([FieldError("lot_code_pattern", _(
+            "Lot code pattern: use letters, digits, '-', '.' and the fields {YYYY}, {YY}, {MM}, {NNNN}; "
+            "the code starts with a letter or digit"))])
+    if len(probe) > LOT_CODE_MAX:
+        raise ValidationError([FieldError("lot_code_pattern", _(
+            "Lot code pattern: its codes have {n} characters (e.g. {example}); GS1 allows at most {limit} in a lot "
+            "code").format(n=len(probe), example=probe, limit=LOT_CODE_MAX))])
     return p
 
 
@@ -234,13 +248,13 @@ class EventDraft:
 def parse_kg(text: str) -> int:
     """'1.250,5' or '1250.5' or '12' kg -> grams (whole)."""
     raw = text.strip().lower().replace(" ", "").removesuffix("kg")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", raw):
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?", raw):
         raw = raw.replace(".", "")
     raw = raw.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d+)?", raw):
+    if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,6})?", raw):
         raise ValueError(text)
     grams = round(float(raw) * 1000)
-    if grams <= 0:
+    if grams <= 0 or grams > MAX_KG * 1000:
         raise ValueError(text)
     return grams
 
@@ -290,12 +304,13 @@ def validate_event(d: EventDraft, inputs: dict[int, Input], today: date) -> Trac
         try:
             quantity = parse_kg(d.quantity_kg)
         except ValueError:
-            c.add("quantity_kg", _("Quantity (kg): “{text}” is not a positive number of kg").format(
-                text=d.quantity_kg))
+            c.add("quantity_kg", _("Quantity (kg): “{text}” is not a number of kg above 0 and at most {limit}").format(
+                text=d.quantity_kg, limit=format_number(MAX_KG)))
     packs = pack_size = None
     if kind == PACKING:
-        if not re.fullmatch(r"\d+", d.packs.strip()) or int(d.packs) <= 0:
-            c.add("packs", _("Packs made: “{text}” is not a whole number above 0").format(text=d.packs))
+        if not re.fullmatch(r"[0-9]{1,9}", d.packs.strip()) or not 0 < int(d.packs) <= MAX_PACKS:
+            c.add("packs", _("Packs made: “{text}” is not a whole number from 1 to {limit}").format(
+                text=d.packs, limit=format_number(MAX_PACKS)))
         else:
             packs = int(d.packs)
         try:
@@ -383,6 +398,56 @@ def check_timeline(state: LotState, event: TraceEvent, inputs: dict[int, Input],
     return after
 
 
+_HOUSEHOLD_WORDS = ("ho gia dinh ", "ho ")
+
+
+def household_key(name: str) -> str:
+    """A member's name as the screens spell it, reduced to one key: 'Hộ Đỗ Thị Kín', 'Đỗ Thị Kín', 'đỗ  thị kín'
+    and 'Do Thi Kin' are one household."""
+    key = " ".join(fold(name).split())
+    for word in _HOUSEHOLD_WORDS:
+        if key.startswith(word):
+            return key[len(word):]
+    return key
+
+
+def member_for(person: str, members: dict[int, str]) -> int | None:
+    """The member household a typed 'Who' names (id -> member name), resolved once, when the entry is saved;
+    from then on the record, not the text, decides what is public."""
+    key = household_key(person)
+    if not key:
+        return None
+    found = [member_id for member_id, name in members.items() if household_key(name) == key]
+    return found[0] if len(found) == 1 else None
+
+
+class Redactor:
+    """Takes private households' names out of free text (notes, places, area names) in any spelling.
+
+    Privacy is decided by the record (an event's or an area's member id); this only catches a name someone
+    also typed into a free-text field. Names of one word are left alone: they are ordinary words too.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        keys = sorted({household_key(n) for n in names if len(household_key(n).split()) >= 2}, key=len, reverse=True)
+        words = [r"\s+".join(re.escape(w) for w in k.split()) for k in keys]
+        self._pattern = re.compile(r"(?<!\w)(?:ho\s+gia\s+dinh\s+|ho\s+)?(?:" + "|".join(words) + r")(?!\w)"
+                                   ) if words else None
+
+    def __call__(self, text: str) -> str:
+        if not self._pattern or not text:
+            return text
+        folded, where = [], []
+        for i, ch in enumerate(text):
+            for f in fold(ch):
+                folded.append(f)
+                where.append(i)
+        spans = [(where[m.start()], where[m.end() - 1] + 1) for m in self._pattern.finditer("".join(folded))]
+        for start, end in reversed(spans):
+            text = text[:start] + "…" + text[end:]
+        return text
+
+
 def public_events(state: LotState) -> list[TraceEvent]:
     """What the public trace page may show: not what a member chose to keep private."""
     return [e for e in _in_date_order(state.events) if not e.private]
@@ -390,8 +455,8 @@ def public_events(state: LotState) -> list[TraceEvent]:
 
 def trace_path(lot_code: str, gtin: str = "") -> str:
     """Where a lot's public page lives under the site's base: GS1 Digital Link form when there is a GTIN."""
-    if gtin:
-        return f"01/{gtin14(gtin)}/10/{lot_code}"
+    if gtin and is_valid_gtin13(gtin):  # a GTIN stored before entry was checked (full-width digits) never
+        return f"01/{gtin14(gtin)}/10/{lot_code}"  # reaches a Digital Link
     return f"lo/{lot_code}"
 
 

@@ -11,8 +11,24 @@ _SUFFIXES = {"k": 1_000, "ng": 1_000, "nghin": 1_000, "nghìn": 1_000, "tr": 1_0
 _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
 
 
+# The largest amount CoopDesk accepts anywhere (a price, an order, a fee): 10¹² đồng, a thousand billion.
+# Bounded so no sum can overflow SQLite's 64-bit integers, and a slipped key is caught at the field.
+MAX_VND = 10**12
+
+
 class MoneyError(ValueError):
     """The text is not an amount of đồng."""
+
+
+def check_vnd(value: int) -> int:
+    """``value`` if it is within 0..MAX_VND; MoneyError (saying the limit) otherwise."""
+    if value < 0:
+        raise MoneyError(_("must not be negative"))
+    if value > MAX_VND:
+        raise MoneyError(_("{value} is more than {limit} đồng, the largest amount CoopDesk accepts").format(
+            value=format_number(value) if value < 10**30 else _("a number of {n} digits").format(n=len(str(value))),
+            limit=format_number(MAX_VND)))
+    return value
 
 
 def parse_vnd(text: str) -> int:
@@ -35,11 +51,13 @@ def parse_vnd(text: str) -> int:
     raw = raw.replace(" ", "")
     if not raw or not re.fullmatch(r"[0-9.,]+", raw):
         raise MoneyError(_("“{text}” is not an amount in đồng").format(text=text))
+    if len(raw) > 40:
+        raise MoneyError(_("“{text}…” is not an amount in đồng").format(text=str(text)[:20]))
     if multiplier == 1:
         # Without a suffix, '.' and ',' are thousands separators (120.000 or 120,000).
         if not re.fullmatch(r"\d{1,3}([.,]\d{3})*|\d+", raw):
             raise MoneyError(_("“{text}” is not a whole number of đồng").format(text=text))
-        return int(re.sub(r"[.,]", "", raw))
+        return check_vnd(int(re.sub(r"[.,]", "", raw)))
     # With a suffix a single decimal comma or point is allowed: 1,2tr = 1.200.000.
     if raw.count(",") + raw.count(".") > 1:
         raise MoneyError(_("“{text}” is not an amount in đồng").format(text=text))
@@ -51,7 +69,7 @@ def parse_vnd(text: str) -> int:
         if part % scale:
             raise MoneyError(_("“{text}” is not a whole number of đồng").format(text=text))
         value += part // scale
-    return value
+    return check_vnd(value)
 
 
 def format_number(n: int) -> str:

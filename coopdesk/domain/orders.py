@@ -122,7 +122,7 @@ def split_item(text: str) -> tuple[str, str]:
 def parse_qty(text: str) -> int:
     """A whole number of packs above zero; raises ValueError for '0', '-2', 'hai', '1.5'."""
     raw = clean(text)
-    if not re.fullmatch(r"\d{1,5}", raw) or int(raw) <= 0:
+    if not re.fullmatch(r"[0-9]{1,5}", raw) or int(raw) <= 0:
         raise ValueError(text)
     return int(raw)
 

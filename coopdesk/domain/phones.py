@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,9 +32,12 @@ class Phone:
 
 
 def _digits(raw: str) -> str:
-    digits = re.sub(r"\D", "", raw)
+    # Any decimal digit counts as its value: full-width ０９１２ typed with a Vietnamese IME is 0912.
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in raw if ch.isdecimal())
     if digits.startswith("0084"):
         digits = "0" + digits[4:]
+    if digits.startswith("840") and len(digits) in (12, 13):
+        digits = digits[2:]  # +84 (0) 912 345 678: the national 0 written after the country code
     elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
     elif len(digits) in (9, 10) and not digits.startswith("0"):
@@ -64,14 +68,36 @@ def normalize_phone(raw: str) -> Phone | None:
     )
 
 
+_SEPARATORS = re.compile(r"[;/,|]|\s[-–]\s|\bhoặc\b|\bhay\b|\bor\b|\bvà\b", re.IGNORECASE)
+
+
 def find_phones(text: str) -> list[Phone]:
-    """Every valid number in free text ('0912.345.678 hoặc 0988 111 222')."""
+    """Every valid number in free text ('0912.345.678 hoặc 0988 111 222', '0912345678 0988111222')."""
     found: list[Phone] = []
-    for chunk in re.split(r"[;/,]|\bhoặc\b|\bor\b|\bvà\b", text or ""):
+    for chunk in _SEPARATORS.split(text or ""):
         phone = normalize_phone(chunk)
-        if phone and phone not in found:
-            found.append(phone)
+        for p in [phone] if phone else _spaced(chunk):
+            if p not in found:
+                found.append(p)
     return found
+
+
+def _spaced(chunk: str) -> list[Phone]:
+    """Numbers separated only by spaces: each run of words is read as the longest valid number it starts."""
+    words, out, i = chunk.split(), [], 0
+    while i < len(words):
+        best, end = None, i + 1
+        for j in range(i + 1, len(words) + 1):
+            part = " ".join(words[i:j])
+            if sum(ch.isdecimal() for ch in part) > 14:
+                break
+            phone = normalize_phone(part)
+            if phone:
+                best, end = phone, j
+        if best:
+            out.append(best)
+        i = end
+    return out
 
 
 def display_phone(e164: str) -> str:

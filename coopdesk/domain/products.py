@@ -16,6 +16,7 @@ from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import N_, _
 
 OCOP_VALIDITY_MONTHS = 36
+MAX_WEIGHT_G = 1_000_000_000  # a stated bound (a thousand tonnes): no pack or product weighs more
 EXPIRY_WARNING_DAYS = 60
 # Units are data in Vietnamese, as printed on packs and labels.
 UNITS = ("gói", "túi", "hộp", "hũ", "chai", "kg", "cái", "chục", "quả", "combo")
@@ -135,12 +136,12 @@ class ProductDraft:
 def parse_weight_g(text: str) -> int:
     """'500', '500 g', '1,2 kg', '1.5kg' -> grams."""
     raw = text.strip().lower().replace(" ", "")
-    m = re.fullmatch(r"(\d+(?:[.,]\d+)?)(kg|g|gr|gam)?", raw)
+    m = re.fullmatch(r"([0-9]{1,9}(?:[.,][0-9]{1,6})?)(kg|g|gr|gam)?", raw)
     if not m:
         raise ValueError(text)
     number = float(m.group(1).replace(",", "."))
     grams = number * 1000 if m.group(2) == "kg" else number
-    if grams <= 0 or grams != int(grams):
+    if grams <= 0 or grams != int(grams) or grams > MAX_WEIGHT_G:
         raise ValueError(text)
     return int(grams)
 
@@ -149,7 +150,7 @@ def _int_field(c: Collector, key: str, text: str, label: str, lo: int, hi: int) 
     raw = text.strip()
     if not raw:
         return None
-    if not re.fullmatch(r"\d+", raw) or not lo <= int(raw) <= hi:
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or not lo <= int(raw) <= hi:
         c.add(key, _("{field}: must be a whole number from {lo} to {hi}").format(field=label, lo=lo, hi=hi))
         return None
     return int(raw)
@@ -195,8 +196,8 @@ def validate_product(draft: ProductDraft, existing_skus: set[str] | None = None,
         c.add("price", _("Price: {reason}").format(reason=e))
     gtin = re.sub(r"\s", "", draft.gtin)
     if gtin and not is_valid_gtin13(gtin):
-        if not re.fullmatch(r"\d{13}", gtin):
-            c.add("gtin", _("GTIN: must be 13 digits"))
+        if not re.fullmatch(r"[0-9]{13}", gtin):
+            c.add("gtin", _("GTIN: must be 13 digits 0–9 (no other characters)"))
         else:
             c.add("gtin", _("GTIN: the check digit is wrong (the last digit should be {d})").format(
                 d=gtin_check_digit(gtin[:12])))

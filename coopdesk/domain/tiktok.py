@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from coopdesk.domain import addresses
-from coopdesk.domain.money import MoneyError, parse_vnd
+from coopdesk.domain.money import MoneyError, check_vnd, parse_vnd
 from coopdesk.domain.phones import Phone, find_phones
 from coopdesk.domain.text import clean, fold
-from coopdesk.i18n import _
+from coopdesk.i18n import N_, _
 
 PLATFORM = "tiktok"
 TEMPLATE = "template"  # CoopDesk's own order sheet, for orders taken on Facebook, Zalo or the phone
@@ -90,6 +90,7 @@ class ImportedOrder:
 class Rejected:
     row: int
     reason: str
+    order_id: str = ""
 
 
 def _cell(row: dict[str, str], name: str) -> str:
@@ -102,8 +103,8 @@ def _cell(row: dict[str, str], name: str) -> str:
 
 def _money(text: str) -> int:
     raw = text.strip()
-    if raw.isdigit():
-        return int(raw)
+    if raw.isascii() and raw.isdigit():
+        return check_vnd(int(raw))
     if not raw:
         return 0
     return parse_vnd(raw)
@@ -162,60 +163,87 @@ def _address(row: dict[str, str], order: ImportedOrder) -> None:
     order.commune = commune.code
 
 
+MAX_LINES_PER_ORDER = 200  # no livestream order has more; a file claiming more is refused for that order
+# Each money column and its name as shown in a message.
+MONEY_COLUMNS = {"SKU Unit Original Price": N_("Unit price (SKU Unit Original Price)"),
+                 "SKU Subtotal After Discount": N_("Line total (SKU Subtotal After Discount)"),
+                 "Order Amount": N_("Order total (Order Amount)"),
+                 "Shipping Fee After Discount": N_("Shipping fee (Shipping Fee After Discount)")}
+
+
 def parse_rows(rows: list[tuple[int, dict[str, str]]], platform_ids: bool = True,
                ) -> tuple[list[ImportedOrder], list[Rejected]]:
     """Group rows into orders; a bad row rejects its whole order (never half an order), with row and reason.
 
     ``platform_ids``: order ids are TikTok's long numbers (a template's ids may be any short text).
+    A row repeated exactly (two downloads pasted together) counts once and is flagged; two different rows
+    for the same order and SKU are both kept and flagged.
     """
     orders: dict[str, ImportedOrder] = {}
     bad: dict[str, Rejected] = {}
     rejected: list[Rejected] = []
+    seen: dict[tuple, int] = {}  # the row's content -> the first row number that had it
+    skus: dict[tuple[str, str], int] = {}  # (order, SKU) -> first row
     for number, row in rows:
         order_id = _cell(row, "Order ID")
         if not order_id:
             rejected.append(Rejected(number, _("Order ID: empty")))
             continue
-        if not re.fullmatch(r"\d{6,25}" if platform_ids else r"[\w.\-/]{1,40}", order_id):
+        content = tuple(sorted((k, _cell(row, k)) for k in row))
+        first = seen.setdefault(content, number)
+        if first != number:
+            if order_id in orders and order_id not in bad:
+                orders[order_id].flags.append(_("row {row} repeats row {first} exactly: counted once").format(
+                    row=number, first=first))
+            continue
+        if not re.fullmatch(r"[0-9]{6,25}" if platform_ids else r"[\w.\-/]{1,40}", order_id):
             rejected.append(Rejected(number, _("Order ID: “{text}” is not an order number (was it changed by "
                                                "Excel? Export again and import without opening it)").format(
-                text=order_id)))
+                text=order_id), order_id))
             bad[order_id] = rejected[-1]
             continue
         if order_id in bad:
             continue
         problems = []
         qty_text = _cell(row, "Quantity")
-        qty = int(qty_text) if re.fullmatch(r"\d{1,6}", qty_text) and int(qty_text) > 0 else None
+        qty = int(qty_text) if re.fullmatch(r"[0-9]{1,6}", qty_text) and int(qty_text) > 0 else None
         if qty is None:
-            problems.append(_("Quantity: “{text}” is not a whole number above 0").format(text=qty_text))
+            problems.append(_("Quantity: “{text}” is not a whole number from 1 to 999.999").format(text=qty_text))
         sku = _cell(row, "Seller SKU")
         if not sku:
             problems.append(_("Seller SKU: empty"))
-        try:
-            unit = _money(_cell(row, "SKU Unit Original Price"))
-            after = _money(_cell(row, "SKU Subtotal After Discount"))
-            amount = _money(_cell(row, "Order Amount"))
-            shipping = _money(_cell(row, "Shipping Fee After Discount"))
-        except MoneyError as e:
-            problems.append(_("Money: {reason}").format(reason=e))
-            unit = after = amount = shipping = 0
+        money = {}
+        for column, label in MONEY_COLUMNS.items():
+            try:
+                money[column] = _money(_cell(row, column))
+            except MoneyError as e:
+                problems.append(_("{column}: {reason}").format(column=_(label), reason=e))
+                money[column] = 0
+        unit, after, amount, shipping = (money[c] for c in MONEY_COLUMNS)
         status = map_status(_cell(row, "Order Status"), _cell(row, "Order Substatus"))
         if status is None:
             problems.append(_("Order Status: “{text}” is not a known status").format(text=_cell(row, "Order Status")))
+        created_text = _cell(row, "Created Time")
+        created = _time(created_text)
+        if created_text and created is None:
+            problems.append(_("Created Time: “{text}” is not a date and time (dd/mm/yyyy hh:mm:ss)").format(
+                text=created_text))
+        order = orders.get(order_id)
+        if order is not None and len(order.lines) >= MAX_LINES_PER_ORDER:
+            problems.append(_("Order ID: order {id} has more than {n} lines, more than any order CoopDesk takes "
+                              "from a file").format(id=order_id, n=MAX_LINES_PER_ORDER))
         if problems:
-            bad[order_id] = Rejected(number, "; ".join(problems))
+            bad[order_id] = Rejected(number, "; ".join(problems), order_id)
             rejected.append(bad[order_id])
             orders.pop(order_id, None)
             continue
-        order = orders.get(order_id)
         if order is None:
             phone_raw = _cell(row, "Phone #")
             phones = [] if "*" in phone_raw else find_phones(phone_raw)
             order = ImportedOrder(
                 order_id=order_id, first_row=number, status=status, raw_status=_cell(row, "Order Status"),
                 unpaid=fold(_cell(row, "Order Status")) in ("chua thanh toan", "unpaid"),
-                created=_time(_cell(row, "Created Time")), amount=amount, shipping_fee=shipping,
+                created=created, amount=amount, shipping_fee=shipping,
                 payment_method=_cell(row, "Payment Method"), tracking=_cell(row, "Tracking ID"),
                 carrier=_cell(row, "Shipping Provider Name"), buyer_username=_cell(row, "Buyer Username"),
                 recipient=_cell(row, "Recipient"), phone_raw=phone_raw, phone=phones[0] if phones else None,
@@ -224,8 +252,14 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], platform_ids: bool = True
             if order.phone is None:
                 order.flags.append(_("phone “{text}” is masked or invalid: kept as given").format(text=phone_raw)
                                    if phone_raw else _("no phone"))
+            if created is None:
+                order.flags.append(_("no Created Time: the day of the import is used"))
             _address(row, order)
             orders[order_id] = order
+        twin = skus.setdefault((order_id, sku.upper()), number)
+        if twin != number:
+            order.flags.append(_("SKU {sku} is on rows {first} and {row} with different details: both kept, "
+                                 "check them").format(sku=sku, first=twin, row=number))
         order.lines.append(ImportedLine(number, sku, _cell(row, "SKU ID"), _cell(row, "Product Name"),
                                         _cell(row, "Variation"), qty, unit, after,
                                         _cell(row, "Cancelation/Return Type")))

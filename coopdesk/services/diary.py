@@ -144,6 +144,7 @@ def preview_diary(database: Database, code: str, source: Path, today: date | Non
         raise CoopDeskError(_("Lot {code} is packed and locked: give a reason to add diary entries to it.").format(
             code=state.lot.code))
     registry = traceability.inputs(database)
+    members = {m["id"]: m["name"] for m in traceability.members(database)}
     inputs_by_name = {fold(i.name): i.id for i in registry.values()}
     all_areas = traceability.areas(database)
     areas_by_name = {fold(a.name): a.id for a in all_areas.values()} | {
@@ -168,7 +169,7 @@ def preview_diary(database: Database, code: str, source: Path, today: date | Non
                            pack_size=v.get("pack_size", ""), method=v.get("method", ""), lab=v.get("lab", ""),
                            result=v.get("result", ""), passed=v.get("passed", ""), note=v.get("note", ""))
         try:
-            event = validate_event(draft, registry, today)
+            event = traceability.with_member(database, validate_event(draft, registry, today), members)
         except ValidationError as e:
             errors += [err.message for err in e.errors if not (input_name and err.field == "input_id")]
             event = None

@@ -42,6 +42,7 @@ from coopdesk.storage import products as product_store
 from coopdesk.storage.database import Database
 
 CHUNK = 500  # orders written between two checks of the cancel button
+REASON_COLUMN = "CoopDesk"  # the held-back file's last column: why the row was held back (ignored on import)
 
 
 class ImportCancelled(CoopDeskError):
@@ -77,13 +78,20 @@ class ImportPlan:
     cancelled: int = 0
     cod_orders: int = 0
     cod_total_vnd: int = 0
+    # Held back: every row of each order with a rejected row, as the file had it, to fix and import later.
+    source: Path | None = None
+    held_headers: list[str] = field(default_factory=list)
+    held_rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    held_orders: int = 0
+    hold_back: bool = False  # set to import the good orders while rows are rejected (never set by a preview)
 
     def report(self) -> dict:
         return {"file": self.file, "orders_new": len(self.new), "orders_updated": len(self.updates),
                 "orders_unchanged": len(self.unchanged), "lines": self.lines, "cancelled": self.cancelled,
                 "cod_orders": self.cod_orders, "cod_total_vnd": self.cod_total_vnd,
                 "conflicts": self.conflicts, "unknown_skus": sorted(self.unknown_skus),
-                "warnings": self.warnings, "rejected": [{"row": r.row, "reason": r.reason} for r in self.rejected]}
+                "warnings": self.warnings, "rejected": [{"row": r.row, "reason": r.reason} for r in self.rejected],
+                "orders_held_back": self.held_orders, "rows_held_back": len(self.held_rows)}
 
 
 def _state(status: str, tracking: str, carrier: str) -> str:
@@ -93,9 +101,11 @@ def _state(status: str, tracking: str, carrier: str) -> str:
 def preview_import(database: Database, source: Path) -> ImportPlan:
     """Read and check a whole export and decide what each order would do; store nothing."""
     table = read_table(Path(source))
+    original = table  # the rows as the file wrote them, for the held-back file
     platform = PLATFORM
     if "Mã đơn" in table.headers:
         platform = TEMPLATE
+        original = Table(table.file, list(table.headers), [(n, dict(r)) for n, r in table.rows])
         _from_template(table)
     missing = missing_columns(table.headers)
     if missing:
@@ -104,8 +114,11 @@ def preview_import(database: Database, source: Path) -> ImportPlan:
                 file=table.file))
         raise CoopDeskError(_("{file} is missing the column(s) {columns}.").format(
             file=table.file, columns=", ".join(f"“{c}”" for c in missing)))
+    if not table.rows:
+        raise CoopDeskError(_("{file} has no orders: only the example row.").format(file=table.file))
     orders, rejected = parse_rows(table.rows, platform_ids=platform == PLATFORM)
-    plan = ImportPlan(table.file, rejected=rejected, platform=platform)
+    plan = ImportPlan(table.file, rejected=rejected, platform=platform, source=Path(source).absolute())
+    _hold_back(plan, table, original)
     catalog = {r["sku"].upper(): r["id"] for r in product_store.catalog_rows(database)}
     remembered = store.sku_map(database, platform)
     existing = store.platform_orders(database, platform, [o.order_id for o in orders])
@@ -140,6 +153,41 @@ def preview_import(database: Database, source: Path) -> ImportPlan:
         plan.warnings.append(_("SKU {sku} ({name}) is not in the catalog: its lines are kept unmapped until it is "
                                "mapped").format(sku=sku, name=name))
     return plan
+
+
+def _hold_back(plan: ImportPlan, table: Table, original: Table) -> None:
+    """Every row of each order that has a rejected row (never half an order), as the file wrote it."""
+    if not plan.rejected:
+        return
+    held_ids = {r.order_id for r in plan.rejected if r.order_id}
+    reasons = {r.row: r.reason for r in plan.rejected}
+    numbers = {n for n, row in table.rows if (row.get("Order ID") or "").strip() in held_ids} | set(reasons)
+    plan.held_orders = len(held_ids) + sum(1 for r in plan.rejected if not r.order_id)
+    plan.held_headers = [h for h in original.headers if h != REASON_COLUMN]  # a held-back file imported again
+    plan.held_rows = [(n, {**row, REASON_COLUMN: reasons.get(n, "")}) for n, row in original.rows if n in numbers]
+
+
+def held_back_path(plan: ImportPlan) -> Path:
+    """Beside the imported file, never over another file: 'export - held back.xlsx', then '(2)', …"""
+    source = plan.source or Path(plan.file)
+    stem = _("{name} - held back").format(name=source.stem)
+    target = source.with_name(f"{stem}.xlsx")
+    n = 2
+    while target.exists():
+        target = source.with_name(f"{stem} ({n}).xlsx")
+        n += 1
+    return target
+
+
+def write_held_back(plan: ImportPlan, target: Path | None = None) -> Path:
+    """The held-back rows as an xlsx of text cells (18-digit IDs and leading zeros intact), to fix and import.
+
+    Its columns are the file's own, so the fixed file imports like the original; the last column says why.
+    """
+    headers = [*plan.held_headers, REASON_COLUMN]
+    rows = [[row.get(h, "") for h in headers] for _n, row in plan.held_rows]
+    data = spreadsheets.write_xlsx([(_("Held back"), headers, rows)], text_only=True)
+    return write_bytes(Path(target or held_back_path(plan)), data)
 
 
 def _from_template(table: Table) -> None:
@@ -231,7 +279,7 @@ def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | 
     remembered for the next import. ``create`` names unknown SKUs to add to the catalog: they are created in
     the same transaction, so a cancelled or failed import leaves no product behind either.
     """
-    if plan.rejected:
+    if plan.rejected and not plan.hold_back:
         raise CoopDeskError(_("{file} has {n} rejected rows: fix them and import again; nothing was stored.").format(
             file=plan.file, n=len(plan.rejected)))
     mapping = dict(mapping or {})
@@ -368,12 +416,24 @@ def create_products_for(database: Database, plan: ImportPlan, skus: list[str]) -
     return made
 
 
-def import_orders(database: Database, source: Path, dry_run: bool = False) -> dict:
-    """The headless import: preview, and unless it is a dry run or rows were rejected, commit."""
+def import_orders(database: Database, source: Path, dry_run: bool = False, skip_rejected: bool = False) -> dict:
+    """The headless import: preview, and unless it is a dry run or rows were rejected, commit.
+
+    ``skip_rejected``: import the good orders and write the held-back ones beside the file (the dry run
+    names that file without writing it). Without it a file with a rejected row is refused whole.
+    """
     plan = preview_import(database, source)
     report = plan.report()
     report["committed"] = False
-    if not dry_run and not plan.rejected:
+    report["held_back_file"] = None
+    if plan.rejected and not skip_rejected:
+        return report
+    if plan.rejected:
+        plan.hold_back = True
+        report["held_back_file"] = str(held_back_path(plan))
+    if not dry_run:
+        if plan.rejected:
+            write_held_back(plan, Path(report["held_back_file"]))  # first: a failed write imports nothing
         commit_import(database, plan)
         report["committed"] = True
     return report

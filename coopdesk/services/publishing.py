@@ -22,6 +22,7 @@ from coopdesk.domain.lots import (
     SPRAYING,
     GrowingArea,
     Input,
+    Redactor,
     TraceEvent,
     format_kg,
     public_events,
@@ -79,9 +80,14 @@ def _place(ev: TraceEvent, all_areas: dict[int, GrowingArea]) -> str:
 
 
 def public_lot(database: Database, v: LotView, today: date, registry: dict[int, Input],
-               all_areas: dict[int, GrowingArea], private_names: set[str],
-               paths: dict[str, str]) -> trace_site.PublicLot:
-    """Only what a buyer may see: no buyers, no prices paid, nothing a member kept private."""
+               all_areas: dict[int, GrowingArea], private_ids: set[int],
+               paths: dict[str, str], redact: Redactor | None = None) -> trace_site.PublicLot:
+    """Only what a buyer may see: no buyers, no prices paid, nothing a member kept private.
+
+    A private household is hidden by its id wherever a record points at it (an entry's 'Who', an area's
+    owner); ``redact`` also takes its name out of free text someone typed it into.
+    """
+    redact = redact or Redactor([])
     p = v.product
     photo = catalog.media_path(database, p.photo)
     if p.photo and photo is None:
@@ -103,10 +109,10 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
     area_lines = []
     for a in v.areas:
         owner = members.get(a.member_id)
-        owner_name = owner["name"] if owner and not owner["private"] else ""
+        owner_name = owner["name"] if owner and a.member_id not in private_ids else ""
         size = f"{a.area_m2:,} m²".replace(",", ".") if a.area_m2 else ""
-        area_lines.append(" · ".join(x for x in (a.name, a.code, size, owner_name,
-                                                 addresses.commune_name(a.commune)) if x))
+        area_lines.append(redact(" · ".join(x for x in (a.name, a.code, size, owner_name,
+                                                        addresses.commune_name(a.commune)) if x)))
     st = v.state
     dates = []
     for kind, vi, en in ((PLANTING, "Ngày gieo trồng", "Planted"), (HARVEST, "Ngày thu hoạch", "Harvested"),
@@ -118,7 +124,7 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
     events = []
     vi, en = translator("vi"), translator("en")
     for ev in public_events(st):
-        person = "" if ev.person in private_names else ev.person
+        person = "" if ev.member_id in private_ids else redact(ev.person)
         photos = []
         for name in ev.photos:
             path = catalog.media_path(database, name)
@@ -129,9 +135,9 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
         events.append(trace_site.PublicEvent(
             day=format_date(ev.day), kind=ev.kind,
             label={"vi": vi(EVENT_LABELS[ev.kind]), "en": en(EVENT_LABELS[ev.kind])},
-            details={"vi": event_details(ev, registry, "vi"), "en": event_details(ev, registry, "en")},
-            person=person, place=_place(ev, all_areas), photos=tuple(photos)))
-    recall = (format_date(date.fromisoformat(v.recall["day"])), v.recall["reason"]) if v.recall else None
+            details={lang: [redact(x) for x in event_details(ev, registry, lang)] for lang in ("vi", "en")},
+            person=person, place=redact(_place(ev, all_areas)), photos=tuple(photos)))
+    recall = (format_date(date.fromisoformat(v.recall["day"])), redact(v.recall["reason"])) if v.recall else None
     return trace_site.PublicLot(
         path=paths[v.code], code=v.code, product=p.name, product_en=p.name_en, photo=photo,
         pack=f"{p.unit} {format_weight(p.net_weight_g)}".strip(), ocop_stars=stars or 0, ocop_note=ocop_note,
@@ -155,11 +161,13 @@ def export_site_job(database: Database, out: Path, today: date | None = None
     items = traceability.views(database)
     registry = traceability.inputs(database)
     all_areas = traceability.areas(database)
-    private_names = {m["name"] for m in cooperative.members(database) if m["private"]}
+    private = [m for m in cooperative.members(database) if m["private"]]
+    private_ids = {m["id"] for m in private}
+    redact = Redactor([m["name"] for m in private])
     paths = {v.code: trace_path(v.code, v.product.gtin) for v in items}
     lots = []
     for i, v in enumerate(items):
-        lots.append(public_lot(database, v, today, registry, all_areas, private_names, paths))
+        lots.append(public_lot(database, v, today, registry, all_areas, private_ids, paths, redact))
         yield Progress(i + 1, len(items) + 1, v.code)
     logo = catalog.media_path(database, coop.logo)
     public = trace_site.PublicCoop(name=coop.name, address=coop.address_line(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from coopdesk.domain.codes import LOT_CODE_MAX, is_gs1_lot_code
 from coopdesk.domain.errors import Collector, CoopDeskError, FieldError, ValidationError
 from coopdesk.domain.lots import (
     EventDraft,
@@ -20,6 +21,7 @@ from coopdesk.domain.lots import (
     check_timeline,
     format_kg,
     make_lot_code,
+    member_for,
     parse_kg,
     validate_event,
 )
@@ -121,6 +123,10 @@ def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: lis
             code = make_lot_code(pattern, day, store.next_sequence(db, key))
             if not store.code_exists(db, code):
                 break
+        if not is_gs1_lot_code(code):  # a pattern saved before the GS1 check, or a sequence past its digits
+            raise ValidationError([FieldError("product", _(
+                "Lot code {code} is not a valid GS1 lot code (at most {limit} letters, digits, '-' or '.'): "
+                "change the lot code pattern in Settings").format(code=code, limit=LOT_CODE_MAX))])
         lot = Lot(code=code, product_id=product_id, planned_g=planned, area_ids=tuple(area_ids or ()),
                   parents=tuple(taken), note=clean(note), created=day)
         new_id = store.insert_lot(db, lot)
@@ -145,13 +151,25 @@ def _needs_reason(state: LotState, reason: str) -> str:
     return reason
 
 
+def with_member(database: Database, event: TraceEvent, known: dict[int, str] | None = None) -> TraceEvent:
+    """The event tied to the member household its 'Who' names, so privacy follows the record, not the text.
+
+    ``known``: member id -> name, when the caller has them already (a diary of many rows).
+    """
+    if event.member_id is not None:
+        return event
+    if known is None:
+        known = {m["id"]: m["name"] for m in members(database)}
+    return replace(event, member_id=member_for(event.person, known))
+
+
 @atomic
 def add_event(database: Database, code: str, draft: EventDraft, reason: str = "",
               today: date | None = None) -> TraceEvent:
     """Add one event through every rule; a packed lot takes it only as a correction with a reason."""
     state = _state(database, code)
     registry = store.inputs(database)
-    event = validate_event(draft, registry, today or date.today())
+    event = with_member(database, validate_event(draft, registry, today or date.today()))
     reason = _needs_reason(state, reason)
     check_timeline(state, event, registry)
     copied = _copy_files(database, draft)
@@ -173,7 +191,7 @@ def correct_event(database: Database, code: str, event_id: int, draft: EventDraf
     if old is None:
         raise CoopDeskError(_("Lot {code} has no event number {id}.").format(code=code, id=event_id))
     registry = store.inputs(database)
-    event = replace(validate_event(draft, registry, today or date.today()), id=event_id)
+    event = replace(with_member(database, validate_event(draft, registry, today or date.today())), id=event_id)
     reason = clean(reason)
     if not reason:
         raise ValidationError([FieldError("reason", _("Reason: a correction needs a reason"))])

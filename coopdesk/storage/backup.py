@@ -13,6 +13,7 @@ from coopdesk.i18n import _
 from coopdesk.storage.database import Database, check_file
 from coopdesk.storage.errors import DatabaseDamaged, StorageError, translate
 from coopdesk.storage.lock import FileLock
+from coopdesk.storage.migrations import SCHEMA_VERSION
 
 PREFIX = "coopdesk-"
 _NAME = re.compile(r"coopdesk-(\d{8}-\d{6})(?:-(\d+))?\.db$")
@@ -174,12 +175,23 @@ def describe(path: Path) -> BackupInfo:
     return BackupInfo(path, made, counts, coop)
 
 
+def _refuse_foreign(backup: Path, version: int) -> None:
+    """An empty file or another program's SQLite file passes SQLite's own check (an empty file is an empty
+    database): restored, it would replace every order with nothing. Only a CoopDesk file this version reads."""
+    if version < 1:
+        raise DatabaseDamaged(_("{path} is not a CoopDesk backup (it holds no CoopDesk data) and was not "
+                                "restored.").format(path=backup))
+    if version > SCHEMA_VERSION:
+        raise DatabaseDamaged(_("{path} was made by a newer CoopDesk and was not restored.").format(path=backup))
+
+
 def restore_into(database: Database, backup: Path) -> None:
     """Replace the open file's content with a verified backup, through the backup API."""
     result = check_file(Path(backup), full=True)
     if not result.ok:
         raise DatabaseDamaged(_("{path} failed its check and was not restored: {problems}").format(
             path=backup, problems="; ".join(result.problems[:3])))
+    _refuse_foreign(Path(backup), result.schema_version)
     src = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
     try:
         src.backup(database.conn)
@@ -199,6 +211,7 @@ def restore_file(backup: Path, target: Path, label: str = "damaged") -> Path | N
     result = check_file(Path(backup), full=True)
     if not result.ok:
         raise DatabaseDamaged(_("{path} failed its check and was not restored.").format(path=backup))
+    _refuse_foreign(Path(backup), result.schema_version)
     moved = None
     if target.exists():
         moved = target.with_name(target.name + f".{label}-{datetime.now():%Y%m%d-%H%M%S}")

@@ -149,7 +149,7 @@ def lineage(database: Database, lot: int, direction: str) -> list[int]:
 # --- events ----------------------------------------------------------------------------------------
 
 _EVENT_COLUMNS = ("kind", "day", "person", "area_id", "place", "input_id", "dose", "quantity_g", "packs",
-                  "pack_size_g", "method", "lab", "result", "passed", "note", "attachment", "private")
+                  "pack_size_g", "method", "lab", "result", "passed", "note", "attachment", "private", "member_id")
 
 
 def _event_row(e: TraceEvent) -> dict:
@@ -201,7 +201,7 @@ def events(database: Database, lot_ids: list[int] | None = None) -> dict[int, li
             pack_size_g=r["pack_size_g"], method=r["method"], lab=r["lab"], result=r["result"],
             passed=None if r["passed"] is None else bool(r["passed"]), note=r["note"],
             photos=tuple(photos.get(r["id"], [])), attachment=r["attachment"], private=bool(r["private"]),
-            id=r["id"]))
+            member_id=r.get("member_id"), id=r["id"]))
     return out
 
 

@@ -363,6 +363,21 @@ def _v10_shipping_documents(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX ix_printed_orders_order ON printed_orders(order_id)")
 
 
+def _v11_event_members(db: sqlite_utils.Database) -> None:
+    """Each diary entry points at the member household who did it, so privacy is decided by the record.
+
+    Entries already stored are tied to the household their 'Who' names, in any spelling the screens made.
+    """
+    from coopdesk.domain.lots import member_for
+
+    db.execute("ALTER TABLE events ADD COLUMN member_id INTEGER REFERENCES members(id)")
+    members = {r[0]: r[1] for r in db.execute("SELECT id, name FROM members").fetchall()}
+    for event_id, person in db.execute("SELECT id, person FROM events WHERE person <> ''").fetchall():
+        member_id = member_for(person, members)
+        if member_id is not None:
+            db.execute("UPDATE events SET member_id = ? WHERE id = ?", (member_id, event_id))
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
@@ -374,5 +389,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v8_order_ids_never_reused,
     _v9_recall_records,
     _v10_shipping_documents,
+    _v11_event_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

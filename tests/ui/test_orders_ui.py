@@ -217,6 +217,7 @@ def test_a_full_disk_on_save_is_a_message_and_the_form_keeps_the_order(window, q
     count = len(oe.order_rows(demo_db))
     page.form.phone.setText("0966 555 444")
     page.form.name.setText("Lê Thị Hạnh")
+    page.form.place.set_values(11, "Xã Nà Tấu")
     page.form.add_line("YDI-BUN-500", "2")
     page.form.internal_note.setText("giao giờ hành chính " * 2000)
     pages = demo_db.conn.execute("PRAGMA page_count").fetchone()[0]

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.money import format_vnd
 from coopdesk.i18n import _
 from coopdesk.services import catalog, order_import
+from coopdesk.ui.widgets.dialogs import inform, warn
 from coopdesk.ui.workers import read_in_background
 
 SKIP, CREATE = "skip", "create"
@@ -42,6 +44,8 @@ class ImportPreviewDialog(QDialog):
                    (_("Unchanged"), len(plan.unchanged)), (_("Lines"), plan.lines), (_("Cancelled"), plan.cancelled),
                    (_("COD orders"), plan.cod_orders), (_("COD total"), format_vnd(plan.cod_total_vnd)),
                    (_("Rejected rows"), len(plan.rejected))]
+        if plan.rejected:
+            figures.append((_("Orders held back"), plan.held_orders))
         for i, (label, value) in enumerate(figures):
             name = QLabel(label)
             number = QLabel(f"<b>{value}</b>")
@@ -49,9 +53,15 @@ class ImportPreviewDialog(QDialog):
             grid.addWidget(name, i // 4, (i % 4) * 2)
             grid.addWidget(number, i // 4, (i % 4) * 2 + 1)
         layout.addLayout(grid)
-        if plan.rejected:
+        good = len(plan.new) + len(plan.updates)
+        if plan.rejected and good:
+            note = QLabel(_("{m} orders have rejected rows. You can import the other {n} orders now and hold these {m} "
+                            "back: every row of a held-back order is saved in an Excel file beside this one, to fix "
+                            "and import later. Rejected rows:").format(n=good, m=plan.held_orders))
+        elif plan.rejected:
             note = QLabel(_("Nothing will be imported while rows are rejected. Fix them in the file (or export again) "
                             "and import it again:"))
+        if plan.rejected:
             note.setWordWrap(True)
             note.setStyleSheet("color:#b71c1c")
             layout.addWidget(note)
@@ -88,8 +98,12 @@ class ImportPreviewDialog(QDialog):
             box.setMaximumHeight(160)
             layout.addWidget(box)
         buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setEnabled(not plan.rejected and bool(plan.new or plan.updates or plan.unknown_skus))
+        label = _("Import")
+        if plan.rejected and good:
+            label = _("Import {n} orders, hold back {m}").format(n=good, m=plan.held_orders)
+        self.import_button = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(bool(good) if plan.rejected else bool(plan.new or plan.updates or
+                                                                           plan.unknown_skus))
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -137,13 +151,29 @@ class OrderImport(QObject):
     def commit(self, plan: order_import.ImportPlan) -> None:
         """One operation, one transaction, on the writer thread's own connection; Cancel rolls all of it back."""
         mapping, create = self.dialog.choices() if self.dialog else ({}, [])
+        held = None
+        if plan.rejected:  # the person chose to hold the bad orders back: their rows go to a file first
+            plan.hold_back = True
+            try:
+                held = order_import.write_held_back(plan)
+            except CoopDeskError as e:
+                warn(self.page, _("Not imported"), e.message)
+                self.finished.emit(None)
+                return
         total = len(plan.new) + len(plan.updates)
 
         def job(database):  # noqa: ANN001, ANN202 - runs on the writer thread
             return order_import.commit_job(database, plan, mapping, create)
 
         def done(result: tuple) -> None:
-            self.finished.emit(result[0])
+            report = result[0]
+            report["held_back_file"] = str(held) if held else None
+            if held:
+                inform(self.page, _("Orders held back"), _(
+                    "{n} orders were imported. {m} orders were held back; their rows are in\n{path}\n"
+                    "Fix them there and import that file.").format(n=report["orders_new"] + report["orders_updated"],
+                                                                    m=plan.held_orders, path=held))
+            self.finished.emit(report)
 
         def cancelled() -> None:
             self.page.window_.statusBar().showMessage(_("Import cancelled: nothing was stored."), 10000)
