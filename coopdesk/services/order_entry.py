@@ -490,3 +490,25 @@ def shipping_problems(database: Database, draft: OrderDraft) -> list[ShippingPro
             problems.append(ShippingProblem("stock", _("{sku}: only {have} packs in stock, {short} short.").format(
                 sku=line.sku, have=line.qty - short, short=short)))
     return problems
+
+
+def order_keys(database: Database, f: store.OrderFilter, sort: str = "id", descending: bool = True,
+               after: tuple | None = None, limit: int = 200) -> list[tuple]:
+    return store.order_keys(database, f, sort, descending, after, limit)
+
+
+def order_key(database: Database, f: store.OrderFilter, order_id: int, sort: str = "id") -> tuple | None:
+    return store.order_key(database, f, order_id, sort)
+
+
+def order_count(database: Database, f: store.OrderFilter | None = None, at_most: int | None = None) -> int:
+    return store.order_count(database, f, at_most)
+
+
+def order_carriers(database: Database) -> list[str]:
+    return store.order_carriers(database)
+OrderFilter = store.OrderFilter
+
+
+def last_order_id(database: Database) -> int:
+    return store.last_order_id(database)

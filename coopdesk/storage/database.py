@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from coopdesk.domain.text import fold
 from coopdesk.i18n import _
 from coopdesk.storage.errors import (
     DatabaseDamaged,
@@ -149,6 +150,8 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
+    # Queries (never triggers: other tools write the file too) may fold text as the app does.
+    conn.create_function("coopdesk_fold", 1, fold, deterministic=True)
     if not read_only:
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode.lower() != "wal":

@@ -378,6 +378,29 @@ def _v11_event_members(db: sqlite_utils.Database) -> None:
             db.execute("UPDATE events SET member_id = ? WHERE id = ?", (member_id, event_id))
 
 
+def _v12_order_list_index(db: sqlite_utils.Database) -> None:
+    """The order list filters in SQL: a trigram full-text index over the diacritic-free ``search_text``
+    (any 3+ letter piece of a name, phone, address or product is found by index), kept in step by triggers,
+    and indexes for the status and carrier filters (session has one since v4, the date since v10).
+
+    External content: the index stores no second copy of the text, only the trigrams pointing at order ids.
+    """
+    db.execute("""CREATE VIRTUAL TABLE orders_fts USING fts5(
+        search_text, content='orders', content_rowid='id', tokenize='trigram')""")
+    db.execute("""CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN
+        INSERT INTO orders_fts (rowid, search_text) VALUES (new.id, new.search_text); END""")
+    db.execute("""CREATE TRIGGER orders_fts_delete AFTER DELETE ON orders BEGIN
+        INSERT INTO orders_fts (orders_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END""")
+    db.execute("""CREATE TRIGGER orders_fts_update AFTER UPDATE OF search_text ON orders BEGIN
+        INSERT INTO orders_fts (orders_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO orders_fts (rowid, search_text) VALUES (new.id, new.search_text); END""")
+    db.execute("INSERT INTO orders_fts (orders_fts) VALUES ('rebuild')")  # the orders already stored
+    db.execute("CREATE INDEX ix_orders_status ON orders(status)")
+    # NOCASE, as the carrier filter compares: and so no query of the binary carrier (the shipping page's
+    # DISTINCT carrier of a date range) is drawn off its date index onto this one.
+    db.execute("CREATE INDEX ix_orders_carrier ON orders(carrier COLLATE NOCASE)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
@@ -390,5 +413,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v9_recall_records,
     _v10_shipping_documents,
     _v11_event_members,
+    _v12_order_list_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

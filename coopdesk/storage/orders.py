@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from coopdesk.domain.orders import CheckedOrder, OrderLine
+from coopdesk.domain.text import fold
 from coopdesk.storage.database import Database
 
 # --- customers ---------------------------------------------------------------------------------------
@@ -319,3 +321,152 @@ def packs_on_hand(database: Database) -> list[tuple[int, int, int]]:
         SELECT product_id, lot_id, packed - taken + adjusted FROM lot_stock WHERE first_packed IS NOT NULL""")]
 
 
+
+
+# --- the order list: one screenful at a time, filtered by index ---------------------------------------
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the order list shows: ``text`` (any spelling, diacritics optional), ``since``/``until`` ISO days."""
+
+    text: str = ""
+    status: str = ""
+    session: int | None = None
+    carrier: str = ""
+    since: str = ""
+    until: str = ""
+
+    def words(self) -> list[str]:
+        return fold(self.text).split()
+
+
+# The list's sortable columns, by the name the page knows them by (the item summary is not sortable: it is
+# computed per shown row only, which is what keeps a page cheap).
+SORT_FIELDS = {"id": "o.id", "created": "o.created_at", "name": "o.name", "phone": "o.phone", "total": "o.total",
+               "cod": "o.cod", "status": "o.status"}
+TRIGRAM = 3  # the trigram index finds pieces of 3 characters or more
+
+
+def _buyer_test(words: list[str]) -> tuple[str, list]:
+    """SQL true when every word is in the customer's name, phone (either form) or order number."""
+    key = "(coopdesk_fold(o.name) || ' ' || o.phone || ' 0' || substr(o.phone, 4) || ' ' || o.id)"
+    return " AND ".join(f"instr({key}, ?) > 0" for _w in words), list(words)
+
+
+def _list_where(f: OrderFilter) -> tuple[str, str, list]:
+    """(FROM clause, WHERE clause, parameters) of the orders a filter selects.
+
+    Words of 3 letters or more go to the trigram index (orders_fts MATCH, one quoted phrase each, all
+    required); shorter words (1–2 letters, below the trigram) are checked with instr() on the rows the index
+    and the other filters selected — alone, they are checked newest-first until a screenful is found.
+    """
+    words = f.words()
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    source = "orders o"
+    where, params = [], []
+    if long_words:
+        source = "orders_fts JOIN orders o ON o.id = orders_fts.rowid"
+        where.append("orders_fts MATCH ?")
+        params.append(" ".join('"' + w.replace('"', '""') + '"' for w in long_words))
+    for w in words:
+        if len(w) < TRIGRAM:
+            where.append("instr(o.search_text, ?) > 0")
+            params.append(w)
+    if f.status:
+        where.append("o.status = ?")
+        params.append(f.status)
+    if f.session is not None:
+        where.append("o.session_id = ?")
+        params.append(f.session)
+    if f.carrier:
+        where.append("o.carrier = ? COLLATE NOCASE")
+        params.append(f.carrier)
+    if f.since:
+        where.append("o.created_at >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("o.created_at <= ?")
+        params.append(f"{f.until} 99")
+    return source, " AND ".join(where) or "1", params
+
+
+def order_keys(database: Database, f: OrderFilter, sort: str = "id", descending: bool = True,
+               after: tuple | None = None, limit: int = 200) -> list[tuple]:
+    """The next ``limit`` orders of the list as (rank, sort value, id), after the key ``after`` (keyset paging).
+
+    With a text filter, rank 0 are orders found by the customer's name, phone or number and come first; rank 1
+    were found only through what they hold. Within a rank, by the sort column then the number, both in SQL,
+    so each page costs the same whatever the page's depth.
+    """
+    column = SORT_FIELDS[sort]
+    source, where, params = _list_where(f)
+    words = f.words()
+    ranks = [0, 1] if words else [0]
+    op = "<" if descending else ">"
+    order = "DESC" if descending else "ASC"
+    ordering = f"ORDER BY {'orders_fts.rowid' if column == 'o.id' and 'orders_fts' in source else column} {order}"
+    if column != "o.id":
+        ordering += f", o.id {order}"
+    out: list[tuple] = []
+    for rank in ranks:
+        if after is not None and rank < after[0]:
+            continue
+        clauses, values = [where], list(params)
+        if words:
+            test, extra = _buyer_test(words)
+            clauses.append(test if rank == 0 else f"NOT ({test})")
+            values += extra
+        if after is not None and rank == after[0]:
+            if column == "o.id":
+                clauses.append(f"o.id {op} ?")
+                values.append(after[2])
+            else:
+                clauses.append(f"({column}, o.id) {op} (?, ?)")
+                values += [after[1], after[2]]
+        rows = database.conn.execute(
+            f"SELECT {rank}, {column}, o.id FROM {source} WHERE {' AND '.join(clauses)} {ordering} LIMIT ?",
+            (*values, limit - len(out))).fetchall()
+        out += rows
+        if len(out) >= limit:
+            break
+    return out
+
+
+def order_key(database: Database, f: OrderFilter, order_id: int, sort: str = "id") -> tuple | None:
+    """(rank, sort value, id) of one order when the filter shows it, else None: a saved row's place."""
+    source, where, params = _list_where(f)
+    words = f.words()
+    rank = "0"
+    if words:
+        test, extra = _buyer_test(words)
+        rank, params = f"CASE WHEN {test} THEN 0 ELSE 1 END", [*extra, *params]
+    row = database.conn.execute(f"SELECT {rank}, {SORT_FIELDS[sort]}, o.id FROM {source} WHERE {where} "
+                                "AND o.id = ?", (*params, order_id)).fetchone()
+    return tuple(row) if row else None
+
+
+def order_count(database: Database, f: OrderFilter | None = None, at_most: int | None = None) -> int:
+    """How many orders the filter selects (all orders without one), counting no further than ``at_most``:
+    a broad search ('kha' at 500,000 orders) need not walk every match to say 'more than 10,000'."""
+    source, where, params = _list_where(f or OrderFilter())
+    if at_most is None:
+        return database.conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    return database.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
+                                 (*params, at_most)).fetchone()[0]
+
+
+def order_carriers(database: Database) -> list[str]:
+    """The carriers orders name, for the filter (read from the carrier index, not the orders)."""
+    # One index seek per carrier (a skip scan written out): a handful of carriers, whatever the season holds.
+    return [r[0] for r in database.conn.execute("""
+        WITH RECURSIVE c(v) AS (
+            SELECT min(carrier COLLATE NOCASE) FROM orders WHERE carrier COLLATE NOCASE > ''
+            UNION ALL
+            SELECT (SELECT min(carrier COLLATE NOCASE) FROM orders WHERE carrier COLLATE NOCASE > c.v)
+            FROM c WHERE c.v IS NOT NULL)
+        SELECT v FROM c WHERE v IS NOT NULL""").fetchall()]
+
+
+def last_order_id(database: Database) -> int:
+    """The highest order number given so far (a row above it is a new order)."""
+    return database.conn.execute("SELECT coalesce(max(id), 0) FROM orders").fetchone()[0]

@@ -36,7 +36,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.ui.orders.dialogs import OrderDialog, SessionDialog, history_text  # noqa: F401 - history_text re-exported
 from coopdesk.ui.orders.form import OrderForm
 from coopdesk.ui.orders.import_dialog import OrderImport
-from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
+from coopdesk.ui.orders.table_model import COUNT_LIMIT, ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
 from coopdesk.ui.widgets.fields import DateEdit
@@ -120,9 +120,9 @@ class OrdersPage(QWidget):
         second.addWidget(self.since, 1)
         second.addWidget(self.until, 1)
         r.addLayout(second)
-        self.model = OrdersTableModel()
+        self.model = OrdersTableModel(lambda: self.database)
         self.table = QTableView()
-        self.table.setModel(self.model)  # it filters and sorts itself: fast with 100,000 orders
+        self.table.setModel(self.model)  # it filters and sorts in SQL, a page at a time: fast at 500,000 orders
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -132,7 +132,7 @@ class OrdersPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         fm = self.table.fontMetrics()  # no., time, customer, total, COD, status, phone: Total to status fit 1366 px
-        for col, sample in enumerate(("8888", "26/11 19:56", "Nguyễn Thị Hồng", "1.250.000 ₫", "1.250.000 ₫",
+        for col, sample in enumerate(("888888", "26/11 19:56", "Nguyễn Thị Hồng", "1.250.000 ₫", "1.250.000 ₫",
                                       "Đã giao vận chuyển", "0912 345 001")):
             self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 14)
         self.table.activated.connect(lambda _i: self.open_selected())
@@ -179,7 +179,6 @@ class OrdersPage(QWidget):
             self.session_filter.addItem(f"{s['started_at'][:16]} · {s['name']}", s["id"])
         self.session_filter.setCurrentIndex(max(self.session_filter.findData(current), 0))
         self.session_filter.blockSignals(False)
-        self.model.set_rows(order_entry.order_rows(self.database))
         carrier = self.carrier_filter.currentData()
         self.carrier_filter.blockSignals(True)
         self.carrier_filter.clear()
@@ -226,8 +225,13 @@ class OrdersPage(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        self.count_label.setText(_("{shown} of {total} orders").format(shown=self.model.rowCount(),
-                                                                      total=self.model.total_count()))
+        def n(count: int) -> str:  # 500.000, as Vietnamese writes thousands
+            return f"{count:,}".replace(",", ".")
+
+        shown = self.model.matched_count()
+        shown_text = n(COUNT_LIMIT) + "+" if shown > COUNT_LIMIT else n(shown)
+        self.count_label.setText(_("{shown} of {total} orders").format(shown=shown_text,
+                                                                      total=n(self.model.total_count())))
 
     def _update_session(self) -> None:
         s = order_entry.current_session(self.database)

@@ -1,0 +1,71 @@
+"""The order list reads a page at a time (issue 12): scrolling fetches the next page, filters and sorting are
+done by SQL over every order (not only the loaded ones), and a save still inserts its one row."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from coopdesk.domain.orders import LineDraft, OrderDraft
+from coopdesk.services import order_entry as oe
+from coopdesk.ui.orders.table_model import COLUMNS, R_ID, R_TOTAL
+
+
+def _more_orders(db, n):
+    for i in range(n):
+        oe.save_order(db, OrderDraft(phone=f"0966{i:06d}", name=f"Khách cuộn {i}", street="1 Lê Lợi",
+                                     province="Thanh Hóa", commune="yen dinh", lines=[LineDraft("YDI-BUN-500", "1")]))
+
+
+def _page(window, size):
+    window.nav.setCurrentRow(3)
+    page = window.orders_page
+    page.model.PAGE = size
+    page.refresh()
+    return page
+
+
+def test_scrolling_to_the_end_fetches_the_next_page(window, qtbot, demo_db):
+    _more_orders(demo_db, 30)
+    page = _page(window, 10)
+    total = oe.order_count(demo_db)
+    assert page.model.rowCount() == 10 and page.model.canFetchMore()
+    assert page.count_label.text().startswith(f"{total} ")  # counted in SQL, not from the loaded rows
+    page.table.scrollToBottom()
+    QApplication.processEvents()
+    assert page.model.rowCount() > 10
+    while page.model.canFetchMore():
+        page.table.scrollToBottom()
+        QApplication.processEvents()
+    ids = [page.model.row_id(r) for r in range(page.model.rowCount())]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == total  # every order once, newest first
+
+
+def test_sorting_and_filtering_reach_orders_not_yet_loaded(window, qtbot, demo_db):
+    _more_orders(demo_db, 30)
+    page = _page(window, 10)
+    oldest = min(r["id"] for r in demo_db.query("SELECT id FROM orders"))
+    page.table.sortByColumn(COLUMNS.index(R_ID), Qt.SortOrder.AscendingOrder)
+    assert page.model.row_id(0) == oldest  # the oldest order was on no loaded page
+    page.table.sortByColumn(COLUMNS.index(R_TOTAL), Qt.SortOrder.DescendingOrder)
+    biggest = demo_db.query("SELECT max(total) AS t FROM orders")[0]["t"]
+    assert page.model.index(0, COLUMNS.index(R_TOTAL)).data() == page.model.index(0, 3).data()
+    assert page.model.rows[0][R_TOTAL] == biggest
+    page.search.setText("cuon 7")  # diacritics optional; "7" is a one-letter term, checked on the matches
+    expected = {r["id"] for r in demo_db.query("SELECT id, search_text FROM orders")
+                if "cuon" in r["search_text"] and "7" in r["search_text"]}
+    while page.model.canFetchMore():
+        page.model.fetchMore()
+    assert {r[R_ID] for r in page.model.rows} == expected and 3 <= len(expected) < 30
+    assert page.count_label.text().startswith(f"{len(expected)} ")
+
+
+def test_a_save_inserts_one_row_on_a_paged_list(window, qtbot, demo_db):
+    _more_orders(demo_db, 30)
+    page = _page(window, 10)
+    resets, inserted = [], []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.model.rowsInserted.connect(lambda *_a: inserted.append(1))
+    draft = OrderDraft(phone="0966555444", name="Lê Thị Hạnh", province="Thanh Hóa", commune="yen dinh",
+                       lines=[LineDraft("YDI-BUN-500", "2")])
+    assert window.ops.run(page, lambda db: oe.save_order(db, draft), title="x")
+    assert resets == [] and inserted == [1] and page.model.rowCount() == 11
+    assert page.model.row_id(0) == oe.last_order_id(demo_db)
