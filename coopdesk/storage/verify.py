@@ -25,9 +25,17 @@ def _lenient(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
+
+
 def _tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return [(n, s or "") for n, s in conn.execute(
+    """The tables that hold data: not SQLite's own, nor a full-text index and its shadow tables (derived from
+    the orders, their row numbers are packed segment ids; the trigram index is rebuilt from the orders)."""
+    rows = [(n, s or "") for n, s in conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    virtual = [n for n, s in rows if s.upper().startswith("CREATE VIRTUAL TABLE")]
+    derived = set(virtual) | {v + suffix for v in virtual for suffix in FTS_SHADOWS}
+    return [(n, s) for n, s in rows if n not in derived]
 
 
 def _quote(name: str) -> str:

@@ -7,6 +7,7 @@ import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QVBoxLayout, QWidget
@@ -17,6 +18,9 @@ from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile, demo
 from coopdesk.services.datafile import Database, DatabaseDamaged, DatabaseInUse
 from coopdesk.ui.widgets.dialogs import ask, warn
+
+if TYPE_CHECKING:
+    from coopdesk.ui.main_window import MainWindow
 
 log = logging.getLogger("coopdesk")
 
@@ -238,22 +242,29 @@ def run(data_arg: str | None = None) -> int:
                 return 1
             database.close()
             database, is_demo = demo_db, True
-    start_checks(database)
-    try:
-        datafile.auto_backup(database)
-    except CoopDeskError as e:
-        log.warning("start-up backup failed: %s", e.message)
     paths.save_config(last_file=str(database.path))
-    from coopdesk.ui.main_window import MainWindow
+    window = open_window(database, is_demo)  # noqa: F841 - kept alive while the application runs
+    return app.exec()
 
-    window = MainWindow(database, is_demo)
+
+def open_window(database: Database, is_demo: bool = False) -> MainWindow:
+    """Check the file, show the window, then back it up in the background.
+
+    The lost-write check comes first (it compares the file with its backups, so it must run before a new
+    backup is made, and before anyone types an order); the backup and its verification run on the writer
+    thread once the window shows, so a season-sized file opens as fast as a new one.
+    """
+    start_checks(database)
+    from coopdesk.ui.main_window import MainWindow
     from coopdesk.ui.widgets.dialogs import available_size, opens_maximised
 
+    window = MainWindow(database, is_demo)
     if opens_maximised(available_size(None)):  # as MainWindow.show_fitted
         window.showMaximized()
     else:
         window.show()
-    return app.exec()
+    window.start_backup()
+    return window
 
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
+    QProgressDialog,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,7 +36,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
 from coopdesk.ui.labels.page import LabelsPage
 from coopdesk.ui.lots.page import LotsPage
-from coopdesk.ui.operations import Operations
+from coopdesk.ui.operations import Operations, _Runner, _Signals
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
@@ -41,6 +44,8 @@ from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
 from coopdesk.ui.shipping.page import DocumentsPage
 from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, opens_maximised, warn
+
+log = logging.getLogger(__name__)
 
 STYLE = """
 QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14px; }
@@ -83,6 +88,8 @@ class MainWindow(QMainWindow):
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self._on_backup_timer)
         self.ops = Operations(self)  # the one runner for screen operations and the one writer thread
+        self.backups_running = 0
+        self.last_backup: object = None
         self._pending: dict[QWidget, Changes] = {}  # what hidden pages have yet to catch up with
         self._build()
         self.restart_backup_timer()
@@ -433,14 +440,61 @@ class MainWindow(QMainWindow):
             "Licence: GNU GPL version 3 or later. Font: Be Vietnam Pro (SIL Open Font License 1.1).\n"
             "Data file: {path}").format(version=__version__, path=self.database.path))
 
+    def start_backup(self) -> _Signals | None:
+        """The automatic backup and its check on the one writer thread, with a connection of its own, while the
+        window stays usable ("Backing up…" in the status bar). Used at start-up, once the window shows.
+
+        On the writer thread it waits behind any write already asked for, and the exit backup waits behind it.
+        """
+        if self.database.read_only:
+            return None
+        signals = _Signals(self)
+        self.backups_running += 1
+        self.statusBar().showMessage(_("Backing up…"))
+
+        def landed(made: object) -> None:
+            self.backups_running -= 1
+            self.last_backup = made
+            if made:
+                self.statusBar().showMessage(_("Backed up at {time}").format(time=f"{datetime.now():%H:%M}"), 5000)
+                self.settings_page.refresh_backups()
+
+        def failed(error: BaseException) -> None:
+            self.backups_running -= 1
+            message = error.message if isinstance(error, CoopDeskError) else str(error)
+            log.warning("background backup failed: %s", message)
+            self.statusBar().showMessage(_("Automatic backup failed: {message}").format(message=message), 15000)
+
+        signals.finished.connect(landed)
+        signals.failed.connect(failed)
+        self.ops.writer.start(_Runner(self.database.path, True, datafile.auto_backup, signals, threading.Event()))
+        return signals
+
+    def _exit_backup(self) -> None:
+        """The exit backup off the GUI thread, shown as "Backing up…" until it has landed: closing quickly (even
+        while the start-up backup still runs) waits for it, so the backup is never lost."""
+        dialog = QProgressDialog(_("Backing up…"), "", 0, 0, self)
+        dialog.setCancelButton(None)  # nothing to cancel: the window closes once the backup is on disk
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        loop = QEventLoop()
+        errors: list[BaseException] = []
+        signals = self.start_backup()
+        if signals is not None:
+            signals.finished.connect(lambda _made: loop.quit())
+            signals.failed.connect(lambda e: (errors.append(e), loop.quit()))
+            loop.exec()
+        dialog.close()
+        for e in errors:
+            warn(self, _("Backup failed"), e.message if isinstance(e, CoopDeskError) else str(e))
+
     def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         focused = QApplication.focusWidget()
         if focused is not None:
             focused.clearFocus()  # a field saved when left is saved now, while the data file is still open
         self.backup_timer.stop()
-        try:
-            datafile.auto_backup(self.database)
-        except CoopDeskError as e:
-            warn(self, _("Backup failed"), e.message)
+        self._exit_backup()
+        self.ops.writer.waitForDone()  # nothing of ours writes after the file is closed
         self.database.close()
         super().closeEvent(event)

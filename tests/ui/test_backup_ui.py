@@ -137,6 +137,9 @@ def test_the_window_start_reports_a_rollback_before_its_start_up_backup(qtbot, a
 
         showMaximized = show
 
+        def start_backup(self):  # the real window does this on its writer thread once shown
+            datafile.auto_backup(opened[0])
+
     monkeypatch.setattr(main_window, "MainWindow", NoWindow)
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
