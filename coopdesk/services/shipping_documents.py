@@ -368,8 +368,18 @@ def _move(database: Database, ids: list[int], to: str, who: str, allowed: tuple[
 
 
 def mark_packed(database: Database, ids: list[int], who: str = "") -> tuple[list[int], Changes]:
-    """New → packed for the orders whose slips were printed, in one transaction; other statuses stay."""
-    return _move(database, ids, PACKED, who, (NEW,)), Changes(orders=True)
+    """New → packed for the orders whose slips were printed, in one transaction; other statuses stay.
+
+    An order with a line no lot fills (a backorder, an oversell) stays New: packing it needs a stated reason
+    (``order_entry.set_status``), which a bulk print cannot give. ``short_of_lots`` names them for the message.
+    """
+    short = store.short_of_lots(database, ids)
+    return _move(database, [i for i in ids if i not in short], PACKED, who, (NEW,)), Changes(orders=True)
+
+
+def short_of_lots(database: Database, ids: list[int]) -> list[int]:
+    """The orders among ``ids`` that have a line with no packs from a lot, in id order."""
+    return sorted(store.short_of_lots(database, ids))
 
 
 def confirm_handover(database: Database, ids: list[int], who: str = "") -> tuple[list[int], Changes]:

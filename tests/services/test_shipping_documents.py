@@ -418,3 +418,18 @@ def test_a_withdrawn_recall_no_longer_refuses_the_slip(demo_db, live, tmp_path):
     assert ids[1] in dict(sd.choose(demo_db, Selection(session_id=sid), SLIPS).refused)
     recall.withdraw_recall(demo_db, view.id, "Mẫu kiểm lại đạt", "Mai")
     assert sd.choose(demo_db, Selection(session_id=sid), SLIPS).refused == []
+
+
+def test_printing_slips_never_packs_a_backorder(demo_db, live):
+    """Seen in a walk: a backorder (a line no lot fills) was moved to Packed by printing slips, skipping the
+    reason a pack without stock needs. It stays New, and is named."""
+    from coopdesk.domain.orders import LineDraft, OrderDraft
+
+    sid, ids = live
+    backorder = order_entry.save_order(demo_db, OrderDraft(
+        phone="0933 444 555", name="Khách chờ hàng", street="Thôn 1", province="Thanh Hóa", commune="Xã Yên Định",
+        lines=[LineDraft("YDI-BUN-500", "1"), LineDraft("HRX-NEM-10", "2")]), session_id=sid).order_id
+    moved, _c = sd.mark_packed(demo_db, [*ids[:2], backorder], "Mai")
+    assert moved == ids[:2]
+    assert sd.short_of_lots(demo_db, [*ids, backorder]) == [backorder]
+    assert order_entry.get_order(demo_db, backorder)["status"] == "new"

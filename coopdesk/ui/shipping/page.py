@@ -41,6 +41,7 @@ from coopdesk.domain.shipping import (
     SIZES,
     SLIPS,
     Selection,
+    order_code,
     parse_tracking_lines,
 )
 from coopdesk.i18n import _
@@ -478,6 +479,13 @@ class DocumentsPage(QWidget):
             warn(self, _("Not recorded"), e.message)
             return
         note = _(" — {n} orders moved to Packed").format(n=len(moved)) if moved else ""
+        if made.kind == SLIPS and self.mark_packed.isChecked():
+            short = sd.short_of_lots(self.database, made.order_ids)
+            if short:
+                warn(self, _("Some orders stay New"), _(
+                    "These orders have lines that no lot fills (backorders or oversells), so they were not moved to "
+                    "Packed: {codes}. Pack them from the order's own window, where the reason is asked.").format(
+                    codes=", ".join(order_code(i) for i in short[:20]) + (" …" if len(short) > 20 else "")))
         self.window_.statusBar().showMessage(_("{kind}: {n} orders recorded").format(
             kind=_(KIND_LABELS[made.kind]), n=len(made.order_ids)) + note, 8000)
         self.changed.emit(Changes(orders=True))
