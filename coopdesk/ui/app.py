@@ -231,8 +231,13 @@ def run(data_arg: str | None = None) -> int:
         if choice == 0:
             database.close()
             return 0
-        if choice == DEMO:
-            demo_db = open_demo_database(beside=path if data_arg else None)
+        if choice == DEMO and data_arg:
+            # The file named with --data is empty (the welcome shows only then): the demo goes into it, as
+            # `coopdesk demo --data FILE` does, so the window and the commands on that file see the same data.
+            demo.write_demo(database)
+            is_demo = True
+        elif choice == DEMO:
+            demo_db = open_demo_database()
             if demo_db is None:
                 database.close()
                 return 1
