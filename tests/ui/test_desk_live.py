@@ -325,6 +325,8 @@ def test_unallocated_lines_cannot_be_packed_without_a_reason(window, qtbot, demo
     with pytest.raises(ValidationError):
         oe.set_status(demo_db, order_id, "packed")
     dialog = OrderDialog(window, demo_db, order_id, lambda _c: None)
+    assert "CHỜ HÀNG" in dialog.text.toPlainText()  # the backorder's note is shown with the order
+    assert "CHỜ HÀNG" in next(o for o in oe.orders_json(demo_db) if o["order_id"] == order_id)["internal_note"]
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
     dialog.move("packed")
     assert oe.get_order(demo_db, order_id)["status"] == "new"
