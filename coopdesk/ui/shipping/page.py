@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -144,11 +145,19 @@ class DocumentsPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-size: 14px; font-weight: bold; color: #1b5e20;")
         lv.addWidget(self.summary)
+        # Refused orders and warnings can run to dozens of lines after a live with a recalled lot: they scroll
+        # in their own box below the buttons, so the buttons never move and the page never outgrows the screen.
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8a4b00;")
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lv.addWidget(self.notes)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.notes_box = QScrollArea()
+        self.notes_box.setWidget(self.notes)
+        self.notes_box.setWidgetResizable(True)
+        self.notes_box.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.notes_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.notes_box.setMinimumHeight(0)
         self.progress = QProgressBar()
         self.progress.hide()
         self.cancel_button = QPushButton(_("Cancel"))
@@ -173,7 +182,7 @@ class DocumentsPage(QWidget):
         more.addWidget(self.carrier_button)
         more.addWidget(self.check_button)
         lv.addLayout(more)
-        lv.addStretch(1)
+        lv.addWidget(self.notes_box, 1)
         split.addWidget(left)
 
         right = QWidget()
@@ -297,6 +306,9 @@ class DocumentsPage(QWidget):
         if not self.isVisible():  # hidden (or its window closed, the data file with it): count when shown
             self._stale = True
             return
+        if self.made is not None:
+            self.preview.set_pdf(None)  # a preview of other choices would be mistaken for this one
+            self.file_choice.hide()
         self.made = None
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -488,7 +500,10 @@ class DocumentsPage(QWidget):
                     codes=", ".join(order_code(i) for i in short[:20]) + (" …" if len(short) > 20 else "")))
         self.window_.statusBar().showMessage(_("{kind}: {n} orders recorded").format(
             kind=_(KIND_LABELS[made.kind]), n=len(made.order_ids)) + note, 8000)
-        self.changed.emit(Changes(orders=True))
+        if moved:
+            # Only a status change concerns the other pages; a recorded print keeps this preview ready, so the
+            # report can be saved as PDF and then as xlsx without making it again.
+            self.changed.emit(Changes(orders=True, order_ids=frozenset(moved)))
 
     def print_(self) -> bool:
         if self.made is None:
