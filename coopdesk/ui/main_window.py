@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
                      self.recall_page, self.documents_page):
-            page.changed.connect(self.apply_changes)
+            page.changed.connect(lambda changes, page=page: self.apply_changes(changes, initiator=page))
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
         self.file_label = QLabel()
@@ -246,14 +246,16 @@ class MainWindow(QMainWindow):
 
         The page on screen updates now (only the rows named, when the Changes names them); a hidden
         page only notes the change and catches up once when it is shown (Anki's _refresh_needed), so
-        a save at the desk never reloads the screens nobody is looking at.
+        a save at the desk never reloads the screens nobody is looking at. The page on screen is also told
+        who asked (``initiator``: a page, or the dialog a page opened), so it can skip refreshing what it
+        has just changed itself (Anki's ``handler is self``); a page catching up later is told None.
         """
         current = self.stack.currentWidget()
         for page in self.pages:
             if not hasattr(page, "on_changes"):
                 continue
             if page is current:
-                page.on_changes(changes)
+                page.on_changes(changes, initiator)
             else:
                 old = self._pending.get(page)
                 self._pending[page] = changes if old is None else old | changes

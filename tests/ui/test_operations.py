@@ -177,3 +177,27 @@ def test_a_full_disk_during_a_background_import_is_a_message_and_stores_nothing(
     assert len(message_boxes) == 1 and "đầy" in message_boxes[0]
     assert len(oe.order_rows(demo_db)) == before
     assert demo_db.query("SELECT count(*) AS n FROM products")[0]["n"] == 16
+
+
+def test_the_page_on_screen_is_told_who_asked_for_the_change(window, qtbot, demo_db):
+    """Issue 16 item 6: a page can skip refreshing what it just changed itself (Anki's ``handler is self``)."""
+    window.nav.setCurrentRow(3)
+    page = window.orders_page
+    told = []
+    original = page.on_changes
+    page.on_changes = lambda c, initiator=None: (told.append(initiator), original(c, initiator))
+    assert window.ops.run(page, lambda db: oe.save_order(db, _draft()), title="x")
+    page.changed.emit(Changes(orders=True))  # a page's own signal names the page as the one who asked
+    assert told == [page, page]
+
+
+def test_the_labels_page_does_not_rebuild_for_its_own_print_log(window, qtbot, demo_db):
+    window.nav.setCurrentRow(2)
+    labels = window.labels_page
+    reloaded = []
+    original = labels._reload
+    labels._reload = lambda: (reloaded.append(1), original())
+    labels.changed.emit(Changes(lots=True))  # what its print log sends: the lots page's figures, not its own
+    assert reloaded == [] and window.is_stale(window.lots_page)
+    window.apply_changes(Changes(lots=True), initiator=window.lots_page)  # a lot changed elsewhere: reload
+    assert reloaded == [1]

@@ -222,7 +222,11 @@ class LabelsPage(QWidget):
         for action in (self.print_action, self.pdf_action, self.send_action):
             action.setEnabled(True)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
+        """Reload what other screens changed; a print log or an offset this page kept itself changes nothing
+        it shows, so it does not rebuild its lists and preview for them."""
+        if initiator is self:
+            return
         if changes.lots or changes.products or changes.cooperative or changes.settings:
             self.refresh()
 

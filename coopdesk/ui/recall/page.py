@@ -215,7 +215,7 @@ class RecallPage(QWidget):
         self.recalls.setCurrentIndex(self.recalls.findData(self.view.id) if self.view else -1)
         self._reload()
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.lots or changes.orders or changes.products:
             self.refresh()
 

@@ -211,7 +211,7 @@ class SettingsPage(QWidget):
             self.backups.setItem(r, 0, QTableWidgetItem(f"{format_date(info.made_at.date())} {info.made_at:%H:%M:%S}"))
             self.backups.setItem(r, 1, QTableWidgetItem(backup_summary(info)))
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.cooperative or changes.settings:
             self.refresh()
 

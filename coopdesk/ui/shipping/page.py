@@ -237,7 +237,7 @@ class DocumentsPage(QWidget):
 
     _stale = False
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """During a live every saved order is a change: a hidden page only notes it and counts again when shown."""
         if changes.orders or changes.products or changes.lots or changes.cooperative:
             if self.isVisible():
