@@ -198,7 +198,8 @@ class MainWindow(QMainWindow):
         self._menu_action(file_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         go = self.menuBar().addMenu(_("&Go"))
         for i, (title, _purpose) in enumerate(_sections()):
-            self._menu_action(go, title, f"Ctrl+{i + 1}", lambda _c=False, i=i: self.nav.setCurrentRow(i))
+            self._menu_action(go, title.replace("&", "&&"), f"Ctrl+{i + 1}",  # “Trace & recall”: no Alt on a space
+                              lambda _c=False, i=i: self.nav.setCurrentRow(i))
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._menu_action(help_menu, _("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
                           self.show_shortcuts)

@@ -143,7 +143,7 @@ class RecallPage(QWidget):
         self.value.setMinimumContentsLength(28)
         self.value.lineEdit().returnPressed.connect(self.search)
         row.addWidget(self.value, 2)
-        self.find_button = QPushButton(_("&Find"))
+        self.find_button = QPushButton(_("Fi&nd"))
         self.find_button.clicked.connect(self.search)
         row.addWidget(self.find_button)
         row.addSpacing(16)

@@ -66,7 +66,7 @@ class SettingsPage(QWidget):
         p = QVBoxLayout(profile_tab)
         self.profile = ProfileForm(media_dir=str(paths.media_dir_for(self.database.path)))
         p.addWidget(self.profile)
-        self.save_profile_button = QPushButton(_("&Save profile"))
+        self.save_profile_button = QPushButton(_("Sa&ve profile"))
         self.save_profile_button.clicked.connect(self.save_profile)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -113,7 +113,7 @@ class SettingsPage(QWidget):
         self.backup_now_button.clicked.connect(lambda: self.window_.backup_now())
         self.restore_button = QPushButton(_("&Restore the selected backup…"))
         self.restore_button.clicked.connect(self._on_restore_selected)
-        self.restore_file_button = QPushButton(_("Restore from a &file…"))
+        self.restore_file_button = QPushButton(_("Restore from a f&ile…"))
         self.restore_file_button.clicked.connect(lambda: self.window_.restore_from_file())
         for w in (self.backup_now_button, self.restore_button, self.restore_file_button):
             row.addWidget(w)

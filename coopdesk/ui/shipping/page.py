@@ -118,7 +118,7 @@ class DocumentsPage(QWidget):
         f.addRow(days_label, days)
         f.addRow(_("S&tatus"), self.status)
         f.addRow(_("&Carrier"), self.carrier)
-        f.addRow(_("C&hannel"), self.channel)
+        f.addRow(_("Cha&nnel"), self.channel)
         f.addRow(_("By hand"), hand_row)
         lv.addWidget(pick)
 
