@@ -32,7 +32,7 @@ from coopdesk.services import cooperative, datafile
 from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
 from coopdesk.ui.settings.profile_form import ProfileForm
-from coopdesk.ui.widgets.dialogs import inform, warn
+from coopdesk.ui.widgets.dialogs import inform
 
 
 def backup_summary(info: datafile.BackupInfo) -> str:
@@ -266,11 +266,16 @@ class SettingsPage(QWidget):
             self.language_changed.emit(code)
 
     def _on_move_backups(self) -> None:
-        try:
-            folder = datafile.move_backups_to(self.database.path, datafile.suggested_backup_root(self.database.path))
-        except (CoopDeskError, OSError) as e:
-            warn(self, _("Not saved"), getattr(e, "message", None) or str(e))
+        def move(db) -> Path:  # noqa: ANN001 - the window's Database
+            try:
+                return datafile.move_backups_to(db.path, datafile.suggested_backup_root(db.path))
+            except OSError as e:  # a folder that cannot be written: a known condition, said plainly
+                raise CoopDeskError(str(e)) from e
+
+        moved: list[Path] = []
+        if not self.window_.ops.run(self, move, title=_("Not saved"), success=moved.append):
             return
+        folder = moved[0]
         self.refresh()
         self.window_.statusBar().showMessage(_("Backups are now kept in {folder}").format(folder=folder), 8000)
 
