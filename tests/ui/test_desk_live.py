@@ -643,3 +643,21 @@ def test_esc_on_the_welcome_form_asks_before_dropping_the_cooperative_typed(app,
     assert dialog.isVisible() and asked == [] and dialog.stack.currentIndex() == 0
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closing would lose it: asked, and No keeps it
     assert dialog.isVisible() and len(asked) == 1 and dialog.profile.name.text() == "HTX Chè Tân Cương"
+
+
+def test_province_tab_takes_the_best_match_and_the_commune_enter_moves_to_the_items(window, qtbot):
+    """Seen in a real window: 'thanh' + Tab left the province untaken, so 'yen dinh' put Bắc Ninh's commune first
+    and Enter saved the order in the wrong province; and after Enter the items were typed into the commune."""
+    form = orders_page(window).form
+    box = form.place.province.lineEdit()
+    box.setFocus()
+    qtbot.keyClicks(box, "thanh")
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert form.place.province.currentText() == "Tỉnh Thanh Hóa"
+    form.place.commune.setFocus()
+    qtbot.keyClicks(form.place.commune, "yen dinh")
+    popup = form.place._completer.popup()
+    assert popup.currentIndex().data().endswith("Tỉnh Thanh Hóa")
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.item)
+    assert form.place.province.currentText() == "Tỉnh Thanh Hóa" and form.place.commune.text() == "Xã Yên Định"
