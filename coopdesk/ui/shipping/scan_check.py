@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.shipping import OK, TWICE, UNKNOWN, Parcel, ScanCheck
 from coopdesk.i18n import _
 from coopdesk.services import shipping_documents as sd
-from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.operations import run_anywhere
+from coopdesk.ui.widgets.dialogs import ask
 
 GREEN, RED, AMBER = "#c8e6c9", "#ffcdd2", "#ffe0b2"
 
@@ -161,10 +161,10 @@ class ScanCheckDialog(QDialog):
                 "{n} parcels on the sheet were not scanned. Hand over only the {done} scanned ones?").format(
                 n=len(missing), done=len(ids)), yes=_("Hand over {n}").format(n=len(ids)), no=_("Keep scanning")):
             return []
-        try:
-            moved, _changes = sd.confirm_handover(self.database, ids, _("staff"))
-        except CoopDeskError as e:
-            warn(self, _("Not handed over"), e.message)
+        # The page that opened this dialog hands on the change when told ``confirmed``.
+        done, moved = run_anywhere(self, lambda: sd.confirm_handover(self.database, ids, _("staff"))[0],
+                                   title=_("Not handed over"))
+        if not done:
             return []
         self.confirmed.emit(moved)
         self.accept()
