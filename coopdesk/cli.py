@@ -560,9 +560,11 @@ def cmd_documents(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
     else:
-        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod} đồng.").format(
+        from coopdesk.domain.money import format_vnd
+
+        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod}.").format(
             files=", ".join(report["files"]), orders=made.totals.orders, parcels=made.totals.parcels,
-            cod=made.totals.cod))
+            cod=format_vnd(made.totals.cod)))
         for _i, reason in made.refused:
             print(_("Refused: {reason}").format(reason=reason), file=sys.stderr)
     return 0
