@@ -577,10 +577,11 @@ class DocumentsPage(QWidget):
         if not self.chosen or not self.chosen.order_ids:
             return False
         if name is None:
-            name, ok = QInputDialog.getItem(self, _("Set carrier"), _(
-                "Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
-                n=len(self.chosen.order_ids)), ["GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost",
-                                                *self._carriers()], 0, True)
+            label = _("Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
+                n=len(self.chosen.order_ids))
+            # A label's "&" marks a shortcut: "J&T" showed as "JT" with the T underlined.
+            name, ok = QInputDialog.getItem(self, _("Set carrier"), label.replace("&", "&&"), [
+                "GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost", *self._carriers()], 0, True)
             if not ok:
                 return False
         if tracking_text is None:
