@@ -147,9 +147,11 @@ class ScanCheckDialog(QDialog):
         self.confirm_button.setEnabled(done > 0 and not self.database.read_only)
         if missing:
             codes = ", ".join(p.code for p in missing[:30]) + (" …" if len(missing) > 30 else "")
+            self.missing.setStyleSheet("color: #b71c1c;")
             self.missing.setText(_("Missing {n} of {total}: {codes}").format(n=len(missing),
                                                                           total=len(self.check.parcels), codes=codes))
         else:
+            self.missing.setStyleSheet("color: #1b5e20; font-weight: bold;")  # all there: good news in green
             self.missing.setText(_("All {n} parcels scanned.").format(n=len(self.check.parcels)))
 
     def confirm(self) -> list[int]:
