@@ -1,7 +1,7 @@
 """The Truy xuất/Thu hồi screen driven like a person: from a lot to the call list, and an outcome recorded."""
 
 import pdfplumber
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from coopdesk.services import recall
 from coopdesk.services import traceability as trace
@@ -105,3 +105,24 @@ def test_from_a_pesticide_batch_read_off_the_gui_thread(qtbot, window):
     assert page.answer.start_kind == "input"
     assert [page.lots.text(r, 0) for r in range(page.lots.rowCount())] == ["HP-2025-0001", BUN]
     assert page.open_action.isEnabled()
+
+
+def test_opening_a_recall_from_an_input_switches_to_it(qtbot, window):
+    """After "Open a recall" the page shows that recall: chosen in the recall list, its actions live (the
+    search read off the GUI thread must not come back and replace it)."""
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.kind.setCurrentIndex(page.kind.findData("input"))
+    page.value.setEditText("Abamectin")
+    page.search()
+    qtbot.waitUntil(lambda: page.answer is not None, timeout=20000)
+    dialog = page.open_recall()
+    dialog.reason.setPlainText("Thuốc BVTV bị cấm")
+    dialog.decided_by.setText("Nguyễn Thị Hồng")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    QThreadPool.globalInstance().waitForDone(20000)  # any read still running comes back now
+    qtbot.wait(50)
+    assert page.view is not None and page.view.status == "open"
+    assert page.recalls.currentData() == page.view.id
+    assert page.outcome_action.isEnabled() and page.close_action.isEnabled()

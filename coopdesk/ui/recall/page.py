@@ -108,6 +108,7 @@ class RecallPage(QWidget):
         self.received: recall.Received | None = None
         self.last_who = ""
         self._task = None
+        self._shown_seq = 0  # counts what was shown, so a late background answer does not replace a newer one
         layout = QVBoxLayout(self)
         title = QLabel(_("Trace & recall"))
         title.setObjectName("pageTitle")
@@ -207,13 +208,17 @@ class RecallPage(QWidget):
     def refresh(self) -> None:
         """Reload the pickers and the recall list, and the answer on screen (its figures may have moved)."""
         self._fill_values()
+        self.refresh_recall_list()
+        self._reload()
+
+    def refresh_recall_list(self) -> None:
+        """The recall picker, with the recall on screen chosen."""
+        from coopdesk.domain.recall import recall_status_label
+
         self.recalls.clear()
         for r in recall.list_recalls(self.database):
-            from coopdesk.domain.recall import recall_status_label
-
             self.recalls.addItem(f"#{r['id']} · {r['source_label']} · {recall_status_label(r['status'])}", r["id"])
         self.recalls.setCurrentIndex(self.recalls.findData(self.view.id) if self.view else -1)
-        self._reload()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.lots or changes.orders or changes.products:
@@ -267,10 +272,15 @@ class RecallPage(QWidget):
                 self._set(received=recall.what_they_got(self.database, phone=value))
             elif kind != "lot":
                 # An input, an area or a household can reach thousands of buyers: read off the GUI thread.
+                asked = self._shown_seq
+
+                def found(got: recall.WhoGot) -> None:
+                    if self._shown_seq == asked:  # nothing else was shown meanwhile (e.g. a recall just opened)
+                        self._set(answer=got)
+
                 self._task = read_in_background(
                     self, _("Finding who got it…"), self.database.path,
-                    lambda reader: recall.who_got(reader, **{kind: value}), lambda got: self._set(answer=got),
-                    _("Not found"))
+                    lambda reader: recall.who_got(reader, **{kind: value}), found, _("Not found"))
             else:
                 answer = recall.who_got(self.database, **{kind: value})
                 standing = next((f.recall_id for f in answer.lots if f.role == "source" and f.recall_id), None)
@@ -289,6 +299,7 @@ class RecallPage(QWidget):
 
     def _set(self, answer: recall.WhoGot | None = None, view: recall.RecallView | None = None,
              received: recall.Received | None = None) -> None:
+        self._shown_seq += 1
         self.view, self.received = view, received
         self.answer = view.answer if view else answer
         self.recalls.setCurrentIndex(self.recalls.findData(view.id) if view else -1)
@@ -448,7 +459,14 @@ class RecallPage(QWidget):
             return view
 
         dialog = OpenRecallDialog(self, a.start_label, [f.code for f in a.lots], save, self.last_who)
-        dialog.accepted.connect(lambda: (self._emit(), self.show_recall(dialog.result_value.id)))
+        def opened() -> None:
+            # The new recall first, then the other screens: the refresh reads this recall again rather than
+            # searching anew (a search read off the GUI thread would come back and replace it).
+            self._set(view=dialog.result_value)
+            self._emit()
+            self.refresh_recall_list()
+
+        dialog.accepted.connect(opened)
         dialog.open()
         return dialog
 
