@@ -126,3 +126,37 @@ def test_opening_a_recall_from_an_input_switches_to_it(qtbot, window):
     assert page.view is not None and page.view.status == "open"
     assert page.recalls.currentData() == page.view.id
     assert page.outcome_action.isEnabled() and page.close_action.isEnabled()
+
+
+def test_the_open_recall_dialog_asks_the_date_and_who_decided(qtbot, window):
+    """The record names the day it was decided (dd/mm/yyyy, today by default) and who decided; both are
+    checked before anything is written."""
+    from datetime import date, timedelta
+
+    from coopdesk.domain.dates import format_date
+
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.show_lot(BUN)
+    before = len(recall.list_recalls(window.database))
+    dialog = page.open_recall()
+    assert dialog.day.text() == format_date(date.today())
+    assert dialog.sizeHint().height() <= 728
+    dialog.reason.setPlainText("Kết quả kiểm nghiệm vượt ngưỡng")
+    dialog.decided_by.setText("  ")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "Người quyết định" in dialog.error.text()
+    dialog.decided_by.setText("Nguyễn Thị Hồng")
+    dialog.day.setText("31/02/2026")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "31/02/2026" in dialog.error.text()
+    dialog.day.setText(format_date(date.today() + timedelta(days=3)))
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible()
+    assert len(recall.list_recalls(window.database)) == before  # nothing written
+    day = date.today() - timedelta(days=2)
+    dialog.day.setText(day.strftime("%d/%m/%Y"))
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    assert page.view.day == day.isoformat() and page.view.decided_by == "Nguyễn Thị Hồng"
+    assert format_date(day) in page.banner.text()

@@ -453,8 +453,9 @@ class RecallPage(QWidget):
             return None
         kind, value = self.kind.currentData(), self._value()
 
-        def save(reason: str, public: str, by: str) -> recall.RecallView:
-            view = recall.open_recall(self.database, reason, by=by, public_reason=public, **{kind: value})
+        def save(reason: str, public: str, by: str, day: date) -> recall.RecallView:
+            view = recall.open_recall(self.database, reason, by=by, public_reason=public, day=day,
+                                      **{kind: value})
             self.last_who = by.strip() or self.last_who
             return view
 
