@@ -22,6 +22,7 @@ from coopdesk.domain.recall import (
     SOURCE_LABELS,
     TO_HOLD,
 )
+from coopdesk.domain.shipping import order_code
 from coopdesk.i18n import _, translator
 from coopdesk.services.recall import CustomerEntry, RecallView, WhoGot
 from coopdesk.storage import cooperative as coop_store
@@ -60,7 +61,7 @@ def call_rows(answer: WhoGot, everyone: bool = False) -> list[recall_docs.CallRo
         if not everyone and not c.needs_call:
             continue
         rows.append(recall_docs.CallRow(
-            c.name, c.phone_display, c.address, ", ".join(f"#{n}" for n in c.orders), _day(c.first_order),
+            c.name, c.phone_display, c.address, ", ".join(order_code(n) for n in c.orders), _day(c.first_order),
             "; ".join(c.products), c.quantity, _situation(c), ", ".join(c.carriers), ", ".join(c.tracking),
             VI(OUTCOME_LABELS[c.outcome]), c.outcome_who, _stamp(c.outcome_at) if c.outcome_at else "", c.message))
     return rows

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 
@@ -104,3 +105,20 @@ def test_summary_for_the_authorities(demo_db, opened, tmp_path):
     assert (bun.out, bun.held, bun.returned, bun.still_out) == (18, 4, 12, 6)
     assert bun.on_hand == "1478 gói"
     render(target, "recall-summary.png")
+
+
+def test_every_document_names_orders_by_their_printed_code(demo_db, opened, tmp_path):
+    """DH000002, as on the slip and the handover sheet, never "#2", wherever a person reads it."""
+    from openpyxl import load_workbook
+
+    pdf_path = recall_documents.write_call_list(demo_db, opened.answer, tmp_path / "goi.pdf", opened)
+    with pdfplumber.open(pdf_path) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "DH000002" in text and not re.search(r"(?<!hồi )#\d", text)  # "Thu hồi #2" is the recall
+    rows = list(load_workbook(recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "k.xlsx",
+                                                            opened)).active.iter_rows(values_only=True))
+    ba = next(r for r in rows[1:] if r[1] == "Trần Văn Ba")
+    assert all(code.startswith("DH") for code in ba[4].split(", ")), ba[4]
+    assert "đơn hàng DH0000" in ba[14] and "#" not in ba[14]
+    csv_text = recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "k.csv", opened).read_text("utf-8-sig")
+    assert "DH000002" in csv_text and ",#" not in csv_text

@@ -22,7 +22,10 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert page.answer is not None and page.answer.start_label == BUN
     assert page.customers.rowCount() == 5
     assert page.customers.text(0, 0) in ("Nguyễn Thị Hồng", "Trần Văn Ba")  # delivered: call first
-    assert "THU HỒI" in page.message.toPlainText()
+    assert "THU HỒI" in page.message.toPlainText() and "DH0000" in page.message.toPlainText()
+    assert all(code.startswith("DH") for r in range(page.customers.rowCount())
+               for code in page.customers.text(r, 2).split(", "))
+    assert all(page.lines.text(r, 0).startswith("DH") for r in range(page.lines.rowCount()))
     assert not page.outcome_action.isEnabled()  # no recall yet
 
     dialog = page.open_recall()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.recall import GROUPS, OPEN, group_label, outcome_label
+from coopdesk.domain.shipping import order_code, order_id_from_code
 from coopdesk.i18n import N_, _
 from coopdesk.services import recall, recall_documents
 from coopdesk.services import traceability as trace
@@ -256,7 +257,7 @@ class RecallPage(QWidget):
     def show_order(self, order_id: int) -> None:
         """What this order received (the order desk's "Lots in this order")."""
         self.kind.setCurrentIndex(self.kind.findData("order"))
-        self.value.setEditText(str(order_id))
+        self.value.setEditText(order_code(order_id))
         self.search()
 
     def search(self) -> None:
@@ -265,9 +266,11 @@ class RecallPage(QWidget):
             return
         try:
             if kind == "order":
-                if not value.lstrip("#").isdigit():
+                # The number as printed on the slip (DH000002), or the bare number.
+                order_id = order_id_from_code(value) if not value.lstrip("#").isdigit() else int(value.lstrip("#"))
+                if order_id is None:
                     raise CoopDeskError(_("Type an order number."))
-                self._set(received=recall.what_they_got(self.database, order_id=int(value.lstrip("#"))))
+                self._set(received=recall.what_they_got(self.database, order_id=order_id))
             elif kind == "phone":
                 self._set(received=recall.what_they_got(self.database, phone=value))
             elif kind != "lot":
@@ -365,7 +368,7 @@ class RecallPage(QWidget):
         self.summary.setText(f"{head}<br>{e(_('Lots'))}: {lots}<br>"
                              + (counts or e(_("No order received any of it: nothing to call, only stock to "
                                               "quarantine."))))
-        self.customers.fill([[c.name, c.phone_display, ", ".join(f"#{n}" for n in c.orders), str(c.quantity),
+        self.customers.fill([[c.name, c.phone_display, ", ".join(order_code(n) for n in c.orders), str(c.quantity),
                                 ", ".join(group_label(g) for g in GROUPS if g in c.groups),
                                 " ".join([*c.carriers, *c.tracking]), outcome_label(c.outcome),
                                 f"{c.outcome_who} {c.outcome_at[11:16]} {c.outcome_at[8:10]}/{c.outcome_at[5:7]}"
@@ -373,7 +376,7 @@ class RecallPage(QWidget):
               [GROUP_COLOURS[next(g for g in GROUPS if g in c.groups)] for c in a.customers],
               [c.customer_id for c in a.customers])
         self.tabs.setTabText(0, _("Buyers ({n})").format(n=len(a.customers)))
-        self.lines.fill([[f"#{x.order_id}", x.order_date[:16], x.name, x.phone_display, x.lot, x.product,
+        self.lines.fill([[order_code(x.order_id), x.order_date[:16], x.name, x.phone_display, x.lot, x.product,
                             str(x.qty), group_label(x.group), x.carrier, x.tracking, x.address] for x in a.lines],
               [GROUP_COLOURS[x.group] for x in a.lines])
         self.tabs.setTabText(1, _("Order lines ({n})").format(n=len(a.lines)))
@@ -406,7 +409,7 @@ class RecallPage(QWidget):
         self.banner.hide()
         lots = ", ".join(f'<a href="{e(f.code)}">{e(f.code)}</a>' for f in r.lots)
         self.summary.setText(_("<b>{who}</b> received lots: {lots}").format(who=e(r.label), lots=lots or "—")
-                             + "<br>" + e(_("Orders: {ids}").format(ids=", ".join(f"#{n}" for n in r.orders))))
+                             + "<br>" + e(_("Orders: {ids}").format(ids=", ".join(order_code(n) for n in r.orders))))
         for t in (self.customers, self.lines):
             t.fill([])
         self.tabs.setTabText(0, _("Buyers"))
@@ -479,7 +482,7 @@ class RecallPage(QWidget):
         if confirm and not ask(self, _("Hold unshipped orders"), _(
                 "Cancel these {n} orders, not yet handed to a carrier: {ids}?\nThe recalled packs stay aside "
                 "(nothing goes back on sale); other items of those orders go back to stock.").format(
-                n=len(orders), ids=", ".join(f"#{i}" for i in orders)), yes=_("Hold them"), no=_("Not now")):
+                n=len(orders), ids=", ".join(order_code(i) for i in orders)), yes=_("Hold them"), no=_("Not now")):
             return []
         got: list[list] = []
         who = self.last_who
