@@ -122,3 +122,40 @@ def test_every_document_names_orders_by_their_printed_code(demo_db, opened, tmp_
     assert "đơn hàng DH0000" in ba[14] and "#" not in ba[14]
     csv_text = recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "k.csv", opened).read_text("utf-8-sig")
     assert "DH000002" in csv_text and ",#" not in csv_text
+
+
+def test_call_list_products_are_readable_and_recorded_outcomes_ticked(demo_db, opened, tmp_path):
+    """The products column wraps at >= 7.5 pt (it was shrunk to ~5 pt); an outcome already recorded has its
+    box ticked, not only written."""
+    hong = next(c for c in opened.to_call if c.name == "Nguyễn Thị Hồng")
+    recall.record_outcome(demo_db, opened.id, hong.customer_id, "called", "Trịnh Thị Mai")
+    view = recall.recall_view(demo_db, opened.id)
+    long = recall_docs.CallRow("Lê Thị Thu", "0912 345 678", "Thanh Hóa", "DH000001", "26/11/2026",
+                               "; ".join(["Bún sắn khô Hồng Phước 500 g (lô HP-2026-0001)",
+                                          "Bún sắn khô Hồng Phước 1 kg (lô HP-2026-0002)"]), 6, "Đã giao", "GHTK",
+                               "S1", "Chưa gọi", "", "", "…")
+    rows = (*recall_documents.call_rows(view.answer), long)
+    cl = recall_documents.call_list(demo_db, view.answer, view)
+    data = recall_docs.call_list_pdf(recall_docs.CallList(*[getattr(cl, f) for f in (
+        "cooperative", "coop_line", "title", "reason", "decided", "lots", "counts", "printed_on")], rows))
+    target = tmp_path / "goi.pdf"
+    target.write_bytes(data)
+    with pdfplumber.open(target) as pdf:
+        page = pdf.pages[0]
+        head = next(w for w in page.extract_words() if w["text"] == "Sản")
+        column = [w for w in page.extract_words(extra_attrs=["size"]) if w["top"] > head["bottom"] + 8
+                  and head["x0"] - 1 <= w["x0"] < head["x0"] + 71 * 72 / 25.4 - 4 and w["text"] != "In"]
+        assert column and min(w["size"] for w in column) >= 7.5 - 0.01, sorted({w["size"] for w in column})
+        text = page.extract_text()
+        assert "HP-2026-0002)" in text  # the long one wrapped, not cut
+        box = 2.6 * 72 / 25.4
+        boxes = [r for r in page.rects if abs(r["width"] - box) < 0.5 and abs(r["height"] - box) < 0.5]
+        ticks = [t for t in page.curves + page.lines if t["width"] < box and t["height"] < box]
+        ticked = []
+        for t in ticks:
+            cx, cy = (t["x0"] + t["x1"]) / 2, (t["top"] + t["bottom"]) / 2
+            b = next(b for b in boxes if b["x0"] <= cx <= b["x1"] and b["top"] <= cy <= b["bottom"])
+            label = page.crop((b["x1"], b["top"] - 1, b["x1"] + 55, b["bottom"] + 1)).extract_text()
+            ticked.append(label.strip())
+    assert sorted(ticked) == ["Đã gọi", "Đã trả hàng"]  # Hồng called, Ba returned; the others not yet
+    render(target, "recall-call-list-ticked.png")
