@@ -237,10 +237,11 @@ class LotLine:
     role: str  # "Lô nghi vấn" / "Làm ra từ lô nghi vấn"
     produced: str
     out: int  # sent to buyers (in transit, delivered, returned)
-    held: int
+    held: int  # in orders the recall held: they will not be sent
     returned: int
     on_hand: str
     still_out: int
+    not_held: int = 0  # in orders not yet handed to a carrier and not yet held: still to stop
 
 
 @dataclass(frozen=True)
@@ -316,18 +317,21 @@ def summary_pdf(s: Summary) -> bytes:
     story.append(Table([[p(a, cell_b), p(b, cell)] for a, b in facts], colWidths=[50 * MM, 124 * MM],
                        style=pairs))
     story.append(p("2. Sản phẩm và số lượng", h2))
-    heads = ["Lô", "Sản phẩm", "Vai trò", "Đã sản xuất", "Đã bán ra", "Giữ lại (chưa giao)", "Đã thu về",
+    heads = ["Lô", "Sản phẩm", "Vai trò", "Đã sản xuất", "Đã bán ra", "Đã giữ lại, không giao", "Đã thu về",
              "Tồn kho (cách ly)", "Còn ngoài thị trường"]
     rows = [[p(h, cell_b) for h in heads]]
     for lot in s.lots:
         rows.append([p(lot.code, cell_b), p(lot.product, cell), p(lot.role, cell), p(lot.produced, cell),
-                     p(str(lot.out), cell), p(str(lot.held), cell), p(str(lot.returned), cell), p(lot.on_hand, cell),
+                     p(str(lot.out), cell),
+                     p(f"{lot.held} (+{lot.not_held} chưa giữ)" if lot.not_held else str(lot.held), cell),
+                     p(str(lot.returned), cell), p(lot.on_hand, cell),
                      p(str(lot.still_out), cell_b)])
     widths = [27, 28, 20, 19, 14, 17, 14, 19, 18]
     story.append(Table(rows, colWidths=[w * MM for w in widths], style=grid, repeatRows=1))
     story.append(Spacer(1, 3))
     story.append(p("Số lượng tính bằng gói (lô đã đóng gói) hoặc kg (nguyên liệu). “Còn ngoài thị trường” = đang "
-                   "vận chuyển và đã giao, trừ phần khách đã gửi trả.", small))
+                   "vận chuyển và đã giao, trừ phần khách đã gửi trả. “Chưa giữ” = trong đơn chưa giao cho hãng "
+                   "vận chuyển nhưng chưa được giữ lại.", small))
     story.append(p("3. Một bước trước: nguồn gốc", h2))
     story.append(Table([[p(a, cell_b), p(b, cell)] for a, b in s.one_step_back] or [[p("—", cell), p("", cell)]],
                        colWidths=[50 * MM, 124 * MM], style=pairs))

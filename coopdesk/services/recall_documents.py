@@ -127,7 +127,10 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
     for f in a.lots:
         lines = [x for x in a.lines if x.lot_id == f.id]
         out = sum(x.qty for x in lines if x.group in (IN_TRANSIT, DELIVERED, RETURNED))
-        held = sum(x.qty for x in lines if x.group in (HELD, TO_HOLD))
+        # Held means held: packs of orders not yet handed over but not held either are counted apart, as in
+        # section 4 (they once showed as held while section 4 said none was).
+        held = sum(x.qty for x in lines if x.group == HELD)
+        not_held = sum(x.qty for x in lines if x.group == TO_HOLD)
         back = sum(x.qty for x in lines if x.group == RETURNED
                    or (x.group in (IN_TRANSIT, DELIVERED) and x.customer_id in returned_by_customer))
         still = sum(x.qty for x in lines if x.group in (IN_TRANSIT, DELIVERED)
@@ -136,7 +139,7 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
                                         "Lô nghi vấn" if f.role == "source" else "Làm ra từ lô nghi vấn",
                                         f"{f.packs_made} gói" if f.packed else format_kg(f.made_g), out, held, back,
                                         f"{f.on_hand} gói" if f.on_hand_unit == "packs" else format_kg(f.on_hand),
-                                        still))
+                                        still, not_held))
     back = [("Lô nguyên liệu (làm ra lô nghi vấn)", ", ".join(a.made_from) or "—")]
     for i in a.inputs:
         kind = VI(INPUT_LABELS.get(i["kind"], i["kind"]))

@@ -101,8 +101,8 @@ def test_summary_for_the_authorities(demo_db, opened, tmp_path):
     assert "Abamectin 3.6EC" in text and "VT-38-YD-001" in text and "HP-2025-0001" in text
     figures = recall_documents.summary(demo_db, opened)
     bun = next(x for x in figures.lots if x.code == BUN)
-    # 4 + 2 delivered, 10 came back, 2 in transit; 3 + 1 not handed over; Ba returned his 2.
-    assert (bun.out, bun.held, bun.returned, bun.still_out) == (18, 4, 12, 6)
+    # 4 + 2 delivered, 10 came back, 2 in transit; 3 + 1 not handed over (not held yet); Ba returned his 2.
+    assert (bun.out, bun.held, bun.not_held, bun.returned, bun.still_out) == (18, 0, 4, 12, 6)
     assert bun.on_hand == "1478 gói"
     render(target, "recall-summary.png")
 
@@ -159,3 +159,19 @@ def test_call_list_products_are_readable_and_recorded_outcomes_ticked(demo_db, o
             ticked.append(label.strip())
     assert sorted(ticked) == ["Đã gọi", "Đã trả hàng"]  # Hồng called, Ba returned; the others not yet
     render(target, "recall-call-list-ticked.png")
+
+
+def test_summary_held_figures_agree_between_the_table_and_section_4(demo_db, opened, tmp_path):
+    """The lots table and section 4 count held packs the same way: none before "Hold", all of them after."""
+    def figures(view, name):
+        target = recall_documents.write_summary(demo_db, view, tmp_path / name)
+        s = recall_documents.summary(demo_db, view)
+        with pdfplumber.open(target) as pdf:
+            text = "\n".join(page.extract_text() for page in pdf.pages)
+        return sum(x.held for x in s.lots), dict(s.buyers)["Đơn đã giữ lại, không giao (gói)"], text
+
+    table, section, text = figures(opened, "a.pdf")
+    assert (table, section) == (0, "0") and re.search(r"18 0 \(\+4 12 1478 gói 6", text)  # +4 not held yet
+    recall.hold_orders(demo_db, opened.id, "Hồng")
+    table, section, text = figures(recall.recall_view(demo_db, opened.id), "b.pdf")
+    assert (table, section) == (4, "4") and "chưa giữ)" not in text
