@@ -163,3 +163,24 @@ def test_the_open_recall_dialog_asks_the_date_and_who_decided(qtbot, window):
     assert not dialog.isVisible()
     assert page.view.day == day.isoformat() and page.view.decided_by == "Nguyễn Thị Hồng"
     assert format_date(day) in page.banner.text()
+
+
+def test_the_recall_page_shows_days_and_times_as_people_write_them(qtbot, window):
+    """dd/mm/yyyy and HH:MM in the Vietnamese window, and the banner in Vietnamese only."""
+    import re
+
+    view = recall.open_recall(window.database, "Nhầm lẫn khi đóng gói", lot=BUN, by="Hồng")
+    recall.close_recall(window.database, view.id, "Hồng", "Đã báo cho mọi khách qua Zalo")
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.refresh()
+    page.show_recall(view.id)
+    banner = page.banner.text()
+    assert banner.startswith("THU HỒI — ") and "RECALLED" not in banner
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", banner), banner
+    assert re.search(r"Kết thúc: \d{2}/\d{2}/\d{4} \d{2}:\d{2} ", banner), banner
+    days = [page.lines.text(r, 1) for r in range(page.lines.rowCount())]
+    assert days and all(re.fullmatch(r"\d{2}/\d{2}/\d{4}( \d{2}:\d{2})?", d) for d in days), days
+    page.lines.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    shown = [page.lines.text(r, 1) for r in range(page.lines.rowCount())]
+    assert shown == sorted(shown, key=lambda d: (d[6:10], d[3:5], d[:2], d[11:]))  # by the date, not the day

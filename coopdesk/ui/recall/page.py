@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.dates import format_date
+from coopdesk.domain.dates import format_date, format_iso
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.recall import GROUPS, OPEN, group_label, outcome_label
 from coopdesk.domain.shipping import order_code, order_id_from_code
@@ -348,8 +348,10 @@ class RecallPage(QWidget):
             state = _("Recall #{id} · {status} · decided {day}{by}").format(
                 id=v.id, status=v.status_text, day=format_date(date.fromisoformat(v.day)),
                 by=f" · {v.decided_by}" if v.decided_by else "")
-            self.banner.setText(f"THU HỒI / RECALLED — {state}\n{_('Reason')}: {v.reason}"
-                                + (f"\n{_('Ended')}: {v.ended_at} {v.ended_by} {v.end_reason}" if v.ended_at else ""))
+            # The window speaks the UI's language only (the public trace page keeps both).
+            self.banner.setText(f"{_('RECALLED')} — {state}\n{_('Reason')}: {v.reason}"
+                                + (f"\n{_('Ended')}: {format_iso(v.ended_at)} {v.ended_by} {v.end_reason}"
+                                   if v.ended_at else ""))
             self.banner.setStyleSheet("background:%s;color:white;padding:6px 10px;font-weight:bold" % (
                 "#b71c1c" if v.status == OPEN else "#616161"))
             self.banner.show()
@@ -376,8 +378,9 @@ class RecallPage(QWidget):
               [GROUP_COLOURS[next(g for g in GROUPS if g in c.groups)] for c in a.customers],
               [c.customer_id for c in a.customers])
         self.tabs.setTabText(0, _("Buyers ({n})").format(n=len(a.customers)))
-        self.lines.fill([[order_code(x.order_id), x.order_date[:16], x.name, x.phone_display, x.lot, x.product,
-                            str(x.qty), group_label(x.group), x.carrier, x.tracking, x.address] for x in a.lines],
+        self.lines.fill([[order_code(x.order_id), format_iso(x.order_date[:16]), x.name, x.phone_display, x.lot,
+                            x.product, str(x.qty), group_label(x.group), x.carrier, x.tracking, x.address]
+                           for x in a.lines],
               [GROUP_COLOURS[x.group] for x in a.lines])
         self.tabs.setTabText(1, _("Order lines ({n})").format(n=len(a.lines)))
         self.lots.fill([[f.code, f"{f.sku} — {f.product}",
