@@ -1,5 +1,7 @@
 """The Truy xuất/Thu hồi screen driven like a person: from a lot to the call list, and an outcome recorded."""
 
+import re
+
 import pdfplumber
 from PySide6.QtCore import Qt, QThreadPool
 
@@ -58,6 +60,7 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     row = next(r for r in range(page.customers.rowCount()) if page.customers.text(r, 1) == "0987 654 002")
     assert page.customers.text(row, 6) == "Đã gọi"
     assert "Trịnh Thị Mai" in page.customers.text(row, 7)
+    assert re.search(r" \d{2}/\d{2}/\d{4} \d{2}:\d{2}$", page.customers.text(row, 7))  # who and when, dd/mm/yyyy
     entry = next(c for c in recall.recall_view(window.database, page.view.id).to_call if c.name == "Trần Văn Ba")
     assert (entry.outcome, entry.outcome_who) == ("called", "Trịnh Thị Mai")
 

@@ -78,9 +78,11 @@ class RecallTable(QTableView):
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order (who to call first)
         self.model_.set_rows(rows, colours, objects)
         # Column widths from the first rows only: measuring 10,000 rows would cost more than showing them.
+        metrics, bold = self.fontMetrics(), self.horizontalHeader().fontMetrics()
         for c in range(self.model_.columnCount()):
-            longest = max([len(self.model_.headers[c]) + 2] + [len(r[c]) for r in rows[:200]])
-            self.setColumnWidth(c, min(max(longest * 8 + 12, 48), 260))
+            longest = max([bold.horizontalAdvance(_(self.model_.headers[c])) + 8]
+                          + [metrics.horizontalAdvance(r[c]) for r in rows[:200]])
+            self.setColumnWidth(c, min(max(longest + 16, 48), 260))
 
     def rowCount(self) -> int:  # noqa: N802
         return self.proxy.rowCount()
@@ -373,8 +375,8 @@ class RecallPage(QWidget):
         self.customers.fill([[c.name, c.phone_display, ", ".join(order_code(n) for n in c.orders), str(c.quantity),
                                 ", ".join(group_label(g) for g in GROUPS if g in c.groups),
                                 " ".join([*c.carriers, *c.tracking]), outcome_label(c.outcome),
-                                f"{c.outcome_who} {c.outcome_at[11:16]} {c.outcome_at[8:10]}/{c.outcome_at[5:7]}"
-                                if c.outcome_who else ""] for c in a.customers],
+                                f"{c.outcome_who} {format_iso(c.outcome_at)}" if c.outcome_who else ""]
+                             for c in a.customers],
               [GROUP_COLOURS[next(g for g in GROUPS if g in c.groups)] for c in a.customers],
               [c.customer_id for c in a.customers])
         self.tabs.setTabText(0, _("Buyers ({n})").format(n=len(a.customers)))
