@@ -268,7 +268,9 @@ def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "
         raise CoopDeskError(_("None of the {n} chosen orders can be printed:").format(n=len(chosen.order_ids))
                             + "\n" + "\n".join(r for _i, r in chosen.refused[:10]))
     yield Progress(0, len(todo), _("Reading orders"))
-    made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(todo))
+    # The report lists cancelled orders too, but they collect nothing: the totals count the live ones only.
+    counted = [p for p in todo if p.status != CANCELLED] if kind == REPORT else todo
+    made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(counted))
     if kind == SLIPS and part_size and len(todo) > part_size:
         for n, first in enumerate(range(0, len(todo), part_size), start=1):
             part = todo[first:first + part_size]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 
 def orders_page(window):
@@ -99,6 +99,31 @@ def test_esc_in_the_product_dialog_asks_before_dropping_edits(window, qtbot, ans
     replies.append(True)
     qtbot.keyClick(form.sku, Qt.Key.Key_Escape)
     assert not form.isVisible()
+
+
+def test_esc_in_the_live_session_dialog_asks_before_dropping_what_was_typed(window, qtbot, answers):
+    from coopdesk.ui.orders.dialogs import SessionDialog
+
+    asked, replies = answers
+    dialog = SessionDialog(window.orders_page)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)  # nothing typed: closes
+    assert not dialog.isVisible() and asked == []
+    dialog = SessionDialog(window.orders_page)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    from tests.ui.conftest import type_text
+
+    type_text(qtbot, dialog.name, "Live tối thứ Sáu")
+    type_text(qtbot, dialog.host, "Chị Lan")
+    qtbot.keyClick(dialog.host, Qt.Key.Key_Escape)  # asked, and No keeps it
+    assert dialog.isVisible() and len(asked) == 1 and dialog.name.text() == "Live tối thứ Sáu"
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()  # Cancel asks too
+    assert dialog.isVisible() and len(asked) == 2
+    replies.append(True)
+    qtbot.keyClick(dialog.host, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and len(asked) == 3
 
 
 # --- 3. the province box and the commune box find the right place ------------------------------------------

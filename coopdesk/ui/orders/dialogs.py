@@ -22,11 +22,11 @@ from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, order_status_l
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry
-from coopdesk.ui.widgets.dialogs import ask
+from coopdesk.ui.widgets.dialogs import GuardedDialog, ask
 
 
-class SessionDialog(QDialog):
-    """Start a live session: name, channel, host."""
+class SessionDialog(GuardedDialog):
+    """Start a live session: name, channel, host. Esc or Cancel asks before dropping what was typed."""
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)

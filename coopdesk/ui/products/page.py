@@ -151,7 +151,7 @@ class ProductsPage(QWidget):
         for action in (self.add_action, self.edit_action, self.delete_action, self.import_action):
             action.setEnabled(not read_only or action is self.edit_action)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Update the products a write names, in place; reload when it names none."""
         ids = changes.rows_only("products")
         if ids is None:
