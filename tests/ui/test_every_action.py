@@ -40,6 +40,10 @@ def nothing_blocks(monkeypatch):
         return QDialog.DialogCode.Rejected.value
 
     monkeypatch.setattr(QDialog, "exec", exec_)
+    from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog
+
+    for cls in (QPrintDialog, QPageSetupDialog):  # they override exec(): patching QDialog's misses them
+        monkeypatch.setattr(cls, "exec", exec_)
     for name in ("getOpenFileName", "getSaveFileName"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(lambda *a, **k: ("", "")))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([], "")))
