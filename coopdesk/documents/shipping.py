@@ -97,15 +97,10 @@ def day_text(d: str | date | None) -> str:
 
 
 def _code128_right(c: Canvas, value: str, right: float, y: float, height: float, bar_width: float) -> float:
-    """A Code 128 whose right edge (quiet zone included) is at ``right``: one symbol object, measured and drawn."""
-    from reportlab.graphics.barcode.code128 import Code128
-
-    code = Code128(value, barWidth=bar_width, barHeight=height, quiet=True, humanReadable=False)
-    c.saveState()
-    c.setFillColorRGB(0, 0, 0)
-    code.drawOn(c, right - code.width, y)
-    c.restoreState()
-    return float(code.width)
+    """A Code 128 whose right edge (quiet zone included) is at ``right``: measured, then drawn by the kit."""
+    width = ts.code128_width(value, bar_width)
+    ts.draw_code128(c, value, right - width, y, height, bar_width)
+    return width
 
 
 def _rule(c: Canvas, x1: float, x2: float, y: float, width: float = 0.6, dash: bool = False) -> None:
@@ -716,9 +711,10 @@ def write_handover(out: str | Path | IO[bytes], sender: Sender, sheets: list[Han
 def _right(c: Canvas, text: str, right: float, top: float, width: float, font: str, size: float) -> None:
     """Short figures (counts, weights, money): drawn directly when they fit, which is nearly always; through the
     kit's fitting otherwise, so even a 50-million COD is never clipped."""
-    if ts.string_width(text, font, size) <= width:
+    w = ts.string_width(text, font, size)
+    if w <= width:
         c.setFont(font, size)
-        c.drawRightString(right, top - size, text)
+        c.drawString(right - w, top - size, text)  # drawRightString would measure it a second time
     else:
         _box(c, text, right - width, top, width, size * 1.6, font, size, 5, align="right", max_lines=1)
 
