@@ -620,6 +620,30 @@ def write_picking(out: str | Path | IO[bytes], sender: Sender, rows: list[PickRo
     c.save()
 
 
+def join_parts(parts: list[Path], out: str | Path) -> Iterator[int]:
+    """Join finished part files (complete PDFs, in order) into ``out`` with PDFium; yields after each part so
+    the caller can cancel between parts (write ``out`` through ``atomic_write``: a cancel then leaves nothing).
+
+    Why parts: reportlab keeps every page of a canvas in memory until ``save()`` (90 MiB of Python objects for
+    5,000 slips); a part of 1,000 is written and freed, and the join holds only PDFium's compact parsed pages.
+    Each part's font subset and forms come across once, as one import per part.
+    """
+    import pypdfium2 as pdfium
+
+    joined = pdfium.PdfDocument.new()
+    try:
+        for n, part in enumerate(parts, start=1):
+            source = pdfium.PdfDocument(str(part))
+            try:
+                joined.import_pages(source)
+            finally:
+                source.close()
+            yield n
+        joined.save(str(out))
+    finally:
+        joined.close()
+
+
 # --- carrier handover sheet ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
