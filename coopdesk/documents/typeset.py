@@ -272,21 +272,21 @@ def _code128(value: str, height: float, bar_width: float, quiet: bool):  # noqa:
 
 
 @lru_cache(maxsize=4096)
-def _code128_bars(value: str) -> tuple[str, int]:
-    """The bars of ``value`` as PDF rectangles in whole modules (x, 0, width, 1) and the symbol's width in
-    modules: encoded once, then scaled by the caller's matrix (an order number is measured, then drawn)."""
+def _code128_bars(value: str) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The bars of ``value`` as (start, width) in whole modules, and the symbol's width in modules: encoded
+    once (an order number is measured, then drawn)."""
     code = _code128(value, 10, 1.0, False)
     code._calculate()  # encodes and checks, as drawOn would
     left = 0
-    ops = []
+    bars = []
     for ch in code.decomposed:
         if "a" <= ch <= "z":
             left += ord(ch) - 96
         elif "A" <= ch <= "Z":
             w = ord(ch) - 64
-            ops.append(f"{left} 0 {w} 1 re")
+            bars.append((left, w))
             left += w
-    return " ".join(ops), left
+    return tuple(bars), left
 
 
 def _quiet(bar_width: float) -> float:
@@ -302,14 +302,17 @@ def draw_code128(c: Canvas, value: str, x: float, y: float, height: float, bar_w
                  quiet: bool = True) -> float:
     """Draw a Code 128 barcode of ``value`` with its bottom-left at (``x``, ``y``); returns its width.
 
-    The bars go into the page as one filled path written directly, in whole modules under one scaling matrix,
-    not one reportlab ``rect`` call each: a handover sheet of 5,000 rows has 170,000 bars, and formatting
-    them one call at a time was most of its time. No human-readable line from reportlab (it would bring
+    The bars go into the page as PDF operators written directly, not one reportlab ``rect`` call each: a
+    handover sheet of 5,000 rows has 170,000 bars, and formatting them call by call was most of its time. No human-readable line from reportlab (it would bring
     Helvetica): callers print the text in our font.
     """
     bars, _modules = _code128_bars(value)
     x0 = x + (_quiet(bar_width) if quiet else 0.0)
-    c.addLiteral(f"q 0 g {bar_width:.4f} 0 0 {height:.3f} {x0:.3f} {y:.3f} cm {bars} f Q")
+    # Each bar its own rectangle fill, in points from the symbol's corner: rasterisers snap a lone rectangle
+    # to whole pixels; one path of many (or a scaled module grid) was not, and 0.9 pt bars at 150 dpi failed.
+    tall = f"{height:.3f}"
+    path = " ".join(f"{left * bar_width:.3f} 0 {w * bar_width:.3f} {tall} re f" for left, w in bars)
+    c.addLiteral(f"q 0 g 1 0 0 1 {x0:.3f} {y:.3f} cm {path} Q")
     return code128_width(value, bar_width, quiet)
 
 
