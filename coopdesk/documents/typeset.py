@@ -303,8 +303,8 @@ def draw_code128(c: Canvas, value: str, x: float, y: float, height: float, bar_w
     """Draw a Code 128 barcode of ``value`` with its bottom-left at (``x``, ``y``); returns its width.
 
     The bars go into the page as PDF operators written directly, not one reportlab ``rect`` call each: a
-    handover sheet of 5,000 rows has 170,000 bars, and formatting them call by call was most of its time. No human-readable line from reportlab (it would bring
-    Helvetica): callers print the text in our font.
+    handover sheet of 5,000 rows has 170,000 bars, and formatting them call by call was most of its time.
+    No human-readable line from reportlab (it would bring Helvetica): callers print the text in our font.
     """
     bars, _modules = _code128_bars(value)
     x0 = x + (_quiet(bar_width) if quiet else 0.0)
