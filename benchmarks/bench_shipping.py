@@ -7,6 +7,7 @@ asserted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -169,6 +170,10 @@ def run(rows: list[tuple[str, str, str, str, str]] | None = None) -> list[tuple[
         db.close()
         # Memory: each job in a fresh process (peak RSS only ever rises within one), tracemalloc in a separate
         # run because it slows everything several times over.
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(path)) as conn:  # the build's WAL in the file, as a day-old one
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         memory = {n: (_memory(path, n, python=True), _memory(path, n, python=False)) for n in (1000, N)}
 
     def row(name: str, ours: float, unit: str, base_name: str, base: float | None, aim: str) -> None:

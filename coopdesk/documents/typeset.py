@@ -271,10 +271,11 @@ def _code128(value: str, height: float, bar_width: float, quiet: bool):  # noqa:
     return Code128(value, barWidth=bar_width, barHeight=height, quiet=quiet, humanReadable=False)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
 def _code128_bars(value: str) -> tuple[tuple[tuple[int, int], ...], int]:
     """The bars of ``value`` as (start, width) in whole modules, and the symbol's width in modules: encoded
-    once (an order number is measured, then drawn)."""
+    once (an order number is measured, then drawn). A small cache: order numbers do not repeat across a job,
+    and 5,000 kept symbols would be memory that grows with the order count."""
     code = _code128(value, 10, 1.0, False)
     code._calculate()  # encodes and checks, as drawOn would
     left = 0
