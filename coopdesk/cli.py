@@ -10,7 +10,7 @@ from pathlib import Path
 
 from coopdesk import __version__, paths
 from coopdesk.domain.errors import CoopDeskError, ValidationError
-from coopdesk.i18n import _
+from coopdesk.i18n import N_, _
 
 
 def _print_json(obj: object) -> None:
@@ -560,9 +560,11 @@ def cmd_documents(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
     else:
-        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod} đồng.").format(
+        from coopdesk.domain.money import format_vnd
+
+        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod}.").format(
             files=", ".join(report["files"]), orders=made.totals.orders, parcels=made.totals.parcels,
-            cod=made.totals.cod))
+            cod=format_vnd(made.totals.cod)))
         for _i, reason in made.refused:
             print(_("Refused: {reason}").format(reason=reason), file=sys.stderr)
     return 0
@@ -741,11 +743,22 @@ def add_labels_command(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--lp", metavar="QUEUE", help=_("send to a raw CUPS queue (lp -o raw)"))
 
 
+# argparse's own words (usage, options, its errors), marked here so they are extracted and translated: the
+# command line speaks the interface's language too, not English headings around Vietnamese help.
+_ARGPARSE_TEXTS = (N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+                   N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+                   N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("%(prog)s: error: %(message)s\n"),
+                   N_("argument %(argument_name)s: %(message)s"), N_("expected one argument"),
+                   N_("invalid %(type)s value: %(value)r"), N_("ambiguous option: %(option)s could match %(matches)s"))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _  # argparse looks its words up through this name at the moment it prints them
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
         "Without a command it opens the window."))
-    parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}",
+                        help=_("show the version and exit"))
     parser.add_argument("--data", metavar="FILE", help=_("the data file (default: the user data folder)"))
     parser.add_argument("--data-dir", metavar="DIR", help=_("keep all CoopDesk files in DIR"))
     parser.add_argument("--lang", choices=["vi", "en"], help=_("language of the interface"))

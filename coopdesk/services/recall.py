@@ -40,6 +40,7 @@ from coopdesk.domain.recall import (
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import orders as order_store
@@ -586,3 +587,11 @@ __all__ = ["CLOSED", "DELIVERED", "HELD", "IN_TRANSIT", "OPEN", "OUT_RETURNED", 
            "CustomerEntry", "LotFigure", "ReceivedLine", "RecallView", "Received", "WhoGot", "close_recall",
            "find_start", "hold_orders", "list_recalls", "open_recall", "recall_view", "record_outcome",
            "starting_points", "what_they_got", "who_got", "withdraw_recall"]
+
+
+@atomic
+def recall_lot(database: Database, code: str, reason: str, day: date | None = None, by: str = "") -> list[str]:
+    """Open a recall record of a lot; returns the lot and every lot made from it, which the recall reaches too."""
+    opened = open_recall(database, reason, lot=code, by=by, day=day)
+    first = [f.code for f in opened.answer.lots if f.role == "source"]
+    return [*first, *sorted(f.code for f in opened.answer.lots if f.role != "source")]

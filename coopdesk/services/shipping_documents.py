@@ -307,7 +307,9 @@ def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "
         raise CoopDeskError(_("None of the {n} chosen orders can be printed:").format(n=len(chosen.order_ids))
                             + "\n" + "\n".join(r for _i, r in chosen.refused[:10]))
     yield Progress(0, len(todo), _("Reading orders"))
-    made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(todo))
+    # The report lists cancelled orders too, but they collect nothing: the totals count the live ones only.
+    counted = [p for p in todo if p.status != CANCELLED] if kind == REPORT else todo
+    made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(counted))
     if kind == SLIPS and part_size and len(todo) > part_size:
         for n, first in enumerate(range(0, len(todo), part_size), start=1):
             part = todo[first:first + part_size]
@@ -410,8 +412,18 @@ def _move(database: Database, ids: list[int], to: str, who: str, allowed: tuple[
 
 
 def mark_packed(database: Database, ids: list[int], who: str = "") -> tuple[list[int], Changes]:
-    """New → packed for the orders whose slips were printed, in one transaction; other statuses stay."""
-    return _move(database, ids, PACKED, who, (NEW,)), Changes(orders=True)
+    """New → packed for the orders whose slips were printed, in one transaction; other statuses stay.
+
+    An order with a line no lot fills (a backorder, an oversell) stays New: packing it needs a stated reason
+    (``order_entry.set_status``), which a bulk print cannot give. ``short_of_lots`` names them for the message.
+    """
+    short = store.short_of_lots(database, ids)
+    return _move(database, [i for i in ids if i not in short], PACKED, who, (NEW,)), Changes(orders=True)
+
+
+def short_of_lots(database: Database, ids: list[int]) -> list[int]:
+    """The orders among ``ids`` that have a line with no packs from a lot, in id order."""
+    return sorted(store.short_of_lots(database, ids))
 
 
 def confirm_handover(database: Database, ids: list[int], who: str = "") -> tuple[list[int], Changes]:

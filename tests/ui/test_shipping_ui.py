@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from coopdesk.domain.orders import LineDraft, OrderDraft
-from coopdesk.domain.shipping import HANDOVER, OK, TWICE, UNKNOWN
+from coopdesk.domain.shipping import HANDOVER, OK, SLIPS, TWICE, UNKNOWN
 from coopdesk.services import order_entry
 from coopdesk.services import shipping_documents as sd
 from tests.ui.conftest import snapshot
@@ -337,7 +337,6 @@ def test_make_and_print_sends_the_first_part_while_the_rest_are_made(window, qtb
     assert first_page_while_making == [True]
     assert job.parts == 3 and job.pages == 3 and job.closed and not job.cancelled
     assert made == [["phieu-giao-hang.pdf"]]  # recorded once, with the joined file (for preview and saving)
-    assert page.preview.page_count == 3
     import pdfplumber
 
     with pdfplumber.open(printed) as pdf:
@@ -383,3 +382,39 @@ def test_cancel_while_printing_parts_records_nothing(window, qtbot, demo_db, liv
     assert all(statuses[i] == "new" for i in ids)  # nothing recorded, nothing moved
     page.recount()
     assert not page.chosen.printed_before
+
+
+def test_many_refusals_scroll_and_the_buttons_stay_put(window, qtbot, live_orders):
+    """Seen in a walk: seven refused orders squashed the filters and pushed the buttons below the screen."""
+    sid, _ids = live_orders
+    window.resize(1366, 728)
+    page = page_of(window)
+    choose_session(page, sid)
+    QApplication.processEvents()
+    before = page.make_button.mapTo(page, page.make_button.rect().topLeft()).y()
+    page.notes.setText("\n".join(f"⛔ DH{i:06d}: lô HP-2026-0005 đang thu hồi — không in phiếu" for i in range(60)))
+    QApplication.processEvents()
+    assert page.minimumSizeHint().height() <= 640
+    assert page.make_button.mapTo(page, page.make_button.rect().topLeft()).y() == before
+    assert page.notes_box.verticalScrollBar().maximum() > 0  # the list scrolls in its own box
+
+
+def test_a_saved_report_can_be_saved_again_as_xlsx(window, qtbot, live_orders, tmp_path):
+    """Seen in a walk: each save disabled Print and Save until the preview was made again."""
+    from coopdesk.domain.shipping import REPORT
+
+    sid, _ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    page.kind.setCurrentIndex(page.kind.findData(REPORT))
+    page.recount()
+    page.make()
+    wait_made(qtbot, page)
+    assert page.save(str(tmp_path / "bao-cao.pdf"))
+    QApplication.processEvents()
+    assert page.save_button.isEnabled() and page.made is not None
+    assert page.save(str(tmp_path / "bao-cao.xlsx"))
+    page.kind.setCurrentIndex(page.kind.findData(SLIPS))  # other choices: the old preview goes
+    page._recount.stop()
+    page.recount()
+    assert page.preview.page_count == 0

@@ -193,7 +193,7 @@ class LotsPage(QWidget):
         if current:
             self.select_code(current)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Update the lots a write names, in place; reload for changes that name no lots."""
         ids = changes.rows_only("lots")
         if changes.products or changes.cooperative or (changes.lots and ids is None):

@@ -196,7 +196,7 @@ class OrdersPage(QWidget):
             a.setEnabled(not ro)
         self.form.save_button.setEnabled(not ro)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Update the orders a write names, in place; reload only for changes that name no rows."""
         ids = changes.rows_only("orders")
         if changes.products or (changes.orders and ids is None):

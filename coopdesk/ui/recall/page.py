@@ -36,7 +36,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.ui.recall.dialogs import EndRecallDialog, OpenRecallDialog, OutcomeDialog
 from coopdesk.ui.recall.table_model import DATA_ROLE, SORT_ROLE, RowsModel
 from coopdesk.ui.widgets.actions import page_action
-from coopdesk.ui.widgets.dialogs import ask, inform, warn
+from coopdesk.ui.widgets.dialogs import ask, inform
 from coopdesk.ui.workers import read_in_background
 
 KINDS = (("lot", N_("Lot")), ("input", N_("Input (pesticide, fertiliser …)")), ("area", N_("Growing area")),
@@ -143,7 +143,7 @@ class RecallPage(QWidget):
         self.value.setMinimumContentsLength(28)
         self.value.lineEdit().returnPressed.connect(self.search)
         row.addWidget(self.value, 2)
-        self.find_button = QPushButton(_("&Find"))
+        self.find_button = QPushButton(_("Fi&nd"))
         self.find_button.clicked.connect(self.search)
         row.addWidget(self.find_button)
         row.addSpacing(16)
@@ -215,7 +215,7 @@ class RecallPage(QWidget):
         self.recalls.setCurrentIndex(self.recalls.findData(self.view.id) if self.view else -1)
         self._reload()
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.lots or changes.orders or changes.products:
             self.refresh()
 
@@ -258,28 +258,29 @@ class RecallPage(QWidget):
         kind, value = self.kind.currentData(), self._value()
         if not value:
             return
-        try:
+
+        def find(db) -> None:  # noqa: ANN001 - the window's Database
             if kind == "order":
                 if not value.lstrip("#").isdigit():
                     raise CoopDeskError(_("Type an order number."))
-                self._set(received=recall.what_they_got(self.database, order_id=int(value.lstrip("#"))))
+                self._set(received=recall.what_they_got(db, order_id=int(value.lstrip("#"))))
             elif kind == "phone":
-                self._set(received=recall.what_they_got(self.database, phone=value))
+                self._set(received=recall.what_they_got(db, phone=value))
             elif kind != "lot":
                 # An input, an area or a household can reach thousands of buyers: read off the GUI thread.
                 self._task = read_in_background(
-                    self, _("Finding who got it…"), self.database.path,
+                    self, _("Finding who got it…"), db.path,
                     lambda reader: recall.who_got(reader, **{kind: value}), lambda got: self._set(answer=got),
                     _("Not found"))
             else:
-                answer = recall.who_got(self.database, **{kind: value})
+                answer = recall.who_got(db, **{kind: value})
                 standing = next((f.recall_id for f in answer.lots if f.role == "source" and f.recall_id), None)
                 if standing is not None and kind == "lot":
-                    self._set(view=recall.recall_view(self.database, standing))
+                    self._set(view=recall.recall_view(db, standing))
                 else:
                     self._set(answer=answer)
-        except CoopDeskError as e:
-            warn(self, _("Not found"), e.message)
+
+        self.window_.ops.run(self, find, title=_("Not found"))
 
     def show_recall(self, recall_id: int | None) -> None:
         if recall_id is None:
@@ -296,13 +297,13 @@ class RecallPage(QWidget):
 
     def _reload(self) -> None:
         """Read the answer on screen again after a write (cost: one answer, not the history)."""
-        try:
-            if self.view is not None:
-                self._set(view=recall.recall_view(self.database, self.view.id))
-            elif self.answer is not None:
-                self.search()
-        except CoopDeskError:
-            self._set()
+        if self.view is not None:
+            shown = self.view.id
+            self.window_.ops.run(self, lambda db: recall.recall_view(db, shown), title=_("Not found"),
+                                 success=lambda view: self._set(view=view),
+                                 failed=lambda _e: self._set())  # gone (withdrawn elsewhere): clear, don't ask
+        elif self.answer is not None:
+            self.search()  # its own errors are its own
 
     # --- showing ---
     def _render(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,7 @@ from coopdesk.domain.shipping import (
     SIZES,
     SLIPS,
     Selection,
+    order_code,
     parse_tracking_lines,
 )
 from coopdesk.i18n import _
@@ -127,7 +129,7 @@ class DocumentsPage(QWidget):
         f.addRow(days_label, days)
         f.addRow(_("S&tatus"), self.status)
         f.addRow(_("&Carrier"), self.carrier)
-        f.addRow(_("C&hannel"), self.channel)
+        f.addRow(_("Cha&nnel"), self.channel)
         f.addRow(_("By hand"), hand_row)
         lv.addWidget(pick)
 
@@ -152,11 +154,19 @@ class DocumentsPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-size: 14px; font-weight: bold; color: #1b5e20;")
         lv.addWidget(self.summary)
+        # Refused orders and warnings can run to dozens of lines after a live with a recalled lot: they scroll
+        # in their own box below the buttons, so the buttons never move and the page never outgrows the screen.
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8a4b00;")
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lv.addWidget(self.notes)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.notes_box = QScrollArea()
+        self.notes_box.setWidget(self.notes)
+        self.notes_box.setWidgetResizable(True)
+        self.notes_box.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.notes_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.notes_box.setMinimumHeight(0)
         self.progress = QProgressBar()
         self.progress.hide()
         self.cancel_button = QPushButton(_("Cancel"))
@@ -185,7 +195,7 @@ class DocumentsPage(QWidget):
         more.addWidget(self.carrier_button)
         more.addWidget(self.check_button)
         lv.addLayout(more)
-        lv.addStretch(1)
+        lv.addWidget(self.notes_box, 1)
         split.addWidget(left)
 
         right = QWidget()
@@ -251,7 +261,7 @@ class DocumentsPage(QWidget):
 
     _stale = False
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """During a live every saved order is a change: a hidden page only notes it and counts again when shown."""
         if changes.orders or changes.products or changes.lots or changes.cooperative:
             if self.isVisible():
@@ -310,6 +320,9 @@ class DocumentsPage(QWidget):
         if not self.isVisible():  # hidden (or its window closed, the data file with it): count when shown
             self._stale = True
             return
+        if self.made is not None:
+            self.preview.set_pdf(None)  # a preview of other choices would be mistaken for this one
+            self.file_choice.hide()
         self.made = None
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -320,13 +333,14 @@ class DocumentsPage(QWidget):
         if sel.is_empty():
             self._show_error(_("No orders chosen: pick a live session, days, or orders in the order list."))
             return
-        try:
-            ids = sd.select(self.database, sel, kind)
-            if len(ids) <= self.count_at_once:
-                self._show_chosen(sd.choose(self.database, sel, kind))
-                return
-        except CoopDeskError as e:
-            self._show_error(e.message)
+        selected: list[list[int]] = []
+        if not self.window_.ops.run(self, lambda db: sd.select(db, sel, kind), title=_("No document made"),
+                                    success=selected.append, failed=lambda e: self._show_error(e.message)):
+            return  # the page's own error line says why, not a box
+        ids = selected[0]
+        if len(ids) <= self.count_at_once:
+            self.window_.ops.run(self, lambda db: sd.choose(db, sel, kind), title=_("No document made"),
+                                 success=self._show_chosen, failed=lambda e: self._show_error(e.message))
             return
         self.chosen = None
         self.summary.setText(_("Counting {n} orders…").format(n=len(ids)))
@@ -569,33 +583,49 @@ class DocumentsPage(QWidget):
         made = self.made
         if made is None:
             return
-        try:
-            sd.record(self.database, made, _("staff"), target)
-            moved: list[int] = []
+        moved: list[int] = []
+
+        def record(db) -> None:  # noqa: ANN001 - the window's Database
+            sd.record(db, made, _("staff"), target)
             if made.kind == SLIPS and self.mark_packed.isChecked():
-                moved, _c = sd.mark_packed(self.database, made.order_ids, _("staff"))
-        except CoopDeskError as e:
-            warn(self, _("Not recorded"), e.message)
+                moved.extend(sd.mark_packed(db, made.order_ids, _("staff"))[0])
+
+        if not self.window_.ops.run(self, record, title=_("Not recorded")):
             return
         note = _(" — {n} orders moved to Packed").format(n=len(moved)) if moved else ""
+        if made.kind == SLIPS and self.mark_packed.isChecked():
+            short = sd.short_of_lots(self.database, made.order_ids)
+            if short:
+                warn(self, _("Some orders stay New"), _(
+                    "These orders have lines that no lot fills (backorders or oversells), so they were not moved to "
+                    "Packed: {codes}. Pack them from the order's own window, where the reason is asked.").format(
+                    codes=", ".join(order_code(i) for i in short[:20]) + (" …" if len(short) > 20 else "")))
         self.window_.statusBar().showMessage(_("{kind}: {n} orders recorded").format(
             kind=_(KIND_LABELS[made.kind]), n=len(made.order_ids)) + note, 8000)
-        self.changed.emit(Changes(orders=True))
+        if moved:
+            # Only a status change concerns the other pages; a recorded print keeps this preview ready, so the
+            # report can be saved as PDF and then as xlsx without making it again.
+            self.changed.emit(Changes(orders=True, order_ids=frozenset(moved)))
 
     def print_(self) -> bool:
         if self.made is None:
             return False
         key = f"documents/{self.made.kind}" + (f"/{self.size.currentData()}" if self.made.kind == SLIPS else "")
-        try:
+        files = self.made.files
+
+        def print_all(_db) -> bool:  # noqa: ANN001 - prints files, reads nothing
             # One print dialog: the first file asks for the printer, the others (one per carrier) follow it.
-            if not print_pdf(self, self.made.files[0], key):
+            if not print_pdf(self, files[0], key):
                 return False
-            for f in self.made.files[1:]:
+            for f in files[1:]:
                 printer = QPrinter(QPrinter.PrinterMode.HighResolution)
                 printer.setPrinterName(remembered_printer(key))
                 print_pdf_to_printer(printer, f)
-        except CoopDeskError as e:
-            warn(self, _("Printing stopped"), e.message)
+            return True
+
+        printed: list[bool] = []
+        if not self.window_.ops.run(self, print_all, title=_("Printing stopped"), success=printed.append) \
+                or not printed[0]:
             return False
         self._after_output(_("printer"))
         return True
@@ -616,22 +646,27 @@ class DocumentsPage(QWidget):
         if not target:
             return []
         written: list[Path] = []
-        try:
-            if len(files) > 1:
-                for f in files:
-                    with ts.atomic_write(Path(target) / f.name) as temp:
-                        shutil.copyfile(f, temp)
-                    written.append(Path(target) / f.name)
-            elif Path(target).suffix.lower() == ".xlsx" and self.made.kind == REPORT:
-                with ts.atomic_write(Path(target)) as temp:
-                    temp.write_bytes(sd.report_xlsx(sd.report(self.database, self.selection())))
-                written.append(Path(target))
-            else:
-                with ts.atomic_write(Path(target)) as temp:
-                    shutil.copyfile(files[0], temp)
-                written.append(Path(target))
-        except (CoopDeskError, OSError) as e:
-            warn(self, _("Not saved"), getattr(e, "message", str(e)))
+        kind, selection = self.made.kind, self.selection()
+
+        def write(db) -> None:  # noqa: ANN001 - the window's Database
+            try:
+                if len(files) > 1:
+                    for f in files:
+                        with ts.atomic_write(Path(target) / f.name) as temp:
+                            shutil.copyfile(f, temp)
+                        written.append(Path(target) / f.name)
+                elif Path(target).suffix.lower() == ".xlsx" and kind == REPORT:
+                    with ts.atomic_write(Path(target)) as temp:
+                        temp.write_bytes(sd.report_xlsx(sd.report(db, selection)))
+                    written.append(Path(target))
+                else:
+                    with ts.atomic_write(Path(target)) as temp:
+                        shutil.copyfile(files[0], temp)
+                    written.append(Path(target))
+            except OSError as e:  # a folder that cannot be written: a known condition, said plainly
+                raise CoopDeskError(str(e)) from e
+
+        if not self.window_.ops.run(self, write, title=_("Not saved")):
             return []
         self._after_output(str(written[0]))
         return written
@@ -642,10 +677,11 @@ class DocumentsPage(QWidget):
         if not self.chosen or not self.chosen.order_ids:
             return False
         if name is None:
-            name, ok = QInputDialog.getItem(self, _("Set carrier"), _(
-                "Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
-                n=len(self.chosen.order_ids)), ["GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost",
-                                                *self._carriers()], 0, True)
+            label = _("Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
+                n=len(self.chosen.order_ids))
+            # A label's "&" marks a shortcut: "J&T" showed as "JT" with the T underlined.
+            name, ok = QInputDialog.getItem(self, _("Set carrier"), label.replace("&", "&&"), [
+                "GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost", *self._carriers()], 0, True)
             if not ok:
                 return False
         if tracking_text is None:
@@ -658,13 +694,9 @@ class DocumentsPage(QWidget):
         if problems:
             warn(self, _("Not changed"), "\n".join(problems[:12]))
             return False
-        try:
-            changes = sd.assign_carrier(self.database, self.chosen.order_ids, name, tracking, who=_("staff"))
-        except CoopDeskError as e:
-            warn(self, _("Not changed"), e.message)
-            return False
-        self.changed.emit(changes)
-        return True
+        order_ids = self.chosen.order_ids
+        return self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
+                                    title=_("Not changed"))  # the runner hands its Changes to the pages
 
     def open_check(self):  # noqa: ANN201
         from coopdesk.ui.shipping.scan_check import ScanCheckDialog
