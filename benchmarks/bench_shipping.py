@@ -237,7 +237,6 @@ def _memory(db: Path, n: int, python: bool) -> tuple[int, int]:
 
 def _memory_child(db: str, n: int, mode: str) -> None:
     import json
-    import resource
 
     from coopdesk.domain.shipping import SLIPS, Selection
     from coopdesk.services import datafile
@@ -258,7 +257,10 @@ def _memory_child(db: str, n: int, mode: str) -> None:
         with open("/proc/self/statm") as fh:
             before = int(fh.read().split()[1]) * page
         sd.run(sd.make(reader, sel, SLIPS, Path(d) / "mem.pdf"))
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec, so a child started from a big
+        # benchmark process would report its parent's size.
+        with open("/proc/self/status") as fh:
+            peak = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:"))
         print(json.dumps([peak, peak - before]))
 
 
