@@ -356,7 +356,7 @@ def test_make_and_print_sends_the_first_part_while_the_rest_are_made(window, qtb
         assert any(f == "QRCode" for f in found.values())
     statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
     assert all(statuses[i] == "packed" for i in ids)
-    assert page.make_print_button.isEnabled()
+    assert page.print_button.isEnabled()
 
 
 def test_cancel_while_printing_parts_records_nothing(window, qtbot, demo_db, live_orders, tmp_path, monkeypatch):
@@ -377,7 +377,7 @@ def test_cancel_while_printing_parts_records_nothing(window, qtbot, demo_db, liv
     qtbot.waitUntil(lambda: page.task is None and page._printing is None, timeout=60000)
     qtbot.wait(200)
     assert job.cancelled and job.pages == 1
-    assert not page.cancel_button.isVisible() and page.make_print_button.isEnabled()
+    assert not page.cancel_button.isVisible() and page.print_button.isEnabled()
     statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
     assert all(statuses[i] == "new" for i in ids)  # nothing recorded, nothing moved
     page.recount()

@@ -181,11 +181,7 @@ class DocumentsPage(QWidget):
         self.make_button.setDefault(True)
         self.print_button = QPushButton(_("&Print…"))
         self.save_button = QPushButton(_("Sa&ve…"))
-        self.make_print_button = QPushButton(_("Make an&d print…"))
-        self.make_print_button.setToolTip(_("Choose the printer once; the first pages print while the rest are "
-                                            "still being made."))
         buttons.addWidget(self.make_button)
-        buttons.addWidget(self.make_print_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
         lv.addLayout(buttons)
@@ -217,7 +213,6 @@ class DocumentsPage(QWidget):
         self.until.editingFinished.connect(self._on_choice_changed)
         self.make_button.clicked.connect(self.make)
         self.print_button.clicked.connect(self.print_)
-        self.make_print_button.clicked.connect(lambda: self.make_and_print())
         self.save_button.clicked.connect(lambda: self.save())
         self.carrier_button.clicked.connect(lambda: self.set_carrier())
         self.check_button.clicked.connect(lambda: self.open_check())
@@ -403,10 +398,10 @@ class DocumentsPage(QWidget):
         ready = bool(self.chosen and self.chosen.printable)
         ro = self.database.read_only
         self.make_button.setEnabled(ready and not busy)
-        self.make_print_button.setEnabled(ready and not busy)
         self.carrier_button.setEnabled(bool(self.chosen and self.chosen.order_ids) and not busy and not ro)
         self.check_button.setEnabled(ready and not busy and not ro)
-        self.print_button.setEnabled(self.made is not None and not busy)
+        # Print with nothing made yet makes and prints in one go (the first pages print while the rest are made).
+        self.print_button.setEnabled((self.made is not None or ready) and not busy)
         self.save_button.setEnabled(self.made is not None and not busy)
 
     # --- making, in the background ---
@@ -443,10 +438,8 @@ class DocumentsPage(QWidget):
         job = self._printing
         if job is None:
             return
-        try:
-            job.add(Path(path))
-        except CoopDeskError as e:
-            self._stop_printing(e.message)
+        self.window_.ops.run(self, lambda _db: job.add(Path(path)), title=_("Printing stopped"),
+                             failed=lambda e: self._stop_printing(e.message))
 
     def _stop_printing(self, message: str) -> None:
         if self._printing is not None:
@@ -554,13 +547,16 @@ class DocumentsPage(QWidget):
         # recorded (which counts the choice again, as after any print).
         job = self._printing
         if job is not None:
-            try:
+            files = self.made.files
+
+            def rest(_db) -> None:  # noqa: ANN001 - prints files, reads nothing
                 if job.parts == 0 and not job._queue:
-                    for f in self.made.files:
+                    for f in files:
                         job.add(f)
                 job.finish()
-            except CoopDeskError as e:
-                self._stop_printing(e.message)
+
+            self.window_.ops.run(self, rest, title=_("Printing stopped"),
+                                 failed=lambda e: self._stop_printing(e.message))
 
     def _show_file(self) -> None:
         if self.made and self.made.files:
@@ -609,7 +605,7 @@ class DocumentsPage(QWidget):
 
     def print_(self) -> bool:
         if self.made is None:
-            return False
+            return self.make_and_print()
         key = f"documents/{self.made.kind}" + (f"/{self.size.currentData()}" if self.made.kind == SLIPS else "")
         files = self.made.files
 
