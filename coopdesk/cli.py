@@ -262,6 +262,7 @@ def cmd_adjust_stock(args: argparse.Namespace) -> int:
 
 def _who_got_text(answer) -> None:  # noqa: ANN001 - a recall.WhoGot
     from coopdesk.domain.recall import GROUPS, group_label
+    from coopdesk.domain.shipping import order_code
 
     print(_("{start}: {lots} lots, {orders} orders, {customers} customers, {qty} packs").format(
         start=answer.start_label, lots=len(answer.lots), orders=len(answer.order_ids),
@@ -275,7 +276,7 @@ def _who_got_text(answer) -> None:  # noqa: ANN001 - a recall.WhoGot
             continue
         print(f"{group_label(group)} ({len(lines)})")
         for x in lines:
-            print(f"  #{x.order_id:<6} {x.order_date[:10]}  {x.name:<24} {x.phone_display:<13} {x.lot:<14} "
+            print(f"  {order_code(x.order_id):<8} {x.order_date[:10]}  {x.name:<24} {x.phone_display:<13} {x.lot:<14} "
                   f"x{x.qty:<4} {x.carrier} {x.tracking}".rstrip())
 
 
@@ -346,6 +347,7 @@ def cmd_received(args: argparse.Namespace) -> int:
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
+    from coopdesk.domain.shipping import order_code
     from coopdesk.services import datafile, recall
 
     ends = [x for x in (args.close, args.withdraw, args.hold, args.show) if x is not None]
@@ -394,7 +396,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
         print(_("Recall #{id} ({status}): {lots}").format(id=view.id, status=view.status_text,
                                                          lots=", ".join(f.code for f in view.answer.lots)))
         if "held" in written:
-            print(_("Orders held: {ids}").format(ids=", ".join(f"#{i}" for i in written["held"]) or "—"))
+            print(_("Orders held: {ids}").format(ids=", ".join(order_code(i) for i in written["held"]) or "—"))
         if view.not_reached and view.status == "open":
             print(_("Customers not reached yet: {n}").format(n=len(view.not_reached)))
         for kind, file in written.items():

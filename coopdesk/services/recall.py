@@ -37,6 +37,7 @@ from coopdesk.domain.recall import (
     outcome_label,
     recall_status_label,
 )
+from coopdesk.domain.shipping import order_code
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services.changes import Changes
@@ -74,7 +75,8 @@ class ReceivedLine:
     held_by: int | None = None
 
     def as_json(self) -> dict:
-        return {"order_id": self.order_id, "customer": self.name, "phone": self.phone_display,
+        return {"order_id": self.order_id, "order_code": order_code(self.order_id), "customer": self.name,
+                "phone": self.phone_display,
                 "status": self.status, "group": self.group, "quantity": self.qty, "lot": self.lot, "sku": self.sku,
                 "product": self.product, "order_date": self.order_date, "carrier": self.carrier,
                 "tracking": self.tracking, "address": self.address}
@@ -145,7 +147,8 @@ class CustomerEntry:
 
     def as_json(self) -> dict:
         return {"customer_id": self.customer_id, "name": self.name, "phone": self.phone_display,
-                "address": self.address, "orders": self.orders, "quantity": self.quantity,
+                "address": self.address, "orders": self.orders,
+                "order_codes": [order_code(n) for n in self.orders], "quantity": self.quantity,
                 "groups": sorted(self.groups, key=GROUPS.index), "lots": self.lots, "needs_call": self.needs_call,
                 "outcome": self.outcome, "outcome_by": self.outcome_who, "outcome_at": self.outcome_at,
                 "message": self.message}
@@ -411,7 +414,8 @@ class Received:
     areas: list[dict]
 
     def as_json(self) -> dict:
-        return {"for": self.label, "orders": self.orders, "lots": [f.code for f in self.lots],
+        return {"for": self.label, "orders": self.orders, "order_codes": [order_code(n) for n in self.orders],
+                "lots": [f.code for f in self.lots],
                 "made_from": self.made_from, "inputs": [i["name"] for i in self.inputs],
                 "areas": [a["name"] for a in self.areas]}
 

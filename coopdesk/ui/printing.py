@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QRect, QSettings, QSizeF, Qt
+from PySide6.QtCore import QLocale, QMarginsF, QRect, QSettings, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -48,6 +48,18 @@ def _qimage(image: Image) -> QImage:
     return QImage(data, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888).copy()
 
 
+def ui_locale() -> QLocale:
+    """The locale of the UI language, for numbers typed and shown in the window (Vietnamese: 0,50)."""
+    from coopdesk.i18n import language
+
+    if language().startswith("vi"):
+        locale = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+    else:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    locale.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
+    return locale
+
+
 class PdfPreview(QWidget):
     """The PDF exactly as it will print, one page at a time (a 5,000-slip file opens at once), with warnings
     such as "text cut on label 3" shown above it."""
@@ -73,6 +85,8 @@ class PdfPreview(QWidget):
         self.page.setPrefix(_("Page "))
         self.page.valueChanged.connect(self._show)
         self.of = QLabel()
+        self.page.hide()
+        self.of.hide()
         zoom_out = QPushButton("−")
         zoom_in = QPushButton("+")
         zoom_out.setToolTip(_("Zoom out"))
@@ -105,6 +119,9 @@ class PdfPreview(QWidget):
         self.page.setMaximum(max(1, self._pages))
         self.page.blockSignals(False)
         self.of.setText(_("of {n}").format(n=self._pages))
+        # Nothing to page through: no "Page 1 of 0", only the note that there is nothing to preview.
+        self.page.setVisible(self._pages > 0)
+        self.of.setVisible(self._pages > 0)
         self._show()
 
     def set_warnings(self, warnings: list[str]) -> None:

@@ -42,7 +42,7 @@ from coopdesk.services import labels as service
 from coopdesk.services.changes import Changes
 from coopdesk.services.progress import Progress
 from coopdesk.ui.operations import BackgroundTask
-from coopdesk.ui.printing import PdfPreview, remember_printer, remembered_printer
+from coopdesk.ui.printing import PdfPreview, remember_printer, remembered_printer, ui_locale
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import inform, warn
 
@@ -158,6 +158,7 @@ class LabelsPage(QWidget):
             spin.setRange(-10, 10)
             spin.setSingleStep(0.1)
             spin.setDecimals(2)
+            spin.setLocale(ui_locale())  # 0,50 mm in Vietnamese, 0.50 mm in English
             spin.setSuffix(suffix)
             spin.valueChanged.connect(self._schedule)
             offsets.addWidget(spin)
@@ -204,6 +205,7 @@ class LabelsPage(QWidget):
                 self.lot_picker.addItem(f"{v.code} — {v.product.name}", v.code)
             self.lot_picker.setCurrentIndex(max(0, self.lot_picker.findData(current)))
             self.lot_picker.lineEdit().setCursorPosition(0)
+            self._fit_popup(self.lot_picker)
             chosen = self.template.currentData() or "50x30"
             self.template.clear()
             for t in service.templates(self.database).values():
@@ -213,8 +215,19 @@ class LabelsPage(QWidget):
         finally:
             self._loading = False
         self._on_template_changed()
-        for action in (self.print_action, self.pdf_action, self.send_action):
+        for action in (self.print_action, self.pdf_action):
             action.setEnabled(True)
+        # A sheet template never goes to a thermal printer, whatever reloaded the page (a saved PDF does).
+        self.send_action.setEnabled(self.template.currentData() is not None and self.current_template().is_thermal)
+
+    @staticmethod
+    def _fit_popup(box: QComboBox) -> None:
+        """The drop-down list as wide as its longest item (the box itself stays narrow), so no lot name is cut."""
+        view = box.view()
+        metrics = view.fontMetrics()
+        longest = max((metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count())), default=0)
+        scrollbar = view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(longest + scrollbar + 4 * view.frameWidth() + 24)
 
     def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Reload what other screens changed; a print log or an offset this page kept itself changes nothing
@@ -302,13 +315,21 @@ class LabelsPage(QWidget):
             self.printer.addItem(remembered, remembered)
         if keep and self.printer.findData(keep) < 0:
             self.printer.addItem(keep, keep)
+        # This template's last printer, else the system's default, else the first system printer: "PDF only"
+        # only when there is no printer at all (a CUPS printer without a default is still a printer).
         default = QPrinterInfo.defaultPrinterName()
-        index = self.printer.findData(keep or remembered or default)
+        index = -1
+        for name in (keep, remembered, default, *names):
+            if name and self.printer.findData(name) >= 0:
+                index = self.printer.findData(name)
+                break
         self.printer.setCurrentIndex(max(0, index))
 
     def _on_printer_changed(self) -> None:
         if self._loading:
             return
+        if self.printer.currentData() and self.template.currentData():
+            remember_printer(f"labels/{self.template.currentData()}", self.printer.currentData())
         dx, dy = service.offset_for(self.database, self.printer.currentData() or NO_PRINTER,
                                     self.template.currentData() or "")
         for spin, value in ((self.dx, dx), (self.dy, dy)):

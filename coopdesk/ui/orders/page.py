@@ -275,8 +275,8 @@ class OrdersPage(QWidget):
             return
         self.form.set_value(drafts[0])
         self.editing_id = order_id
-        self.form.customer_card.setText(_("Editing order {id}: Enter saves the change, Esc leaves it.").format(
-            id=order_id))
+        self.form.customer_card.setText(_(
+            "Editing order {id}: Enter on the empty item field saves the change, Esc leaves it.").format(id=order_id))
         self.form.item.setFocus()
 
     def save(self) -> bool:

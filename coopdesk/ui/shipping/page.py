@@ -166,7 +166,7 @@ class DocumentsPage(QWidget):
         self.notes_box.setWidgetResizable(True)
         self.notes_box.setFrameShape(QScrollArea.Shape.NoFrame)
         self.notes_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.notes_box.setMinimumHeight(0)
+        self.notes_box.setMinimumHeight(24)  # explicit: a scroll area would otherwise ask for ~70 px
         self.progress = QProgressBar()
         self.progress.hide()
         self.cancel_button = QPushButton(_("Cancel"))
