@@ -421,6 +421,54 @@ def test_a_withdrawn_recall_no_longer_refuses_the_slip(demo_db, live, tmp_path):
     assert sd.choose(demo_db, Selection(session_id=sid), SLIPS).refused == []
 
 
+def test_one_file_of_many_slips_is_made_in_parts_and_joined(demo_db, live, tmp_path, monkeypatch):
+    """Over JOIN_PART slips, one file is made part by part (each announced as ready) and joined with PDFium:
+    every page there in order, text and codes intact, the parts gone."""
+    sid, ids = live
+    monkeypatch.setattr(sd, "JOIN_PART", 3)
+    out = tmp_path / "phieu.pdf"
+    alone = tmp_path / "alone.pdf"
+    monkeypatch.setattr(sd, "JOIN_PART", 100)
+    sd.run(sd.make(demo_db, Selection(session_id=sid), SLIPS, alone, "a6", now=NOW))
+    monkeypatch.setattr(sd, "JOIN_PART", 3)
+    steps = list(sd.make(demo_db, Selection(session_id=sid), SLIPS, out, "a6", now=NOW))
+    ready = [s.ready for s in steps if isinstance(s, sd.Progress) and s.ready]
+    assert len(ready) == 2 and not any(p.exists() for p in ready)  # the parts were temporary
+    made = steps[-1]
+    assert made.files == [out] and len(made.order_ids) == 4
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    joined, single = pdf_text(out), pdf_text(alone)
+    assert len(joined) == len(single) >= 4
+    assert joined == single  # the same pages, same text, same order as a file made in one go
+    assert order_code(ids[0]) in joined[0] and LONG_NAME.split()[0] in flat(joined[0])
+    assert order_code(ids[3]) in joined[-1] or order_code(ids[3]) in joined[-2]
+    found = decode(render(out, 203, 1, tmp_path))
+    assert found.get(order_code(ids[0])) == "Code128"
+    last = decode(render(out, 203, len(joined), tmp_path))
+    assert any(f == "Code128" for f in last.values())
+
+
+def test_parts_kept_for_the_caller_and_cancel_during_the_join_leaves_no_file(demo_db, live, tmp_path,
+                                                                              monkeypatch):
+    sid, _ids = live
+    monkeypatch.setattr(sd, "JOIN_PART", 3)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    out = tmp_path / "phieu.pdf"
+    cancel = threading.Event()
+    seen = []
+    with pytest.raises(sd.Cancelled):
+        for step in sd.make(demo_db, Selection(session_id=sid), SLIPS, out, "a6", now=NOW, cancel=cancel,
+                            parts_dir=parts):
+            if isinstance(step, sd.Progress) and step.ready:
+                seen.append(step.ready)
+            elif isinstance(step, sd.Progress) and len(seen) == 2:
+                cancel.set()  # the join's first step: the first part is joined, the second not yet
+    assert len(seen) == 2 and all(p.exists() and p.parent == parts for p in seen)  # kept: the caller prints them
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if "phieu" in p.name] == []  # no half file beside the final name
+
+
 def test_printing_slips_never_packs_a_backorder(demo_db, live):
     """Seen in a walk: a backorder (a line no lot fills) was moved to Packed by printing slips, skipping the
     reason a pack without stock needs. It stays New, and is named."""

@@ -49,7 +49,14 @@ from coopdesk.i18n import _
 from coopdesk.services import order_entry
 from coopdesk.services import shipping_documents as sd
 from coopdesk.services.changes import Changes
-from coopdesk.ui.printing import PdfPreview, print_pdf, print_pdf_to_printer, remembered_printer
+from coopdesk.ui.printing import (
+    PartPrinter,
+    PdfPreview,
+    ask_printer,
+    print_pdf,
+    print_pdf_to_printer,
+    remembered_printer,
+)
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
 from coopdesk.ui.workers import run_in_background
@@ -59,6 +66,7 @@ class _Relay(QObject):
     """Carries progress from the worker thread to the GUI thread (a queued signal)."""
 
     progress = Signal(int, int, str)
+    ready = Signal(str)  # a finished part file, printed while the next is made
 
 
 class DocumentsPage(QWidget):
@@ -75,6 +83,7 @@ class DocumentsPage(QWidget):
         self.made: sd.Made | None = None
         self.task = None
         self._count_task = None
+        self._printing: PartPrinter | None = None  # a job printing while the document is made
         self._tmp = Path(tempfile.mkdtemp(prefix="coopdesk-docs-"))
         layout = QVBoxLayout(self)
         title = QLabel(_("Shipping"))
@@ -385,16 +394,72 @@ class DocumentsPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        busy = self.task is not None or self._count_task is not None
+        busy = self.task is not None or self._count_task is not None or self._printing is not None
         ready = bool(self.chosen and self.chosen.printable)
         ro = self.database.read_only
         self.make_button.setEnabled(ready and not busy)
         self.carrier_button.setEnabled(bool(self.chosen and self.chosen.order_ids) and not busy and not ro)
         self.check_button.setEnabled(ready and not busy and not ro)
-        self.print_button.setEnabled(self.made is not None and not busy)
+        # Print with nothing made yet makes and prints in one go (the first pages print while the rest are made).
+        self.print_button.setEnabled((self.made is not None or ready) and not busy)
         self.save_button.setEnabled(self.made is not None and not busy)
 
     # --- making, in the background ---
+    def make_and_print(self, printer: QPrinter | None = None) -> bool:
+        """Make the document and print it in the same go, with one print dialog: slips come in parts of
+        1,000, and each finished part goes to the printer (on this thread) while the next is made (on the
+        worker). ``printer`` skips the dialog (tests print to a PDF file). False when nothing was started."""
+        if self._recount.isActive():
+            self._recount.stop()
+            self.recount()
+        if self.task is not None or not self.chosen or not self.chosen.printable:
+            return False
+        kind = self.kind_value()
+        key = f"documents/{kind}" + (f"/{self.size.currentData()}" if kind == SLIPS else "")
+        size_mm = self._page_size_mm(kind)
+        if printer is None:
+            printer = ask_printer(self, key, size_mm)
+            if printer is None:
+                return False
+        job = PartPrinter(printer, size_mm)
+        job.on_page = self._on_page_printed
+        job.on_done = self._on_printed
+        self._printing = job
+        self.make()
+        return True
+
+    def _page_size_mm(self, kind: str) -> tuple[float, float]:
+        from coopdesk.documents import shipping as docs
+
+        w, h = docs.PAGE_SIZES[self.size.currentData()] if kind == SLIPS else docs.A4
+        return w * 25.4 / 72, h * 25.4 / 72
+
+    def _on_part_ready(self, path: str) -> None:
+        job = self._printing
+        if job is None:
+            return
+        self.window_.ops.run(self, lambda _db: job.add(Path(path)), title=_("Printing stopped"),
+                             failed=lambda e: self._stop_printing(e.message))
+
+    def _stop_printing(self, message: str) -> None:
+        if self._printing is not None:
+            self._printing.abort()
+        self._printing = None
+        if self.task is not None:
+            self.task.cancel()
+        self._finish()
+        warn(self, _("Printing stopped"), message)
+
+    def _on_page_printed(self, n: int) -> None:
+        self.window_.statusBar().showMessage(_("Printing: {n} pages sent to the printer").format(n=n))
+
+    def _on_printed(self) -> None:
+        job, self._printing = self._printing, None
+        self._finish()
+        if job is not None and not job.cancelled:
+            self.window_.statusBar().showMessage(_("Printed {n} pages.").format(n=job.pages), 8000)
+            self._after_output(_("printer"))
+
     def make(self) -> None:
         if self._recount.isActive():  # a choice changed a moment ago: count what will be made first
             self._recount.stop()
@@ -410,6 +475,11 @@ class DocumentsPage(QWidget):
         path = self.database.path
         relay = _Relay(self)
         relay.progress.connect(self._on_progress)
+        relay.ready.connect(self._on_part_ready)
+        parts_dir = None
+        if self._printing is not None:
+            parts_dir = run_dir / "parts"
+            parts_dir.mkdir()
 
         def job(cancel: threading.Event) -> object:
             from coopdesk.services.datafile import open_reader
@@ -417,11 +487,13 @@ class DocumentsPage(QWidget):
             reader = open_reader(path)
             try:
                 made = None
-                for step in sd.make(reader, sel, kind, out, size, per_carrier, cancel):
+                for step in sd.make(reader, sel, kind, out, size, per_carrier, cancel, parts_dir=parts_dir):
                     if isinstance(step, sd.Made):
                         made = step
                     else:
                         relay.progress.emit(step.done, step.total, step.message)
+                        if step.ready is not None and parts_dir is not None:
+                            relay.ready.emit(str(step.ready))
                 return made
             finally:
                 reader.close()
@@ -439,15 +511,22 @@ class DocumentsPage(QWidget):
         self.progress.setFormat(f"{message} %v / %m")
 
     def cancel(self) -> None:
+        printing, self._printing = self._printing, None
+        if printing is not None:
+            printing.abort()
         if self.task is not None:
             self.task.cancel()
+        if printing is not None or self.task is not None:
             self._finish()
-            self.window_.statusBar().showMessage(_("Cancelled: nothing was written."), 5000)
+            message = (_("Printing cancelled after {n} pages; nothing recorded.").format(n=printing.pages)
+                       if printing is not None and printing.pages else _("Cancelled: nothing was written."))
+            self.window_.statusBar().showMessage(message, 5000)
 
     def _finish(self) -> None:
         self.task = None
-        self.progress.hide()
-        self.cancel_button.hide()
+        printing = self._printing is not None and not self._printing.closed
+        self.progress.setVisible(printing)
+        self.cancel_button.setVisible(printing)  # the pages still going out can be stopped
         self._update_buttons()
 
     def _on_made(self, made: object) -> None:
@@ -464,6 +543,20 @@ class DocumentsPage(QWidget):
         self.preview.set_warnings(warnings[:5] + ([_("… and {n} more refused").format(n=len(warnings) - 5)]
                                                   if len(warnings) > 5 else []))
         self._update_buttons()
+        # Printing while making: what came in no parts (a short job) goes now; then the job is closed and
+        # recorded (which counts the choice again, as after any print).
+        job = self._printing
+        if job is not None:
+            files = self.made.files
+
+            def rest(_db) -> None:  # noqa: ANN001 - prints files, reads nothing
+                if job.parts == 0 and not job._queue:
+                    for f in files:
+                        job.add(f)
+                job.finish()
+
+            self.window_.ops.run(self, rest, title=_("Printing stopped"),
+                                 failed=lambda e: self._stop_printing(e.message))
 
     def _show_file(self) -> None:
         if self.made and self.made.files:
@@ -471,6 +564,9 @@ class DocumentsPage(QWidget):
             self.preview.set_pdf(self.made.files[index])
 
     def _on_failed(self, error: BaseException) -> None:
+        if self._printing is not None:
+            self._printing.abort()
+            self._printing = None
         self._finish()
         if isinstance(error, CoopDeskError):
             warn(self, _("No document made"), error.message)
@@ -509,7 +605,7 @@ class DocumentsPage(QWidget):
 
     def print_(self) -> bool:
         if self.made is None:
-            return False
+            return self.make_and_print()
         key = f"documents/{self.made.kind}" + (f"/{self.size.currentData()}" if self.made.kind == SLIPS else "")
         files = self.made.files
 
