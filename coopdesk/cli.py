@@ -10,7 +10,7 @@ from pathlib import Path
 
 from coopdesk import __version__, paths
 from coopdesk.domain.errors import CoopDeskError, ValidationError
-from coopdesk.i18n import _
+from coopdesk.i18n import N_, _
 
 
 def _print_json(obj: object) -> None:
@@ -262,6 +262,7 @@ def cmd_adjust_stock(args: argparse.Namespace) -> int:
 
 def _who_got_text(answer) -> None:  # noqa: ANN001 - a recall.WhoGot
     from coopdesk.domain.recall import GROUPS, group_label
+    from coopdesk.domain.shipping import order_code
 
     print(_("{start}: {lots} lots, {orders} orders, {customers} customers, {qty} packs").format(
         start=answer.start_label, lots=len(answer.lots), orders=len(answer.order_ids),
@@ -275,7 +276,7 @@ def _who_got_text(answer) -> None:  # noqa: ANN001 - a recall.WhoGot
             continue
         print(f"{group_label(group)} ({len(lines)})")
         for x in lines:
-            print(f"  #{x.order_id:<6} {x.order_date[:10]}  {x.name:<24} {x.phone_display:<13} {x.lot:<14} "
+            print(f"  {order_code(x.order_id):<8} {x.order_date[:10]}  {x.name:<24} {x.phone_display:<13} {x.lot:<14} "
                   f"x{x.qty:<4} {x.carrier} {x.tracking}".rstrip())
 
 
@@ -346,6 +347,7 @@ def cmd_received(args: argparse.Namespace) -> int:
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
+    from coopdesk.domain.shipping import order_code
     from coopdesk.services import datafile, recall
 
     ends = [x for x in (args.close, args.withdraw, args.hold, args.show) if x is not None]
@@ -394,7 +396,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
         print(_("Recall #{id} ({status}): {lots}").format(id=view.id, status=view.status_text,
                                                          lots=", ".join(f.code for f in view.answer.lots)))
         if "held" in written:
-            print(_("Orders held: {ids}").format(ids=", ".join(f"#{i}" for i in written["held"]) or "—"))
+            print(_("Orders held: {ids}").format(ids=", ".join(order_code(i) for i in written["held"]) or "—"))
         if view.not_reached and view.status == "open":
             print(_("Customers not reached yet: {n}").format(n=len(view.not_reached)))
         for kind, file in written.items():
@@ -560,9 +562,11 @@ def cmd_documents(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
     else:
-        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod} đồng.").format(
+        from coopdesk.domain.money import format_vnd
+
+        print(_("{files}: {orders} orders, {parcels} parcels, COD {cod}.").format(
             files=", ".join(report["files"]), orders=made.totals.orders, parcels=made.totals.parcels,
-            cod=made.totals.cod))
+            cod=format_vnd(made.totals.cod)))
         for _i, reason in made.refused:
             print(_("Refused: {reason}").format(reason=reason), file=sys.stderr)
     return 0
@@ -741,11 +745,22 @@ def add_labels_command(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--lp", metavar="QUEUE", help=_("send to a raw CUPS queue (lp -o raw)"))
 
 
+# argparse's own words (usage, options, its errors), marked here so they are extracted and translated: the
+# command line speaks the interface's language too, not English headings around Vietnamese help.
+_ARGPARSE_TEXTS = (N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+                   N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+                   N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("%(prog)s: error: %(message)s\n"),
+                   N_("argument %(argument_name)s: %(message)s"), N_("expected one argument"),
+                   N_("invalid %(type)s value: %(value)r"), N_("ambiguous option: %(option)s could match %(matches)s"))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _  # argparse looks its words up through this name at the moment it prints them
     parser = argparse.ArgumentParser(prog="coopdesk", description=_(
         "CoopDesk: catalog, traceability and livestream orders for OCOP cooperatives. "
         "Without a command it opens the window."))
-    parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}",
+                        help=_("show the version and exit"))
     parser.add_argument("--data", metavar="FILE", help=_("the data file (default: the user data folder)"))
     parser.add_argument("--data-dir", metavar="DIR", help=_("keep all CoopDesk files in DIR"))
     parser.add_argument("--lang", choices=["vi", "en"], help=_("language of the interface"))

@@ -153,3 +153,13 @@ def test_import_orders_json(tmp_path):
     template = tmp_path / "mau.xlsx"
     coopdesk("order-template", "--out", template, check=True)
     assert template.exists()
+
+
+def test_help_and_usage_errors_speak_vietnamese():
+    """Seen in a walk: `--help` framed the Vietnamese help in argparse's English ("positional arguments")."""
+    out = coopdesk("--help").stdout
+    assert "cách dùng:" in out and "tùy chọn:" in out
+    assert "positional arguments" not in out and "show this help message" not in out
+    err = coopdesk("orders", "--bogus").stderr
+    assert "lỗi" in err and "không nhận ra" in err
+    assert "usage:" in coopdesk("--lang", "en", "--help").stdout

@@ -146,3 +146,21 @@ def test_a_second_writer_waits_for_the_lock_and_then_saves(demo_path):
         holder.wait(timeout=20)
     assert writer.returncode == 0, err
     assert json.loads(out)["order_id"] == 9
+
+
+def test_a_reader_beside_a_window_reads_at_once(demo_path):
+    """Seen in a walk: `orders --json` waited the writer's ten seconds while an idle window had the file. A command
+    that only reads opens read-only at once: it never says it is waiting, and it reads what the window wrote."""
+    with subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_path)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "ready"
+            done = subprocess.run([sys.executable, "-m", "coopdesk", "orders", "--data", str(demo_path), "--json"],
+                                  capture_output=True, text=True, timeout=60)
+        finally:
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=20)
+    assert done.returncode == 0, done.stderr
+    assert "cửa sổ CoopDesk" not in done.stderr
+    assert len(json.loads(done.stdout)) == 8

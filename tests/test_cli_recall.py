@@ -29,7 +29,8 @@ def test_who_got_answers_in_json_and_changes_nothing(data):
     assert (answer["orders"], answer["customers"], answer["quantity"]) == (5, 5, 20)
     assert answer["on_hand"][BUN] == {"amount": 1480, "unit": "packs"}
     line = next(x for x in answer["lines"] if x["order_id"] == 4)
-    assert {"order_id", "customer", "phone", "status", "quantity", "lot"} <= set(line)
+    assert {"order_id", "order_code", "customer", "phone", "status", "quantity", "lot"} <= set(line)
+    assert line["order_code"] == "DH000004"  # as printed on its slip
     assert (line["customer"], line["phone"], line["status"], line["quantity"], line["lot"]) == (
         "Phạm Minh Đức", "0905 111 004", "returned", 10, BUN)
     assert 8 not in {x["order_id"] for x in answer["lines"]}  # cancelled
@@ -40,6 +41,7 @@ def test_who_got_answers_in_json_and_changes_nothing(data):
     assert by_area["lots_included"] == ["HP-2025-0002", BUN]
     text = coopdesk("who-got", BUN, "--data", data)
     assert text.returncode == 0 and "Nguyễn Thị Hồng" in text.stdout and "0912 345 001" in text.stdout
+    assert "DH000004" in text.stdout and "#4" not in text.stdout
 
 
 def test_who_got_bad_input_is_a_message(data, tmp_path):

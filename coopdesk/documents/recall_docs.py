@@ -76,10 +76,13 @@ def buyers_csv(rows: list[CallRow]) -> bytes:
 # --- the call list ------------------------------------------------------------------------------------------
 
 # (header, width in mm) of the A4 landscape table; the last column is left empty to write the outcome by hand.
-CALL_COLUMNS = (("STT", 9), ("Khách hàng · địa chỉ", 64), ("Điện thoại", 27), ("Đơn · ngày đặt", 27),
-                ("Sản phẩm (lô) · SL", 55), ("Tình trạng · vận đơn", 42), ("Kết quả gọi (đánh dấu, ghi chú)", 53))
-ROW_H = 12.5 * MM
-OUTCOME_BOXES = ("Đã gọi", "Không nghe máy", "Đã trả hàng", "Hoàn tiền")  # ticked by hand on paper
+# The products get the widest column: a buyer's products and lots wrap onto three lines at a readable size.
+CALL_COLUMNS = (("STT", 9), ("Khách hàng · địa chỉ", 58), ("Điện thoại", 26), ("Đơn · ngày đặt", 25),
+                ("Sản phẩm (lô) · SL", 71), ("Tình trạng · vận đơn", 40), ("Kết quả gọi (đánh dấu, ghi chú)", 48))
+ROW_H = 14 * MM
+PRODUCT_SIZE, PRODUCT_MIN = 8.0, 7.5  # wrapped rather than shrunk: 5 pt cannot be read while on the phone
+# Ticked by hand on paper; an outcome already recorded is ticked in print (the same words as the outcome).
+OUTCOME_BOXES = ("Đã gọi", "Không nghe máy", "Đã trả hàng", "Đã hoàn tiền")
 
 
 def call_list_pdf(cl: CallList) -> bytes:
@@ -154,8 +157,8 @@ def _box_form(c, width: float) -> None:  # noqa: ANN001
     c.endForm()
 
 
-def _boxes(c, x: float, top: float, width: float, recorded: str) -> None:  # noqa: ANN001
-    """The tick boxes of one row; an outcome already recorded is written above them."""
+def _boxes(c, x: float, top: float, width: float, recorded: str, outcome: str) -> None:  # noqa: ANN001
+    """The tick boxes of one row; an outcome already recorded is written above them and its box ticked."""
     y0 = top - 0.6 * MM
     if recorded:
         text_box(c, recorded, x, top, width, 3.6 * MM, REGULAR, 7, 5.5, max_lines=1)
@@ -163,6 +166,15 @@ def _boxes(c, x: float, top: float, width: float, recorded: str) -> None:  # noq
     c.saveState()
     c.translate(x, y0)
     c.doForm("outcome_boxes")
+    if outcome in OUTCOME_BOXES:
+        i = OUTCOME_BOXES.index(outcome)
+        bx, by = (i % 2) * width / 2, -(i // 2) * BOX_ROW - BOX  # the box's lower-left corner, as in the form
+        tick = c.beginPath()
+        tick.moveTo(bx + 0.45 * MM, by + 1.3 * MM)
+        tick.lineTo(bx + 1.1 * MM, by + 0.45 * MM)
+        tick.lineTo(bx + BOX - 0.35 * MM, by + BOX - 0.3 * MM)
+        c.setLineWidth(0.9)
+        c.drawPath(tick, stroke=1, fill=0)
     c.restoreState()
 
 
@@ -198,10 +210,12 @@ def _call_row(c, n: int, r: CallRow, x: float, top: float) -> None:  # noqa: ANN
         inner = w * MM - 2 * pad
         bold = BOLD if _head in ("Điện thoại", "Khách hàng · địa chỉ") else REGULAR
         if _head.startswith("Kết quả"):
-            _boxes(c, cx + pad, top - pad, inner, main)
+            _boxes(c, cx + pad, top - pad, inner, main, r.outcome)
+        elif _head.startswith("Sản phẩm"):
+            text_box(c, main, cx + pad, top - pad, inner, ROW_H - 2 * pad, bold, PRODUCT_SIZE, PRODUCT_MIN,
+                     max_lines=3)
         elif sub is None:
-            size, lines = (8, 3) if _head.startswith("Sản phẩm") else (9, 2)
-            text_box(c, main, cx + pad, top - pad, inner, ROW_H - 2 * pad, bold, size, 5.5, max_lines=lines)
+            text_box(c, main, cx + pad, top - pad, inner, ROW_H - 2 * pad, bold, 9, 5.5, max_lines=2)
         else:
             if main:
                 text_box(c, main, cx + pad, top - pad, inner, line, bold, 8.5, 6.5, max_lines=1)
@@ -223,10 +237,11 @@ class LotLine:
     role: str  # "Lô nghi vấn" / "Làm ra từ lô nghi vấn"
     produced: str
     out: int  # sent to buyers (in transit, delivered, returned)
-    held: int
+    held: int  # in orders the recall held: they will not be sent
     returned: int
     on_hand: str
     still_out: int
+    not_held: int = 0  # in orders not yet handed to a carrier and not yet held: still to stop
 
 
 @dataclass(frozen=True)
@@ -302,18 +317,21 @@ def summary_pdf(s: Summary) -> bytes:
     story.append(Table([[p(a, cell_b), p(b, cell)] for a, b in facts], colWidths=[50 * MM, 124 * MM],
                        style=pairs))
     story.append(p("2. Sản phẩm và số lượng", h2))
-    heads = ["Lô", "Sản phẩm", "Vai trò", "Đã sản xuất", "Đã bán ra", "Giữ lại (chưa giao)", "Đã thu về",
+    heads = ["Lô", "Sản phẩm", "Vai trò", "Đã sản xuất", "Đã bán ra", "Đã giữ lại, không giao", "Đã thu về",
              "Tồn kho (cách ly)", "Còn ngoài thị trường"]
     rows = [[p(h, cell_b) for h in heads]]
     for lot in s.lots:
         rows.append([p(lot.code, cell_b), p(lot.product, cell), p(lot.role, cell), p(lot.produced, cell),
-                     p(str(lot.out), cell), p(str(lot.held), cell), p(str(lot.returned), cell), p(lot.on_hand, cell),
+                     p(str(lot.out), cell),
+                     p(f"{lot.held} (+{lot.not_held} chưa giữ)" if lot.not_held else str(lot.held), cell),
+                     p(str(lot.returned), cell), p(lot.on_hand, cell),
                      p(str(lot.still_out), cell_b)])
     widths = [27, 28, 20, 19, 14, 17, 14, 19, 18]
     story.append(Table(rows, colWidths=[w * MM for w in widths], style=grid, repeatRows=1))
     story.append(Spacer(1, 3))
     story.append(p("Số lượng tính bằng gói (lô đã đóng gói) hoặc kg (nguyên liệu). “Còn ngoài thị trường” = đang "
-                   "vận chuyển và đã giao, trừ phần khách đã gửi trả.", small))
+                   "vận chuyển và đã giao, trừ phần khách đã gửi trả. “Chưa giữ” = trong đơn chưa giao cho hãng "
+                   "vận chuyển nhưng chưa được giữ lại.", small))
     story.append(p("3. Một bước trước: nguồn gốc", h2))
     story.append(Table([[p(a, cell_b), p(b, cell)] for a, b in s.one_step_back] or [[p("—", cell), p("", cell)]],
                        colWidths=[50 * MM, 124 * MM], style=pairs))

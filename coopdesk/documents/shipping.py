@@ -97,15 +97,10 @@ def day_text(d: str | date | None) -> str:
 
 
 def _code128_right(c: Canvas, value: str, right: float, y: float, height: float, bar_width: float) -> float:
-    """A Code 128 whose right edge (quiet zone included) is at ``right``: one symbol object, measured and drawn."""
-    from reportlab.graphics.barcode.code128 import Code128
-
-    code = Code128(value, barWidth=bar_width, barHeight=height, quiet=True, humanReadable=False)
-    c.saveState()
-    c.setFillColorRGB(0, 0, 0)
-    code.drawOn(c, right - code.width, y)
-    c.restoreState()
-    return float(code.width)
+    """A Code 128 whose right edge (quiet zone included) is at ``right``: measured, then drawn by the kit."""
+    width = ts.code128_width(value, bar_width)
+    ts.draw_code128(c, value, right - width, y, height, bar_width)
+    return width
 
 
 def _rule(c: Canvas, x1: float, x2: float, y: float, width: float = 0.6, dash: bool = False) -> None:
@@ -625,6 +620,30 @@ def write_picking(out: str | Path | IO[bytes], sender: Sender, rows: list[PickRo
     c.save()
 
 
+def join_parts(parts: list[Path], out: str | Path) -> Iterator[int]:
+    """Join finished part files (complete PDFs, in order) into ``out`` with PDFium; yields after each part so
+    the caller can cancel between parts (write ``out`` through ``atomic_write``: a cancel then leaves nothing).
+
+    Why parts: reportlab keeps every page of a canvas in memory until ``save()`` (90 MiB of Python objects for
+    5,000 slips); a part of 1,000 is written and freed, and the join holds only PDFium's compact parsed pages.
+    Each part's font subset and forms come across once, as one import per part.
+    """
+    import pypdfium2 as pdfium
+
+    joined = pdfium.PdfDocument.new()
+    try:
+        for n, part in enumerate(parts, start=1):
+            source = pdfium.PdfDocument(str(part))
+            try:
+                joined.import_pages(source)
+            finally:
+                source.close()
+            yield n
+        joined.save(str(out))
+    finally:
+        joined.close()
+
+
 # --- carrier handover sheet ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -716,9 +735,10 @@ def write_handover(out: str | Path | IO[bytes], sender: Sender, sheets: list[Han
 def _right(c: Canvas, text: str, right: float, top: float, width: float, font: str, size: float) -> None:
     """Short figures (counts, weights, money): drawn directly when they fit, which is nearly always; through the
     kit's fitting otherwise, so even a 50-million COD is never clipped."""
-    if ts.string_width(text, font, size) <= width:
+    w = ts.string_width(text, font, size)
+    if w <= width:
         c.setFont(font, size)
-        c.drawRightString(right, top - size, text)
+        c.drawString(right - w, top - size, text)  # drawRightString would measure it a second time
     else:
         _box(c, text, right - width, top, width, size * 1.6, font, size, 5, align="right", max_lines=1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 
 from coopdesk.i18n import _
 
@@ -16,6 +16,20 @@ class DateError(ValueError):
 def format_date(d: date | None) -> str:
     """date(2025, 7, 1) -> '01/07/2025'; None -> ''."""
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+def format_iso(text: str | None) -> str:
+    """A stored ISO day or timestamp as people read it: '2026-11-18' -> '18/11/2026',
+    '2026-11-18T14:05:09' -> '18/11/2026 14:05'; anything else is shown as it is."""
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    try:
+        if len(raw) <= 10:
+            return format_date(date.fromisoformat(raw))
+        return datetime.fromisoformat(raw.replace(" ", "T", 1)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return raw
 
 
 def parse_date(text: str) -> date | None:

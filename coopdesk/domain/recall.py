@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from coopdesk.domain.shipping import order_code
 from coopdesk.domain.text import clean, sort_key
 from coopdesk.i18n import N_, _
 
@@ -111,7 +112,7 @@ def customer_message(f: MessageFacts) -> str:
     Always Vietnamese, whatever the screen's language: it goes to buyers in Vietnam.
     """
     who = salutation(f.name)
-    orders = ", ".join(f"#{n}" for n in f.orders)
+    orders = ", ".join(order_code(n) for n in f.orders)
     what = "; ".join(f.products)
     text = f"{f.cooperative} xin thông báo tới {who}: sản phẩm {what} trong đơn hàng {orders} đang được THU HỒI. "
     if f.reason:

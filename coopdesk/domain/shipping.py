@@ -225,6 +225,10 @@ def refusal(p: Parcel, kind: str) -> str:
                 code=p.code, name=p.name or "-")
     if kind in (SLIPS, PICKING) and not p.lines:
         return _("Order {code} has no items left.").format(code=p.code)
+    if kind == HANDOVER and not p.carrier.strip():
+        # A handover sheet is signed by one carrier's driver: an order with none is not handed over yet.
+        return _("Order {code} has no carrier yet: choose one (Set carrier…) before its handover sheet.").format(
+            code=p.code)
     return ""
 
 

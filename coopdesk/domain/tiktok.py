@@ -135,7 +135,7 @@ def missing_columns(headers: list[str]) -> list[str]:
 
 def _address(row: dict[str, str], order: ImportedOrder) -> None:
     province_text, district, commune_text = (_cell(row, "Province"), _cell(row, "District"), _cell(row, "Commune"))
-    detail = " ".join(x for x in (_cell(row, "Detail Address"), _cell(row, "Additional address information")) if x)
+    detail = ", ".join(x for x in (_cell(row, "Detail Address"), _cell(row, "Additional address information")) if x)
     order.street = detail
     order.raw_address = ", ".join(x for x in (detail, commune_text, district, province_text) if x)
     if district:

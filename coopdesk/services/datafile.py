@@ -33,12 +33,16 @@ def open_data(path: Path, allow_read_only: bool = False, *, lock_wait: float | N
               program: str | None = None, on_wait: Callable[[str], None] | None = None) -> Database:
     """Open the data file for this session: checked, migrated (after a backup), locked.
 
-    Waits up to ``lock_wait`` seconds (default: as set_session said) when another CoopDesk holds the file.
+    Waits up to ``lock_wait`` seconds (default: as set_session said, or not at all when ``allow_read_only``)
+    when another CoopDesk holds the file.
     Half-written backups of a killed backup are removed, and order numbers are kept above every number the
     backups ever saw.
     """
     path = Path(path)
-    lock_wait = _session["lock_wait"] if lock_wait is None else lock_wait
+    if lock_wait is None:
+        # A command that only reads opens read-only at once beside a window (WAL lets it read while the window
+        # writes); only a writer waits for the file.
+        lock_wait = 0 if allow_read_only else _session["lock_wait"]
     program = program or _session["program"]
     on_wait = on_wait or _session["on_wait"]
     database = open_database(path, allow_read_only=allow_read_only, backup_dir=paths.backup_dir_for(path),

@@ -1,24 +1,37 @@
-"""Lots as screens and pages read them: states, views, genealogy, the recall that reaches a lot, the lot's URL.
+"""Lots: states, views, genealogy, the recall that reaches a lot, the lot's URL, and new lots and their codes.
 
-Reads only; the writes (new lots, diary events, recalls) are in ``services.traceability``, which also
-exports these names.
+The diary events of a lot are written in ``services.diary_events``, recalls in ``services.recall``;
+``services.traceability`` still exports every one of these names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from coopdesk.domain.codes import LOT_CODE_MAX, is_gs1_lot_code
 from coopdesk.domain.cooperative import Cooperative
-from coopdesk.domain.errors import CoopDeskError
-from coopdesk.domain.lots import DEFAULT_LOT_PATTERN, GrowingArea, LotState, trace_url
+from coopdesk.domain.errors import Collector, CoopDeskError, FieldError, ValidationError
+from coopdesk.domain.lots import (
+    DEFAULT_LOT_PATTERN,
+    GrowingArea,
+    Lot,
+    LotState,
+    check_lot_pattern,
+    format_kg,
+    make_lot_code,
+    parse_kg,
+    trace_url,
+)
 from coopdesk.domain.products import Product
-from coopdesk.domain.text import fold
+from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
+from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
+from coopdesk.storage import audit, settings
 from coopdesk.storage import lots as store
 from coopdesk.storage import orders as order_store
 from coopdesk.storage import products as product_store
-from coopdesk.storage import settings
 from coopdesk.storage.database import Database
 
 
@@ -162,3 +175,83 @@ def lot_url(coop: Cooperative | None, v: LotView) -> str:
 
 
 _state = state_of  # the name services.traceability has always used
+
+
+# --- new lots ------------------------------------------------------------------------------------------
+
+@atomic
+def set_lot_pattern(database: Database, pattern: str) -> Changes:
+    checked = check_lot_pattern(pattern)
+    with database.transaction() as db:
+        settings.put(db, "lot_code_pattern", checked)
+    return Changes(settings=True)
+
+
+def next_lot_code(database: Database, pattern: str, day: date | None = None) -> str:
+    """The code the next lot would get under ``pattern`` (HP-2026-0006 after HP-2026-0005), without taking it."""
+    day = day or date.today()
+    key = make_lot_code(pattern, day, 0)
+    number = store.last_sequence(database, key) + 1
+    code = make_lot_code(pattern, day, number)
+    while store.code_exists(database.db, code):
+        number += 1
+        code = make_lot_code(pattern, day, number)
+    return code
+
+
+@atomic
+def create_lot(database: Database, sku: str, planned_kg: str = "", area_ids: list[int] | None = None,
+               parents: list[tuple[str, str]] | None = None, note: str = "", day: date | None = None) -> Lot:
+    """A new lot with the next code of the cooperative's pattern; ``parents`` are (lot code, kg taken)."""
+    day = day or date.today()
+    c = Collector()
+    product_id = product_store.by_sku(database).get(sku.strip().upper())
+    if product_id is None:
+        c.add("product", _("Product: no product has the SKU “{sku}”").format(sku=sku))
+    planned = None
+    if planned_kg.strip():
+        try:
+            planned = parse_kg(planned_kg)
+        except ValueError:
+            c.add("planned", _("Planned quantity (kg): “{text}” is not a positive number of kg").format(
+                text=planned_kg))
+    known_areas = store.areas(database)
+    for a in area_ids or []:
+        if a not in known_areas:
+            c.add("areas", _("Growing area: no area has the number {id}").format(id=a))
+    parent_ids = [i for i in (store.lot_id(database, code) for code, _kg in parents or []) if i is not None]
+    states = lot_states(database, parent_ids)
+    by_code = {s.lot.code.upper(): s for s in states.values()}
+    taken: list[tuple[str, int]] = []
+    for code, kg in parents or []:
+        parent = by_code.get(code.strip().upper())
+        if parent is None:
+            c.add("parents", _("Made from: no lot has the code “{code}”").format(code=code))
+            continue
+        try:
+            grams = parse_kg(kg) if str(kg).strip() else 0
+        except ValueError:
+            c.add("parents", _("Made from {code}: “{text}” is not a positive number of kg").format(code=code, text=kg))
+            continue
+        available, unit = parent.on_hand()
+        if unit == "g" and grams > available:
+            c.add("parents", _("Made from {code}: only {available} of it is left").format(
+                code=parent.lot.code, available=format_kg(available)))
+        taken.append((parent.lot.code, grams))
+    c.raise_if_any()
+    pattern = lot_pattern(database)
+    with database.transaction() as db:
+        key = make_lot_code(pattern, day, 0)
+        while True:
+            code = make_lot_code(pattern, day, store.next_sequence(db, key))
+            if not store.code_exists(db, code):
+                break
+        if not is_gs1_lot_code(code):  # a pattern saved before the GS1 check, or a sequence past its digits
+            raise ValidationError([FieldError("product", _(
+                "Lot code {code} is not a valid GS1 lot code (at most {limit} letters, digits, '-' or '.'): "
+                "change the lot code pattern in Settings").format(code=code, limit=LOT_CODE_MAX))])
+        lot = Lot(code=code, product_id=product_id, planned_g=planned, area_ids=tuple(area_ids or ()),
+                  parents=tuple(taken), note=clean(note), created=day)
+        new_id = store.insert_lot(db, lot)
+        audit.record(db, "create", "lot", new_id, {"code": code})
+    return replace(lot, id=new_id)

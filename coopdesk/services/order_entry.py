@@ -425,7 +425,8 @@ def orders_json(database: Database, session_id: int | None = None) -> list[dict]
                     "street": o["street"], "commune": addresses.commune_name(o["commune"]),
                     "province": addresses.province_name(o["province"]), "status": o["status"],
                     "total_vnd": o["total"], "cod_vnd": o["cod"], "shipping_vnd": o["shipping"],
-                    "prepaid_vnd": o["prepaid"],
+                    "prepaid_vnd": o["prepaid"], "carrier": o["carrier"], "tracking": o["tracking"],
+                    "delivery_note": o["delivery_note"], "internal_note": o["internal_note"],
                     "lines": [{"sku": x["sku"], "qty": x["qty"], "unit_price_vnd": x["unit_price"],
                                "discount_vnd": x["discount"], "cancelled": bool(x["cancelled"]), "lots": x["lots"]}
                               for x in o["lines"]]})

@@ -37,9 +37,11 @@ from coopdesk.domain.recall import (
     outcome_label,
     recall_status_label,
 )
+from coopdesk.domain.shipping import order_code
 from coopdesk.domain.text import clean, fold
 from coopdesk.i18n import _
 from coopdesk.services.changes import Changes
+from coopdesk.services.unit_of_work import atomic
 from coopdesk.storage import audit
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage import orders as order_store
@@ -73,7 +75,8 @@ class ReceivedLine:
     held_by: int | None = None
 
     def as_json(self) -> dict:
-        return {"order_id": self.order_id, "customer": self.name, "phone": self.phone_display,
+        return {"order_id": self.order_id, "order_code": order_code(self.order_id), "customer": self.name,
+                "phone": self.phone_display,
                 "status": self.status, "group": self.group, "quantity": self.qty, "lot": self.lot, "sku": self.sku,
                 "product": self.product, "order_date": self.order_date, "carrier": self.carrier,
                 "tracking": self.tracking, "address": self.address}
@@ -144,7 +147,8 @@ class CustomerEntry:
 
     def as_json(self) -> dict:
         return {"customer_id": self.customer_id, "name": self.name, "phone": self.phone_display,
-                "address": self.address, "orders": self.orders, "quantity": self.quantity,
+                "address": self.address, "orders": self.orders,
+                "order_codes": [order_code(n) for n in self.orders], "quantity": self.quantity,
                 "groups": sorted(self.groups, key=GROUPS.index), "lots": self.lots, "needs_call": self.needs_call,
                 "outcome": self.outcome, "outcome_by": self.outcome_who, "outcome_at": self.outcome_at,
                 "message": self.message}
@@ -410,7 +414,8 @@ class Received:
     areas: list[dict]
 
     def as_json(self) -> dict:
-        return {"for": self.label, "orders": self.orders, "lots": [f.code for f in self.lots],
+        return {"for": self.label, "orders": self.orders, "order_codes": [order_code(n) for n in self.orders],
+                "lots": [f.code for f in self.lots],
                 "made_from": self.made_from, "inputs": [i["name"] for i in self.inputs],
                 "areas": [a["name"] for a in self.areas]}
 
@@ -586,3 +591,11 @@ __all__ = ["CLOSED", "DELIVERED", "HELD", "IN_TRANSIT", "OPEN", "OUT_RETURNED", 
            "CustomerEntry", "LotFigure", "ReceivedLine", "RecallView", "Received", "WhoGot", "close_recall",
            "find_start", "hold_orders", "list_recalls", "open_recall", "recall_view", "record_outcome",
            "starting_points", "what_they_got", "who_got", "withdraw_recall"]
+
+
+@atomic
+def recall_lot(database: Database, code: str, reason: str, day: date | None = None, by: str = "") -> list[str]:
+    """Open a recall record of a lot; returns the lot and every lot made from it, which the recall reaches too."""
+    opened = open_recall(database, reason, lot=code, by=by, day=day)
+    first = [f.code for f in opened.answer.lots if f.role == "source"]
+    return [*first, *sorted(f.code for f in opened.answer.lots if f.role != "source")]

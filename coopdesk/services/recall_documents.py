@@ -22,6 +22,7 @@ from coopdesk.domain.recall import (
     SOURCE_LABELS,
     TO_HOLD,
 )
+from coopdesk.domain.shipping import order_code
 from coopdesk.i18n import _, translator
 from coopdesk.services.recall import CustomerEntry, RecallView, WhoGot
 from coopdesk.storage import cooperative as coop_store
@@ -60,7 +61,7 @@ def call_rows(answer: WhoGot, everyone: bool = False) -> list[recall_docs.CallRo
         if not everyone and not c.needs_call:
             continue
         rows.append(recall_docs.CallRow(
-            c.name, c.phone_display, c.address, ", ".join(f"#{n}" for n in c.orders), _day(c.first_order),
+            c.name, c.phone_display, c.address, ", ".join(order_code(n) for n in c.orders), _day(c.first_order),
             "; ".join(c.products), c.quantity, _situation(c), ", ".join(c.carriers), ", ".join(c.tracking),
             VI(OUTCOME_LABELS[c.outcome]), c.outcome_who, _stamp(c.outcome_at) if c.outcome_at else "", c.message))
     return rows
@@ -126,7 +127,10 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
     for f in a.lots:
         lines = [x for x in a.lines if x.lot_id == f.id]
         out = sum(x.qty for x in lines if x.group in (IN_TRANSIT, DELIVERED, RETURNED))
-        held = sum(x.qty for x in lines if x.group in (HELD, TO_HOLD))
+        # Held means held: packs of orders not yet handed over but not held either are counted apart, as in
+        # section 4 (they once showed as held while section 4 said none was).
+        held = sum(x.qty for x in lines if x.group == HELD)
+        not_held = sum(x.qty for x in lines if x.group == TO_HOLD)
         back = sum(x.qty for x in lines if x.group == RETURNED
                    or (x.group in (IN_TRANSIT, DELIVERED) and x.customer_id in returned_by_customer))
         still = sum(x.qty for x in lines if x.group in (IN_TRANSIT, DELIVERED)
@@ -135,7 +139,7 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
                                         "Lô nghi vấn" if f.role == "source" else "Làm ra từ lô nghi vấn",
                                         f"{f.packs_made} gói" if f.packed else format_kg(f.made_g), out, held, back,
                                         f"{f.on_hand} gói" if f.on_hand_unit == "packs" else format_kg(f.on_hand),
-                                        still))
+                                        still, not_held))
     back = [("Lô nguyên liệu (làm ra lô nghi vấn)", ", ".join(a.made_from) or "—")]
     for i in a.inputs:
         kind = VI(INPUT_LABELS.get(i["kind"], i["kind"]))

@@ -235,14 +235,53 @@ def part_file(out: Path, n: int) -> Path:
     return out.with_name(f"{out.stem}-{n:02d}{out.suffix}")
 
 
+JOIN_PART = 1000  # slips per part when one file is wanted: memory is that of one part, the join is PDFium's
+
+
+def _slips_joined(who: docs.Sender, todo: list[Parcel], size: str, printed_at: str, out: Path,
+                  cancel: threading.Event | None, parts_dir: Path | None) -> Iterator[Progress]:
+    """Slips into one file made in parts of JOIN_PART: each part written and freed, announced in
+    Progress.ready (so a window can print it while the next is made), then all joined into ``out``
+    atomically. The parts live in ``parts_dir`` when given (the caller removes them), else in a temporary
+    folder beside ``out`` removed at the end, cancel or not."""
+    import shutil
+    import tempfile
+
+    own = parts_dir is None
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.stem}-parts-", dir=out.parent)) if own else Path(parts_dir)
+    try:
+        parts: list[Path] = []
+        for n, first in enumerate(range(0, len(todo), JOIN_PART), start=1):
+            chunk = todo[first:first + JOIN_PART]
+            target = folder / f"{out.stem}-part-{n:03d}.pdf"
+            with ts.atomic_write(target) as temp:
+                for p in _drain(docs.write_slips(temp, who, chunk, size, printed_at), len(chunk),
+                                _("Packing slips"), cancel):
+                    yield Progress(first + p.done, len(todo), p.message)
+            parts.append(target)
+            yield Progress(first + len(chunk), len(todo), _("Packing slips"), ready=target)
+        with ts.atomic_write(out) as temp:
+            for n in docs.join_parts(parts, temp):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled(_("Cancelled: nothing was written."))
+                yield Progress(len(todo), len(todo), _("Joining the parts ({n} of {total})").format(
+                    n=n, total=len(parts)))
+    finally:
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "a6", per_carrier: bool = False,
          cancel: threading.Event | None = None, now: datetime | None = None,
-         part_size: int | None = None) -> Iterator[Progress | Made]:
+         part_size: int | None = None, parts_dir: Path | None = None) -> Iterator[Progress | Made]:
     """Make one document (or one file per carrier for handover sheets); yields Progress, then the Made.
 
     Slips with ``part_size`` are written as files of that many slips each (``out-01.pdf``, ``out-02.pdf`` …):
     each part is complete, and announced in Progress.ready, while the next is made, so printing can start
     sooner, and memory stays that of one part however many orders there are.
+
+    More than JOIN_PART slips into one file are made in parts and joined (memory stays that of one part);
+    each finished part is announced in Progress.ready, kept in ``parts_dir`` when given.
 
     Orders that must not get the document (a recalled lot, no phone or address, cancelled) are left out and
     listed in ``Made.refused`` with the reason. Raises CoopDeskError when nothing is left to print.
@@ -268,7 +307,9 @@ def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "
         raise CoopDeskError(_("None of the {n} chosen orders can be printed:").format(n=len(chosen.order_ids))
                             + "\n" + "\n".join(r for _i, r in chosen.refused[:10]))
     yield Progress(0, len(todo), _("Reading orders"))
-    made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(todo))
+    # The report lists cancelled orders too, but they collect nothing: the totals count the live ones only.
+    counted = [p for p in todo if p.status != CANCELLED] if kind == REPORT else todo
+    made = Made(kind, [], [p.id for p in todo], chosen.refused, Totals.of(counted))
     if kind == SLIPS and part_size and len(todo) > part_size:
         for n, first in enumerate(range(0, len(todo), part_size), start=1):
             part = todo[first:first + part_size]
@@ -285,6 +326,9 @@ def make(database: Database, sel: Selection, kind: str, out: Path, size: str = "
                                 .format(files=", ".join(f.name for f in made.files))) from None
             made.files.append(target)
             yield Progress(first + len(part), len(todo), _("Packing slips"), ready=target)
+    elif kind == SLIPS and len(todo) > JOIN_PART:
+        yield from _slips_joined(who, todo, size, printed_at, out, cancel, parts_dir)
+        made.files.append(out)
     elif kind == SLIPS:
         with ts.atomic_write(out) as temp:
             yield from _drain(docs.write_slips(temp, who, todo, size, printed_at), len(todo), _("Packing slips"),
@@ -368,8 +412,18 @@ def _move(database: Database, ids: list[int], to: str, who: str, allowed: tuple[
 
 
 def mark_packed(database: Database, ids: list[int], who: str = "") -> tuple[list[int], Changes]:
-    """New → packed for the orders whose slips were printed, in one transaction; other statuses stay."""
-    return _move(database, ids, PACKED, who, (NEW,)), Changes(orders=True)
+    """New → packed for the orders whose slips were printed, in one transaction; other statuses stay.
+
+    An order with a line no lot fills (a backorder, an oversell) stays New: packing it needs a stated reason
+    (``order_entry.set_status``), which a bulk print cannot give. ``short_of_lots`` names them for the message.
+    """
+    short = store.short_of_lots(database, ids)
+    return _move(database, [i for i in ids if i not in short], PACKED, who, (NEW,)), Changes(orders=True)
+
+
+def short_of_lots(database: Database, ids: list[int]) -> list[int]:
+    """The orders among ``ids`` that have a line with no packs from a lot, in id order."""
+    return sorted(store.short_of_lots(database, ids))
 
 
 def confirm_handover(database: Database, ids: list[int], who: str = "") -> tuple[list[int], Changes]:

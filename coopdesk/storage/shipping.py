@@ -127,6 +127,20 @@ def statuses(database: Database, ids: list[int]) -> dict[int, str]:
     return out
 
 
+def short_of_lots(database: Database, ids: list[int]) -> set[int]:
+    """Orders among ``ids`` with a live line that holds fewer packs from lots than it sells (a backorder or an
+    oversell), read by index per order."""
+    out: set[int] = set()
+    for chunk in _chunks(ids):
+        for r in database.query(f"""
+                SELECT DISTINCT l.order_id FROM order_lines l
+                WHERE l.order_id IN ({_marks(len(chunk))}) AND l.cancelled = 0
+                  AND l.qty > coalesce((SELECT sum(a.qty) FROM allocations a WHERE a.line_id = l.id), 0)""",
+                tuple(chunk)):
+            out.add(r["order_id"])
+    return out
+
+
 def move_orders(db: sqlite_utils.Database, moves: list[tuple[int, str, str]], who: str) -> None:
     """Set each (order id, from, to) and write its history, inside the caller's transaction."""
     import json

@@ -17,6 +17,7 @@ from coopdesk.domain.errors import CoopDeskError
 from coopdesk.i18n import _
 from coopdesk.services import cooperative, datafile, demo
 from coopdesk.services.datafile import Database, DatabaseDamaged, DatabaseInUse
+from coopdesk.ui.operations import run_anywhere
 from coopdesk.ui.widgets.dialogs import ask, warn
 
 if TYPE_CHECKING:
@@ -72,18 +73,31 @@ def show_bug(exc_type, exc, tb) -> None:  # noqa: ANN001
 
 
 def open_with_questions(path: Path, parent: QWidget | None = None) -> Database | None:
-    """Open the data file, asking the person what to do when it is in use or damaged."""
-    try:
-        return datafile.open_data(path, lock_wait=datafile.WINDOW_LOCK_WAIT_S, program="window")
-    except DatabaseInUse as e:
+    """Open the data file, asking the person what to do when it is in use or damaged.
+
+    At start-up there is no window yet; opened from the File menu, the window's runner handles what fails.
+    """
+    refused: list[CoopDeskError] = []
+
+    def in_use_or_damaged(e: CoopDeskError) -> None:
+        if isinstance(e, (DatabaseInUse, DatabaseDamaged)):
+            refused.append(e)  # a question follows, not a message
+        else:
+            warn(parent, _("Cannot open the data file"), e.message)
+
+    ok, database = run_anywhere(parent, lambda: datafile.open_data(
+        path, lock_wait=datafile.WINDOW_LOCK_WAIT_S, program="window"), title=_("Cannot open the data file"),
+        failed=in_use_or_damaged)
+    if ok or not refused:
+        return database
+    e = refused[0]
+    if isinstance(e, DatabaseInUse):
         if ask(parent, _("File in use"), e.message + "\n\n" + _("Open it read-only?"), yes=_("Open read-only"),
                no=_("Quit")):
-            try:
-                return datafile.open_data(path, allow_read_only=True, program="window")
-            except CoopDeskError as e2:
-                warn(parent, _("Cannot open the data file"), e2.message)
+            return run_anywhere(parent, lambda: datafile.open_data(path, allow_read_only=True, program="window"),
+                                title=_("Cannot open the data file"))[1]
         return None
-    except DatabaseDamaged as e:
+    if isinstance(e, DatabaseDamaged):
         # Newest first, each verified: an unreadable newest backup never hides an older good one.
         info = datafile.newest_good_backup(path)
         if info is None:
@@ -101,15 +115,13 @@ def open_with_questions(path: Path, parent: QWidget | None = None) -> Database |
                                           "beside it, renamed.").format(summary=backup_summary(info)) + skipped
         if not ask(parent, _("The data file is damaged"), question, yes=_("Restore the backup"), no=_("Quit")):
             return None
-        try:
+
+        def restore_and_open() -> Database:
             datafile.restore_backup_file(path, info.path)
             return datafile.open_data(path, program="window")
-        except CoopDeskError as e2:
-            warn(parent, _("Not restored"), e2.message)
-            return None
-    except CoopDeskError as e:
-        warn(parent, _("Cannot open the data file"), e.message)
-        return None
+
+        return run_anywhere(parent, restore_and_open, title=_("Not restored"))[1]
+    return None
 
 
 def rollback_message(rollback: datafile.Rollback) -> str:
@@ -158,11 +170,8 @@ def check_rollback(database: Database, parent: QWidget | None = None) -> bool:
     if rollback.backup is not None and ask(parent, _("Orders are missing from the data file"), text,
                                            yes=_("Restore the backup"), no=_("Keep the file as it is"),
                                            warning=True):
-        try:
-            datafile.restore(database, rollback.backup)
+        if run_anywhere(parent, lambda: datafile.restore(database, rollback.backup), title=_("Not restored"))[0]:
             return True
-        except CoopDeskError as e:
-            warn(parent, _("Not restored"), e.message)
     elif rollback.backup is None:
         warn(parent, _("Orders are missing from the data file"), text)
     datafile.accept_as_is(database)
@@ -235,8 +244,13 @@ def run(data_arg: str | None = None) -> int:
         if choice == 0:
             database.close()
             return 0
-        if choice == DEMO:
-            demo_db = open_demo_database(beside=path if data_arg else None)
+        if choice == DEMO and data_arg:
+            # The file named with --data is empty (the welcome shows only then): the demo goes into it, as
+            # `coopdesk demo --data FILE` does, so the window and the commands on that file see the same data.
+            demo.write_demo(database)
+            is_demo = True
+        elif choice == DEMO:
+            demo_db = open_demo_database()
             if demo_db is None:
                 database.close()
                 return 1

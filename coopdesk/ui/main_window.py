@@ -45,8 +45,6 @@ from coopdesk.ui.settings.page import SettingsPage, backup_summary
 from coopdesk.ui.shipping.page import DocumentsPage
 from coopdesk.ui.widgets.dialogs import FRAME, ask, available_size, inform, opens_maximised, warn
 
-log = logging.getLogger(__name__)
-
 STYLE = """
 QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14px; }
 QListWidget#nav::item { padding: 10px 14px; }
@@ -58,6 +56,8 @@ QTableView { gridline-color: #ddd; }
 """
 
 PRODUCTS, LOTS, LABELS, ORDERS, SHIPPING, TRACE, SETTINGS = range(7)
+
+log = logging.getLogger(__name__)
 
 
 def _sections() -> list[tuple[str, str]]:
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         for page in (self.products_page, self.lots_page, self.labels_page, self.orders_page, self.settings_page,
                      self.recall_page, self.documents_page):
-            page.changed.connect(self.apply_changes)
+            page.changed.connect(lambda changes, page=page: self.apply_changes(changes, initiator=page))
         self.settings_page.language_changed.connect(self.switch_language)
         self._build_menus()
         self.file_label = QLabel()
@@ -205,7 +205,8 @@ class MainWindow(QMainWindow):
         self._menu_action(file_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         go = self.menuBar().addMenu(_("&Go"))
         for i, (title, _purpose) in enumerate(_sections()):
-            self._menu_action(go, title, f"Ctrl+{i + 1}", lambda _c=False, i=i: self.nav.setCurrentRow(i))
+            self._menu_action(go, title.replace("&", "&&"), f"Ctrl+{i + 1}",  # “Trace & recall”: no Alt on a space
+                              lambda _c=False, i=i: self.nav.setCurrentRow(i))
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._menu_action(help_menu, _("&Keyboard shortcuts"), QKeySequence.StandardKey.HelpContents,
                           self.show_shortcuts)
@@ -253,14 +254,16 @@ class MainWindow(QMainWindow):
 
         The page on screen updates now (only the rows named, when the Changes names them); a hidden
         page only notes the change and catches up once when it is shown (Anki's _refresh_needed), so
-        a save at the desk never reloads the screens nobody is looking at.
+        a save at the desk never reloads the screens nobody is looking at. The page on screen is also told
+        who asked (``initiator``: a page, or the dialog a page opened), so it can skip refreshing what it
+        has just changed itself (Anki's ``handler is self``); a page catching up later is told None.
         """
         current = self.stack.currentWidget()
         for page in self.pages:
             if not hasattr(page, "on_changes"):
                 continue
             if page is current:
-                page.on_changes(changes)
+                page.on_changes(changes, initiator)
             else:
                 old = self._pending.get(page)
                 self._pending[page] = changes if old is None else old | changes
@@ -321,12 +324,12 @@ class MainWindow(QMainWindow):
         if self.ops.writing:  # never make the window wait behind an import's commit: try again in a minute
             QTimer.singleShot(60_000, self, self._on_backup_timer)  # dropped if the window goes first
             return
-        try:
-            made = datafile.auto_backup(self.database)
-        except CoopDeskError as e:
-            self.statusBar().showMessage(_("Automatic backup failed: {message}").format(message=e.message), 15000)
+        got: list[object] = []
+        if not self.ops.run(self, datafile.auto_backup, title=_("Backup failed"), success=got.append,
+                            failed=lambda e: self.statusBar().showMessage(  # a timer never pops up a box
+                                _("Automatic backup failed: {message}").format(message=e.message), 15000)):
             return
-        if made:
+        if got[0]:
             self.statusBar().showMessage(_("Backed up at {time}").format(time=f"{datetime.now():%H:%M}"), 5000)
             self.settings_page.refresh_backups()
 
@@ -350,11 +353,11 @@ class MainWindow(QMainWindow):
             self.restore_backup(Path(path))
 
     def restore_backup(self, backup: Path, confirm: bool = True) -> bool:
-        try:
-            info = datafile.describe_backup(backup)
-        except CoopDeskError as e:
-            warn(self, _("Cannot restore"), e.message)
+        described: list = []
+        if not self.ops.run(self, lambda _db: datafile.describe_backup(backup), title=_("Cannot restore"),
+                            success=described.append):
             return False
+        info = described[0]
         question = _("Restore this backup?\n\n{summary}\n\nEverything entered after it will be replaced. "
                      "What is there now is backed up first, so this can be undone.").format(
             summary=backup_summary(info))
@@ -371,10 +374,8 @@ class MainWindow(QMainWindow):
     # --- data files ---
     def switch_database(self, database: Database, is_demo: bool) -> None:
         old = self.database
-        try:
-            datafile.auto_backup(old)
-        except CoopDeskError:
-            pass
+        self.ops.run(self, datafile.auto_backup, title=_("Backup failed"),  # the file being left: best effort
+                     failed=lambda e: log.warning("backup before switching files failed: %s", e.message))
         old.close()
         self.database, self.is_demo = database, is_demo
         paths.save_config(last_file=str(database.path))
@@ -385,11 +386,11 @@ class MainWindow(QMainWindow):
     def _open_path(self, path: Path, is_demo: bool = False) -> Database | None:
         if path.resolve() == self.database.path.resolve():
             return None
-        try:
-            database = datafile.open_data(path)
-        except CoopDeskError as e:
-            warn(self, _("Cannot open the data file"), e.message)
+        opened: list[Database] = []
+        if not self.ops.run(self, lambda _db: datafile.open_data(path), title=_("Cannot open the data file"),
+                            success=opened.append):
             return None
+        database = opened[0]
         from coopdesk.ui.app import start_checks
 
         start_checks(database, self)  # a file that went back in time, or sits in a synced folder, is said at once

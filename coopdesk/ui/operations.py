@@ -63,6 +63,18 @@ def release_gc() -> None:
         gc.collect()
 
 
+def _known_error(parent: QWidget | None, title: str, error: CoopDeskError,
+                 invalid: Callable[[ValidationError], None] | None,
+                 failed: Callable[[CoopDeskError], None] | None) -> None:
+    """The one place a known error reaches the person: the form, the caller's own handler, or a message box."""
+    if isinstance(error, ValidationError) and invalid is not None:
+        invalid(error)
+    elif failed is not None:
+        failed(error)
+    else:
+        warn(parent, title, error.message)
+
+
 def report_bug(error: BaseException) -> None:
     """Hand an unexpected error to the one bug hook (logged with its traceback, shown to copy)."""
     sys.excepthook(type(error), error, error.__traceback__)
@@ -150,18 +162,17 @@ class Operations(QObject):
 
     def run(self, parent: QWidget, op: Callable[[Any], object], *, title: str,
             success: Callable[[Any], None] | None = None,
-            invalid: Callable[[ValidationError], None] | None = None) -> bool:
-        """Call ``op(database)`` now; True when it succeeded (its Changes are already applied)."""
+            invalid: Callable[[ValidationError], None] | None = None,
+            failed: Callable[[CoopDeskError], None] | None = None) -> bool:
+        """Call ``op(database)`` now; True when it succeeded (its Changes are already applied).
+
+        A known error is shown in a message box unless ``failed`` (any known error) or ``invalid`` (a form's
+        ValidationError) takes it instead: a page that shows errors in its own pane, a timer that only notes it.
+        """
         try:
             result = op(self.window.database)
-        except ValidationError as e:
-            if invalid is not None:
-                invalid(e)
-            else:
-                warn(parent, title, e.message)
-            return False
         except CoopDeskError as e:
-            warn(parent, title, e.message)
+            _known_error(parent, title, e, invalid, failed)
             return False
         changes = changes_of(result)
         if changes:
@@ -239,6 +250,26 @@ def operations_for(widget: QWidget) -> Operations | None:
     return None
 
 
+def run_anywhere(parent: QWidget | None, op: Callable[[], object], *, title: str,
+                 invalid: Callable[[ValidationError], None] | None = None,
+                 failed: Callable[[CoopDeskError], None] | None = None) -> tuple[bool, object]:
+    """``op()`` through the runner of the window ``parent`` belongs to: (succeeded, result).
+
+    For code that runs both inside the window and before it exists (opening a data file, the start-up
+    checks, the welcome form): with no window yet, a known error gets the same handling, here.
+    """
+    got: list[object] = []
+    ops = operations_for(parent) if parent is not None else None
+    if ops is not None:
+        ok = ops.run(parent, lambda _db: op(), title=title, invalid=invalid, failed=failed, success=got.append)
+        return ok, (got[0] if got else None)
+    try:
+        return True, op()
+    except CoopDeskError as e:
+        _known_error(parent, title, e, invalid, failed)
+    return False, None
+
+
 def run_save(dialog: QWidget, save: Callable[[], object], *, title: str,
              invalid: Callable[[ValidationError], None]) -> tuple[bool, object]:
     """A form dialog's save through the window's runner: (saved, result).
@@ -246,15 +277,4 @@ def run_save(dialog: QWidget, save: Callable[[], object], *, title: str,
     The dialog's own callback does the service call (and hands on its Changes); the runner owns what
     happens when it fails. A dialog opened on its own (no window) gets the same handling.
     """
-    got: list[object] = []
-    ops = operations_for(dialog)
-    if ops is not None:
-        ok = ops.run(dialog, lambda _db: save(), title=title, invalid=invalid, success=got.append)
-        return ok, (got[0] if got else None)
-    try:
-        return True, save()
-    except ValidationError as e:
-        invalid(e)
-    except CoopDeskError as e:
-        warn(dialog, title, e.message)
-    return False, None
+    return run_anywhere(dialog, save, title=title, invalid=invalid)

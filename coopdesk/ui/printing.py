@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QRect, QSettings, QSizeF, Qt
+from PySide6.QtCore import QLocale, QMarginsF, QRect, QSettings, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -48,6 +48,18 @@ def _qimage(image: Image) -> QImage:
     return QImage(data, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888).copy()
 
 
+def ui_locale() -> QLocale:
+    """The locale of the UI language, for numbers typed and shown in the window (Vietnamese: 0,50)."""
+    from coopdesk.i18n import language
+
+    if language().startswith("vi"):
+        locale = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+    else:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    locale.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
+    return locale
+
+
 class PdfPreview(QWidget):
     """The PDF exactly as it will print, one page at a time (a 5,000-slip file opens at once), with warnings
     such as "text cut on label 3" shown above it."""
@@ -73,6 +85,8 @@ class PdfPreview(QWidget):
         self.page.setPrefix(_("Page "))
         self.page.valueChanged.connect(self._show)
         self.of = QLabel()
+        self.page.hide()
+        self.of.hide()
         zoom_out = QPushButton("−")
         zoom_in = QPushButton("+")
         zoom_out.setToolTip(_("Zoom out"))
@@ -105,6 +119,9 @@ class PdfPreview(QWidget):
         self.page.setMaximum(max(1, self._pages))
         self.page.blockSignals(False)
         self.of.setText(_("of {n}").format(n=self._pages))
+        # Nothing to page through: no "Page 1 of 0", only the note that there is nothing to preview.
+        self.page.setVisible(self._pages > 0)
+        self.of.setVisible(self._pages > 0)
         self._show()
 
     def set_warnings(self, warnings: list[str]) -> None:
@@ -241,3 +258,118 @@ def print_pdf(parent: QWidget, pdf: bytes | Path, key: str, page_size_mm: tuple[
         return print_pdf_to_printer(printer, pdf, page_size_mm, progress)
     finally:
         progress.close()
+
+
+class PartPrinter:
+    """One print job fed part by part, on the GUI thread, while the later parts are still being made.
+
+    Each part (a complete PDF) is rasterised page by page at the printer's resolution and painted at 100%, as
+    ``print_pdf_to_printer`` does; events are processed between pages, so the progress, the Cancel button and
+    the next part's arrival are handled as the pages go out. A part that arrives while another is printing
+    waits in order. QPainter and QPrinter stay on the GUI thread: only the PDF parts come from the worker.
+    ``on_page(n)`` is told every page sent; ``on_done()`` once the job is closed after ``finish()``.
+    """
+
+    def __init__(self, printer: QPrinter, page_size_mm: tuple[float, float] | None = None) -> None:
+        self.printer = printer
+        self.page_size_mm = page_size_mm
+        self.painter: QPainter | None = None
+        self.pages = 0
+        self.parts = 0
+        self.cancelled = False
+        self.closed = False
+        self._queue: list[Path] = []
+        self._busy = False
+        self._finishing = False
+        self.on_page = lambda n: None
+        self.on_done = lambda: None
+
+    def _begin(self, pdf: Path) -> None:
+        _prepare(self.printer, pdf, self.page_size_mm)
+        if self.printer.resolution() > MAX_PRINT_DPI:
+            self.printer.setResolution(MAX_PRINT_DPI)
+        painter = QPainter()
+        if not painter.begin(self.printer):
+            raise CoopDeskError(_("The printer “{name}” did not accept the job. Check that it is on and connected, "
+                                  "then try again.").format(name=self.printer.printerName()
+                                                            or self.printer.outputFileName()))
+        self.painter = painter
+
+    def add(self, pdf: Path) -> None:
+        """Print ``pdf`` after the parts before it. Raises CoopDeskError when the printer stops taking pages."""
+        if self.cancelled or self.closed:
+            return
+        self._queue.append(Path(pdf))
+        if self._busy:  # called from the event processing between two pages: printed when the current one ends
+            return
+        self._busy = True
+        try:
+            while self._queue and not self.cancelled:
+                self._print(self._queue.pop(0))
+        finally:
+            self._busy = False
+        if self._finishing and not self.cancelled:
+            self._close()
+
+    def _print(self, pdf: Path) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if self.painter is None:
+            self._begin(pdf)
+        assert self.painter is not None
+        dpi = self.printer.resolution()
+        self.parts += 1
+        for image in pdf_pages_to_images(pdf, dpi, crisp=True):
+            if self.cancelled:
+                return
+            if self.pages > 0 and not self.printer.newPage():
+                self.abort()
+                raise CoopDeskError(_("The printer stopped taking pages after page {n}. Nothing more was sent; "
+                                      "check the printer and print the rest again.").format(n=self.pages))
+            qimage = _qimage(image)
+            self.painter.drawImage(QRect(0, 0, qimage.width(), qimage.height()), qimage)
+            self.pages += 1
+            self.on_page(self.pages)
+            QApplication.processEvents()  # progress, Cancel, the next part arriving
+
+    def finish(self) -> None:
+        """No more parts: close the job once what is queued is printed."""
+        self._finishing = True
+        if not self._busy and not self.cancelled:
+            self._close()
+
+    def _close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.painter is not None:
+            self.painter.end()
+        self.on_done()
+
+    def abort(self) -> None:
+        """Stop: nothing more is sent, and the job is withdrawn where the printer allows it."""
+        if self.cancelled or self.closed:
+            return
+        self.cancelled = True
+        self._queue.clear()
+        if self.painter is not None and self.painter.isActive():
+            self.printer.abort()
+            self.painter.end()
+
+
+def ask_printer(parent: QWidget, key: str, page_size_mm: tuple[float, float]) -> QPrinter | None:
+    """The system print dialog, once, for a job whose pages are not made yet: the printer remembered for
+    ``key`` first, the page set to ``page_size_mm``. None when the person cancels."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    name = remembered_printer(key)
+    if name and any(p.printerName() == name for p in QPrinterInfo.availablePrinters()):
+        printer.setPrinterName(name)
+    _prepare(printer, b"", page_size_mm)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(_("Print"))
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return None
+    remember_printer(key, printer.printerName())
+    return printer

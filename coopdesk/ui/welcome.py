@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain.cooperative import CooperativeDraft
-from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.i18n import _
+from coopdesk.ui.operations import run_anywhere
 from coopdesk.ui.settings.profile_form import ProfileForm
-from coopdesk.ui.widgets.dialogs import GuardedDialog, warn
+from coopdesk.ui.widgets.dialogs import GuardedDialog
 
 CREATE, DEMO = 1, 2
 
@@ -92,13 +92,8 @@ class WelcomeDialog(GuardedDialog):
 
     def _create(self) -> None:
         draft: CooperativeDraft = self.profile.value()
-        try:
-            self._save(draft)
-        except ValidationError as e:
-            self.profile.show_error(e)
-            return
-        except CoopDeskError as e:
-            warn(self, _("Not saved"), e.message)
+        # The first run has no window yet; "New data file…" opens this from the window, whose runner handles it.
+        if not run_anywhere(self, lambda: self._save(draft), title=_("Not saved"), invalid=self.profile.show_error)[0]:
             return
         self.choice = CREATE
         self.accept()

@@ -116,17 +116,19 @@ def test_worst_case_stacked_capitals_under_dots_below(demo_db, tmp_path):
 
 def test_lines_of_one_size_are_at_least_1_3_sizes_apart(stacked_diary):
     assert LEADING >= 1.3
-    with pdfplumber.open(io.BytesIO(stacked_diary.read_bytes())) as doc:
-        lines: dict[float, list[tuple[float, float, float]]] = {}
-        for c in doc.pages[0].chars:
-            lines.setdefault(round(c["matrix"][5], 2), []).append((c["x0"], c["x1"], round(c["size"], 2)))
-    baselines = sorted(lines, reverse=True)
     checked = 0
-    for upper, lower in zip(baselines, baselines[1:], strict=False):
-        sizes = {a[2] for a in lines[upper] for b in lines[lower] if a[2] == b[2] and a[0] < b[1] and b[0] < a[1]}
-        for size in sizes:
-            checked += 1
-            assert upper - lower >= 1.3 * size - 0.01, (upper, lower, size)
+    with pdfplumber.open(io.BytesIO(stacked_diary.read_bytes())) as doc:
+        for page in doc.pages:
+            lines: dict[float, list[tuple[float, float, float]]] = {}
+            for c in page.chars:
+                lines.setdefault(round(c["matrix"][5], 2), []).append((c["x0"], c["x1"], round(c["size"], 2)))
+            baselines = sorted(lines, reverse=True)
+            for upper, lower in zip(baselines, baselines[1:], strict=False):
+                sizes = {a[2] for a in lines[upper] for b in lines[lower]
+                         if a[2] == b[2] and a[0] < b[1] and b[0] < a[1]}
+                for size in sizes:
+                    checked += 1
+                    assert upper - lower >= 1.3 * size - 0.01, (upper, lower, size)
     assert checked > 5
 
 

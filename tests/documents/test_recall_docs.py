@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 
@@ -100,7 +101,77 @@ def test_summary_for_the_authorities(demo_db, opened, tmp_path):
     assert "Abamectin 3.6EC" in text and "VT-38-YD-001" in text and "HP-2025-0001" in text
     figures = recall_documents.summary(demo_db, opened)
     bun = next(x for x in figures.lots if x.code == BUN)
-    # 4 + 2 delivered, 10 came back, 2 in transit; 3 + 1 not handed over; Ba returned his 2.
-    assert (bun.out, bun.held, bun.returned, bun.still_out) == (18, 4, 12, 6)
+    # 4 + 2 delivered, 10 came back, 2 in transit; 3 + 1 not handed over (not held yet); Ba returned his 2.
+    assert (bun.out, bun.held, bun.not_held, bun.returned, bun.still_out) == (18, 0, 4, 12, 6)
     assert bun.on_hand == "1478 gói"
     render(target, "recall-summary.png")
+
+
+def test_every_document_names_orders_by_their_printed_code(demo_db, opened, tmp_path):
+    """DH000002, as on the slip and the handover sheet, never "#2", wherever a person reads it."""
+    from openpyxl import load_workbook
+
+    pdf_path = recall_documents.write_call_list(demo_db, opened.answer, tmp_path / "goi.pdf", opened)
+    with pdfplumber.open(pdf_path) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "DH000002" in text and not re.search(r"(?<!hồi )#\d", text)  # "Thu hồi #2" is the recall
+    rows = list(load_workbook(recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "k.xlsx",
+                                                            opened)).active.iter_rows(values_only=True))
+    ba = next(r for r in rows[1:] if r[1] == "Trần Văn Ba")
+    assert all(code.startswith("DH") for code in ba[4].split(", ")), ba[4]
+    assert "đơn hàng DH0000" in ba[14] and "#" not in ba[14]
+    csv_text = recall_documents.write_buyers(demo_db, opened.answer, tmp_path / "k.csv", opened).read_text("utf-8-sig")
+    assert "DH000002" in csv_text and ",#" not in csv_text
+
+
+def test_call_list_products_are_readable_and_recorded_outcomes_ticked(demo_db, opened, tmp_path):
+    """The products column wraps at >= 7.5 pt (it was shrunk to ~5 pt); an outcome already recorded has its
+    box ticked, not only written."""
+    hong = next(c for c in opened.to_call if c.name == "Nguyễn Thị Hồng")
+    recall.record_outcome(demo_db, opened.id, hong.customer_id, "called", "Trịnh Thị Mai")
+    view = recall.recall_view(demo_db, opened.id)
+    long = recall_docs.CallRow("Lê Thị Thu", "0912 345 678", "Thanh Hóa", "DH000001", "26/11/2026",
+                               "; ".join(["Bún sắn khô Hồng Phước 500 g (lô HP-2026-0001)",
+                                          "Bún sắn khô Hồng Phước 1 kg (lô HP-2026-0002)"]), 6, "Đã giao", "GHTK",
+                               "S1", "Chưa gọi", "", "", "…")
+    rows = (*recall_documents.call_rows(view.answer), long)
+    cl = recall_documents.call_list(demo_db, view.answer, view)
+    data = recall_docs.call_list_pdf(recall_docs.CallList(*[getattr(cl, f) for f in (
+        "cooperative", "coop_line", "title", "reason", "decided", "lots", "counts", "printed_on")], rows))
+    target = tmp_path / "goi.pdf"
+    target.write_bytes(data)
+    with pdfplumber.open(target) as pdf:
+        page = pdf.pages[0]
+        head = next(w for w in page.extract_words() if w["text"] == "Sản")
+        column = [w for w in page.extract_words(extra_attrs=["size"]) if w["top"] > head["bottom"] + 8
+                  and head["x0"] - 1 <= w["x0"] < head["x0"] + 71 * 72 / 25.4 - 4 and w["text"] != "In"]
+        assert column and min(w["size"] for w in column) >= 7.5 - 0.01, sorted({w["size"] for w in column})
+        text = page.extract_text()
+        assert "HP-2026-0002)" in text  # the long one wrapped, not cut
+        box = 2.6 * 72 / 25.4
+        boxes = [r for r in page.rects if abs(r["width"] - box) < 0.5 and abs(r["height"] - box) < 0.5]
+        ticks = [t for t in page.curves + page.lines if t["width"] < box and t["height"] < box]
+        ticked = []
+        for t in ticks:
+            cx, cy = (t["x0"] + t["x1"]) / 2, (t["top"] + t["bottom"]) / 2
+            b = next(b for b in boxes if b["x0"] <= cx <= b["x1"] and b["top"] <= cy <= b["bottom"])
+            label = page.crop((b["x1"], b["top"] - 1, b["x1"] + 55, b["bottom"] + 1)).extract_text()
+            ticked.append(label.strip())
+    assert sorted(ticked) == ["Đã gọi", "Đã trả hàng"]  # Hồng called, Ba returned; the others not yet
+    render(target, "recall-call-list-ticked.png")
+
+
+def test_summary_held_figures_agree_between_the_table_and_section_4(demo_db, opened, tmp_path):
+    """The lots table and section 4 count held packs the same way: none before "Hold", all of them after."""
+    def figures(view, name):
+        target = recall_documents.write_summary(demo_db, view, tmp_path / name)
+        s = recall_documents.summary(demo_db, view)
+        with pdfplumber.open(target) as pdf:
+            text = "\n".join(page.extract_text() for page in pdf.pages)
+        return sum(x.held for x in s.lots), dict(s.buyers)["Đơn đã giữ lại, không giao (gói)"], text
+
+    table, section, text = figures(opened, "a.pdf")
+    assert (table, section) == (0, "0") and re.search(r"18 0 \(\+4 12 1478 gói 6", text)  # +4 not held yet
+    recall.hold_orders(demo_db, opened.id, "Hồng")
+    table, section, text = figures(recall.recall_view(demo_db, opened.id), "b.pdf")
+    assert (table, section) == (4, "4") and "chưa giữ)" not in text

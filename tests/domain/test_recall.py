@@ -23,7 +23,7 @@ def test_message_and_names():
     text = customer_message(MessageFacts("Trần Văn Ba", ("Bún sắn khô (lô HP-2026-0001)",), (12, 40), True,
                                          "Dư lượng vượt ngưỡng.", "HTX Hồng Phước", "0912 345 678"))
     assert text.startswith("HTX Hồng Phước xin thông báo tới anh/chị Ba")
-    assert "#12, #40" in text and "Lý do: Dư lượng vượt ngưỡng." in text and "0912 345 678" in text
+    assert "DH000012, DH000040" in text and "Lý do: Dư lượng vượt ngưỡng." in text and "0912 345 678" in text
     assert "từ chối nhận" in text
     names = ["Trần Văn Ba", "Lê Thị Ánh", "Nguyễn Văn Đức", "Phạm Thị Dung"]
     assert sorted(names, key=name_key) == ["Lê Thị Ánh", "Trần Văn Ba", "Phạm Thị Dung", "Nguyễn Văn Đức"]

@@ -277,3 +277,11 @@ def test_cancelled_import_leaves_no_product_it_created(database):
     assert count(database, "products") == products + 2 and changes.products
     made = database.query("SELECT count(*) AS n FROM order_lines WHERE sku = ? AND unmapped = 0", (skus[0],))
     assert made[0]["n"] > 0
+
+
+def test_the_address_note_is_kept_apart_from_the_street(database):
+    """Seen in a walk: "208 Lạc Long Quân Ngõ nhỏ, gọi trước khi đến" — TikTok's additional address information
+    was glued to the street with no separator."""
+    plan = oi.preview_import(database, SMALL_CSV)
+    order = next(o for o in plan.new if o.order_id == "579365840619260050")
+    assert order.street == "229 Phan Đình Phùng, Đối diện trường tiểu học"

@@ -8,6 +8,16 @@ from tests.conftest import artifact
 
 
 @pytest.fixture(autouse=True)
+def _no_blocking_print_dialogs(monkeypatch):
+    """A system print dialog offscreen would wait for a click forever (it hung a walk test once a preview stayed
+    ready): it answers Cancel at once. Tests that print use print_pdf_to_printer or patch print_pdf."""
+    from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog
+
+    for cls in (QPrintDialog, QPageSetupDialog):
+        monkeypatch.setattr(cls, "exec", lambda _self: 0)
+
+
+@pytest.fixture(autouse=True)
 def _no_blocking_message_boxes(monkeypatch, request):
     """A message box offscreen would wait for a click forever: record it and go on instead.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 
 def orders_page(window):
@@ -99,6 +99,31 @@ def test_esc_in_the_product_dialog_asks_before_dropping_edits(window, qtbot, ans
     replies.append(True)
     qtbot.keyClick(form.sku, Qt.Key.Key_Escape)
     assert not form.isVisible()
+
+
+def test_esc_in_the_live_session_dialog_asks_before_dropping_what_was_typed(window, qtbot, answers):
+    from coopdesk.ui.orders.dialogs import SessionDialog
+
+    asked, replies = answers
+    dialog = SessionDialog(window.orders_page)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)  # nothing typed: closes
+    assert not dialog.isVisible() and asked == []
+    dialog = SessionDialog(window.orders_page)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    from tests.ui.conftest import type_text
+
+    type_text(qtbot, dialog.name, "Live tối thứ Sáu")
+    type_text(qtbot, dialog.host, "Chị Lan")
+    qtbot.keyClick(dialog.host, Qt.Key.Key_Escape)  # asked, and No keeps it
+    assert dialog.isVisible() and len(asked) == 1 and dialog.name.text() == "Live tối thứ Sáu"
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()  # Cancel asks too
+    assert dialog.isVisible() and len(asked) == 2
+    replies.append(True)
+    qtbot.keyClick(dialog.host, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and len(asked) == 3
 
 
 # --- 3. the province box and the commune box find the right place ------------------------------------------
@@ -325,6 +350,8 @@ def test_unallocated_lines_cannot_be_packed_without_a_reason(window, qtbot, demo
     with pytest.raises(ValidationError):
         oe.set_status(demo_db, order_id, "packed")
     dialog = OrderDialog(window, demo_db, order_id, lambda _c: None)
+    assert "CHỜ HÀNG" in dialog.text.toPlainText()  # the backorder's note is shown with the order
+    assert "CHỜ HÀNG" in next(o for o in oe.orders_json(demo_db) if o["order_id"] == order_id)["internal_note"]
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
     dialog.move("packed")
     assert oe.get_order(demo_db, order_id)["status"] == "new"
@@ -549,7 +576,7 @@ def test_a_lapsed_ocop_certificate_shows_no_stars_in_the_catalog(window, qtbot):
     assert rows["YDI-BUN-500"].startswith("★")
 
 
-def test_the_demo_opens_beside_the_data_file_given(app, qtbot, tmp_path, monkeypatch, _isolated_dirs):
+def test_the_demo_opens_in_the_data_file_given(app, qtbot, tmp_path, monkeypatch, _isolated_dirs):
     import sys
 
     from PySide6.QtWidgets import QApplication as QApp
@@ -568,10 +595,14 @@ def test_the_demo_opens_beside_the_data_file_given(app, qtbot, tmp_path, monkeyp
     given = tmp_path / "htx" / "ban-hang.db"
     given.parent.mkdir()
     assert app_module.run(str(given)) == 0
-    assert (given.parent / paths.DEMO_FILE_NAME).exists()
+    assert not (given.parent / paths.DEMO_FILE_NAME).exists()
     assert not (paths.data_dir() / paths.DEMO_FILE_NAME).exists()
     window = opened[0]
-    assert window.is_demo and window.database.path.parent == given.parent
+    # Seen in a walk: the demo went into another file, and `coopdesk orders --data FILE` then found nothing.
+    assert window.is_demo and window.database.path == given
+    from coopdesk.services import order_entry
+
+    assert len(order_entry.orders_json(window.database)) == 8
     window.backup_timer.stop()
     window.database.close()
 
@@ -618,3 +649,21 @@ def test_esc_on_the_welcome_form_asks_before_dropping_the_cooperative_typed(app,
     assert dialog.isVisible() and asked == [] and dialog.stack.currentIndex() == 0
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closing would lose it: asked, and No keeps it
     assert dialog.isVisible() and len(asked) == 1 and dialog.profile.name.text() == "HTX Chè Tân Cương"
+
+
+def test_province_tab_takes_the_best_match_and_the_commune_enter_moves_to_the_items(window, qtbot):
+    """Seen in a real window: 'thanh' + Tab left the province untaken, so 'yen dinh' put Bắc Ninh's commune first
+    and Enter saved the order in the wrong province; and after Enter the items were typed into the commune."""
+    form = orders_page(window).form
+    box = form.place.province.lineEdit()
+    box.setFocus()
+    qtbot.keyClicks(box, "thanh")
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert form.place.province.currentText() == "Tỉnh Thanh Hóa"
+    form.place.commune.setFocus()
+    qtbot.keyClicks(form.place.commune, "yen dinh")
+    popup = form.place._completer.popup()
+    assert popup.currentIndex().data().endswith("Tỉnh Thanh Hóa")
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.item)
+    assert form.place.province.currentText() == "Tỉnh Thanh Hóa" and form.place.commune.text() == "Xã Yên Định"

@@ -40,6 +40,10 @@ def nothing_blocks(monkeypatch):
         return QDialog.DialogCode.Rejected.value
 
     monkeypatch.setattr(QDialog, "exec", exec_)
+    from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog
+
+    for cls in (QPrintDialog, QPageSetupDialog):  # they override exec(): patching QDialog's misses them
+        monkeypatch.setattr(cls, "exec", exec_)
     for name in ("getOpenFileName", "getSaveFileName"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(lambda *a, **k: ("", "")))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([], "")))
@@ -320,9 +324,12 @@ def _mnemonic_problems(where: str, found: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
 def test_no_two_actions_share_a_mnemonic_and_none_is_on_a_letter_alt_cannot_type(window, qtbot, qtlog,
-                                                                                 nothing_blocks):
-    """9. Per page of the window (with the menus) and per dialog."""
+                                                                                 nothing_blocks, language):
+    """9. Per page of the window (with the menus) and per dialog, in both languages the window speaks."""
+    if language != "vi":
+        window.switch_language(language)
     problems = []
     for index in range(window.nav.count()):
         window.nav.setCurrentRow(index)

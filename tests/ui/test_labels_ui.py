@@ -228,3 +228,60 @@ def test_printing_on_a_real_cups_queue(window, qtbot, tmp_path):
         assert "CoopLabel" in [r["target"] for r in labels.print_log(window.database, PUMPKIN)]
     finally:
         made.unlink()
+
+
+class _FakePrinter:
+    def __init__(self, name):
+        self.name = name
+
+    def printerName(self):  # noqa: N802 - QPrinterInfo's name
+        return self.name
+
+
+def test_the_form_as_a_tester_found_it(window, qtbot, monkeypatch, tmp_path, _no_blocking_message_boxes):
+    """A CUPS printer with no default is offered for every template and remembered per template; "Send to
+    thermal printer" stays off for sheets even after a saved PDF; the lot list is as wide as its longest name;
+    no "Page 1 of 0"; the offset in Vietnamese is written 0,50."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    from coopdesk.ui import printing
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(printing, "_settings", lambda: settings)
+    printers = [_FakePrinter("Xprinter-XP365B")]
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: printers))
+    monkeypatch.setattr(QPrinterInfo, "defaultPrinterName", staticmethod(lambda: ""))
+    page = open_labels(window, qtbot)
+    for name in ("50x30", "35x22", "a4-65"):
+        page.template.setCurrentIndex(page.template.findData(name))
+        assert page.printer.currentData() == "Xprinter-XP365B", name
+    printers.append(_FakePrinter("HP-LaserJet"))
+    page.template.setCurrentIndex(page.template.findData("50x30"))
+    page.template.setCurrentIndex(page.template.findData("a4-65"))
+    page.printer.setCurrentIndex(page.printer.findData("HP-LaserJet"))
+    page.template.setCurrentIndex(page.template.findData("50x30"))
+    assert page.printer.currentData() == "Xprinter-XP365B"
+    page.template.setCurrentIndex(page.template.findData("a4-65"))
+    assert page.printer.currentData() == "HP-LaserJet"  # the last one for this template
+
+    assert not page.send_action.isEnabled()
+    page.add_lot(BUN, 2)
+    page.save_pdf(tmp_path / "nhan.pdf")
+    wait_done(qtbot, page)
+    assert (tmp_path / "nhan.pdf").exists()
+    assert page.template.currentData() == "a4-65" and not page.send_action.isEnabled()
+
+    view = page.lot_picker.view()
+    longest = max(view.fontMetrics().horizontalAdvance(page.lot_picker.itemText(i))
+                  for i in range(page.lot_picker.count()))
+    assert view.minimumWidth() > longest > page.lot_picker.width() - 40
+
+    page.remove_selected()
+    page.add_lot(NEM, 5)  # recalled: nothing to preview
+    page.update_preview()
+    assert page.preview.page_count == 0
+    assert not page.preview.page.isVisible() and not page.preview.of.isVisible()
+
+    page.dx.setValue(0.5)
+    assert page.dx.text().startswith("0,50") and page.dy.text().startswith("0,00")

@@ -169,3 +169,19 @@ def test_correct_an_entry_of_a_packed_lot(window, qtbot, demo_db):
     fixed = next(e for e in trace.view(demo_db, "HP-2026-0002").state.events if e.kind == "harvest")
     assert fixed.quantity_g == 620_000
     assert trace.corrections(demo_db, "HP-2026-0002")[-1]["reason"] == "Cân lại ở kho"
+
+
+def test_a_recalled_lot_shows_its_recall_day_as_people_write_it(window, qtbot, demo_db):
+    """The lot's recall banner: "THU HỒI 18/11/2026: …", never the stored ISO day."""
+    import re
+    from datetime import date
+
+    from coopdesk.services import recall
+
+    standing = next(r for r in recall.list_recalls(demo_db) if r["status"] == "open")  # the demo's recall
+    day = date.fromisoformat(standing["day"]).strftime("%d/%m/%Y")
+    page = lots_page(window, qtbot)
+    page.select_code("HP-2026-0003")
+    text = page.detail.toPlainText()
+    assert f"THU HỒI {day}: " in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text) and "RECALLED" not in text

@@ -199,3 +199,23 @@ def test_saving_or_deleting_a_product_updates_only_its_row(window, qtbot, demo_d
     monkeypatch.setattr(page_module, "ask", lambda *a, **k: True)
     page.delete_selected()
     assert resets == [] and removed and page.model.rowCount() == total - 1
+
+
+def test_double_click_opens_one_product_dialog(window, qtbot):
+    """Seen in a real window: a double-click opened two stacked dialogs (doubleClicked and activated both)."""
+    from PySide6.QtWidgets import QApplication
+
+    from coopdesk.ui.products.form import ProductForm
+
+    window.nav.setCurrentRow(0)
+    page = window.products_page
+    view = page.table
+    index = view.model().index(0, 1)
+    view.setCurrentIndex(index)
+    view.doubleClicked.emit(index)  # what a double-click sends on a desktop: both signals
+    view.activated.emit(index)
+    page.edit_selected()  # Enter on the row while the dialog is open: the same dialog comes forward
+    forms = [w for w in QApplication.topLevelWidgets() if isinstance(w, ProductForm) and w.isVisible()]
+    assert len(forms) == 1
+    for f in forms:
+        f.done(0)

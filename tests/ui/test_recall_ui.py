@@ -1,7 +1,9 @@
 """The Truy xuất/Thu hồi screen driven like a person: from a lot to the call list, and an outcome recorded."""
 
+import re
+
 import pdfplumber
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from coopdesk.services import recall
 from coopdesk.services import traceability as trace
@@ -22,7 +24,10 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert page.answer is not None and page.answer.start_label == BUN
     assert page.customers.rowCount() == 5
     assert page.customers.text(0, 0) in ("Nguyễn Thị Hồng", "Trần Văn Ba")  # delivered: call first
-    assert "THU HỒI" in page.message.toPlainText()
+    assert "THU HỒI" in page.message.toPlainText() and "DH0000" in page.message.toPlainText()
+    assert all(code.startswith("DH") for r in range(page.customers.rowCount())
+               for code in page.customers.text(r, 2).split(", "))
+    assert all(page.lines.text(r, 0).startswith("DH") for r in range(page.lines.rowCount()))
     assert not page.outcome_action.isEnabled()  # no recall yet
 
     dialog = page.open_recall()
@@ -55,6 +60,7 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     row = next(r for r in range(page.customers.rowCount()) if page.customers.text(r, 1) == "0987 654 002")
     assert page.customers.text(row, 6) == "Đã gọi"
     assert "Trịnh Thị Mai" in page.customers.text(row, 7)
+    assert re.search(r" \d{2}/\d{2}/\d{4} \d{2}:\d{2}$", page.customers.text(row, 7))  # who and when, dd/mm/yyyy
     entry = next(c for c in recall.recall_view(window.database, page.view.id).to_call if c.name == "Trần Văn Ba")
     assert (entry.outcome, entry.outcome_who) == ("called", "Trịnh Thị Mai")
 
@@ -105,3 +111,79 @@ def test_from_a_pesticide_batch_read_off_the_gui_thread(qtbot, window):
     assert page.answer.start_kind == "input"
     assert [page.lots.text(r, 0) for r in range(page.lots.rowCount())] == ["HP-2025-0001", BUN]
     assert page.open_action.isEnabled()
+
+
+def test_opening_a_recall_from_an_input_switches_to_it(qtbot, window):
+    """After "Open a recall" the page shows that recall: chosen in the recall list, its actions live (the
+    search read off the GUI thread must not come back and replace it)."""
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.kind.setCurrentIndex(page.kind.findData("input"))
+    page.value.setEditText("Abamectin")
+    page.search()
+    qtbot.waitUntil(lambda: page.answer is not None, timeout=20000)
+    dialog = page.open_recall()
+    dialog.reason.setPlainText("Thuốc BVTV bị cấm")
+    dialog.decided_by.setText("Nguyễn Thị Hồng")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    QThreadPool.globalInstance().waitForDone(20000)  # any read still running comes back now
+    qtbot.wait(50)
+    assert page.view is not None and page.view.status == "open"
+    assert page.recalls.currentData() == page.view.id
+    assert page.outcome_action.isEnabled() and page.close_action.isEnabled()
+
+
+def test_the_open_recall_dialog_asks_the_date_and_who_decided(qtbot, window):
+    """The record names the day it was decided (dd/mm/yyyy, today by default) and who decided; both are
+    checked before anything is written."""
+    from datetime import date, timedelta
+
+    from coopdesk.domain.dates import format_date
+
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.show_lot(BUN)
+    before = len(recall.list_recalls(window.database))
+    dialog = page.open_recall()
+    assert dialog.day.text() == format_date(date.today())
+    assert dialog.sizeHint().height() <= 728
+    dialog.reason.setPlainText("Kết quả kiểm nghiệm vượt ngưỡng")
+    dialog.decided_by.setText("  ")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "Người quyết định" in dialog.error.text()
+    dialog.decided_by.setText("Nguyễn Thị Hồng")
+    dialog.day.setText("31/02/2026")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "31/02/2026" in dialog.error.text()
+    dialog.day.setText(format_date(date.today() + timedelta(days=3)))
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible()
+    assert len(recall.list_recalls(window.database)) == before  # nothing written
+    day = date.today() - timedelta(days=2)
+    dialog.day.setText(day.strftime("%d/%m/%Y"))
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    assert page.view.day == day.isoformat() and page.view.decided_by == "Nguyễn Thị Hồng"
+    assert format_date(day) in page.banner.text()
+
+
+def test_the_recall_page_shows_days_and_times_as_people_write_them(qtbot, window):
+    """dd/mm/yyyy and HH:MM in the Vietnamese window, and the banner in Vietnamese only."""
+    import re
+
+    view = recall.open_recall(window.database, "Nhầm lẫn khi đóng gói", lot=BUN, by="Hồng")
+    recall.close_recall(window.database, view.id, "Hồng", "Đã báo cho mọi khách qua Zalo")
+    window.nav.setCurrentRow(TRACE)
+    page = window.recall_page
+    page.refresh()
+    page.show_recall(view.id)
+    banner = page.banner.text()
+    assert banner.startswith("THU HỒI — ") and "RECALLED" not in banner
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", banner), banner
+    assert re.search(r"Kết thúc: \d{2}/\d{2}/\d{4} \d{2}:\d{2} ", banner), banner
+    days = [page.lines.text(r, 1) for r in range(page.lines.rowCount())]
+    assert days and all(re.fullmatch(r"\d{2}/\d{2}/\d{4}( \d{2}:\d{2})?", d) for d in days), days
+    page.lines.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    shown = [page.lines.text(r, 1) for r in range(page.lines.rowCount())]
+    assert shown == sorted(shown, key=lambda d: (d[6:10], d[3:5], d[:2], d[11:]))  # by the date, not the day

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from coopdesk.domain.orders import LineDraft, OrderDraft
-from coopdesk.domain.shipping import HANDOVER, OK, TWICE, UNKNOWN
+from coopdesk.domain.shipping import HANDOVER, OK, SLIPS, TWICE, UNKNOWN
 from coopdesk.services import order_entry
 from coopdesk.services import shipping_documents as sd
 from tests.ui.conftest import snapshot
@@ -298,3 +298,123 @@ def test_hidden_page_does_not_recount_on_every_saved_order(window, qtbot, demo_d
     window.nav.setCurrentRow(SHIPPING)
     QApplication.processEvents()
     assert len(calls) == 1
+
+
+def _pdf_printer(path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(203)
+    return printer
+
+
+def test_make_and_print_sends_the_first_part_while_the_rest_are_made(window, qtbot, demo_db, live_orders, tmp_path,
+                                                                     monkeypatch):
+    """One dialog (here a PDF-file printer), the slips made in parts on the worker, each finished part printed
+    on the GUI thread in order, in one job: the first page goes out before the document is finished."""
+    sid, ids = live_orders
+    monkeypatch.setattr(sd, "JOIN_PART", 1)  # three orders: three parts
+    page = page_of(window)
+    choose_session(page, sid)
+    printed = tmp_path / "printed.pdf"
+    first_page_while_making = []
+    real_on_page = page._on_page_printed
+
+    def on_page(n):
+        if n == 1:
+            first_page_while_making.append(page.made is None and page.task is not None)
+        real_on_page(n)
+
+    monkeypatch.setattr(page, "_on_page_printed", on_page)
+    assert page.make_and_print(_pdf_printer(printed))
+    job = page._printing
+    made = []
+    monkeypatch.setattr(page, "_after_output", lambda target, real=page._after_output: (
+        made.append([p.name for p in page.made.files]), real(target)))
+    qtbot.waitUntil(lambda: page._printing is None and bool(made), timeout=60000)
+    assert first_page_while_making == [True]
+    assert job.parts == 3 and job.pages == 3 and job.closed and not job.cancelled
+    assert made == [["phieu-giao-hang.pdf"]]  # recorded once, with the joined file (for preview and saving)
+    import pdfplumber
+
+    with pdfplumber.open(printed) as pdf:
+        assert len(pdf.pages) == 3
+        assert round(pdf.pages[0].width / 72 * 25.4) == 105  # A6 at 100%
+    if shutil.which("pdftoppm"):
+        import subprocess
+
+        import zxingcpp
+        from PIL import Image
+
+        subprocess.run(["pdftoppm", "-r", "203", "-f", "1", "-l", "1", "-gray", "-png", str(printed),
+                        str(tmp_path / "printed")], check=True)
+        image = Image.open(next(tmp_path.glob("printed*.png")))
+        found = {r.text: r.format.name for r in zxingcpp.read_barcodes(image)}
+        assert found.get(f"DH{ids[0]:06d}") == "Code128"
+        assert any(f == "QRCode" for f in found.values())
+    statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
+    assert all(statuses[i] == "packed" for i in ids)
+    assert page.print_button.isEnabled()
+
+
+def test_cancel_while_printing_parts_records_nothing(window, qtbot, demo_db, live_orders, tmp_path, monkeypatch):
+    sid, ids = live_orders
+    monkeypatch.setattr(sd, "JOIN_PART", 1)
+    page = page_of(window)
+    choose_session(page, sid)
+    real_on_page = page._on_page_printed
+
+    def on_page(n):
+        real_on_page(n)
+        if n == 1:
+            page.cancel_button.click()  # the person presses Cancel as the first page goes out
+
+    monkeypatch.setattr(page, "_on_page_printed", on_page)
+    assert page.make_and_print(_pdf_printer(tmp_path / "printed.pdf"))
+    job = page._printing
+    qtbot.waitUntil(lambda: page.task is None and page._printing is None, timeout=60000)
+    qtbot.wait(200)
+    assert job.cancelled and job.pages == 1
+    assert not page.cancel_button.isVisible() and page.print_button.isEnabled()
+    statuses = {o["order_id"]: o["status"] for o in order_entry.orders_json(demo_db, sid)}
+    assert all(statuses[i] == "new" for i in ids)  # nothing recorded, nothing moved
+    page.recount()
+    assert not page.chosen.printed_before
+
+
+def test_many_refusals_scroll_and_the_buttons_stay_put(window, qtbot, live_orders):
+    """Seen in a walk: seven refused orders squashed the filters and pushed the buttons below the screen."""
+    sid, _ids = live_orders
+    window.resize(1366, 728)
+    page = page_of(window)
+    choose_session(page, sid)
+    QApplication.processEvents()
+    before = page.make_button.mapTo(page, page.make_button.rect().topLeft()).y()
+    page.notes.setText("\n".join(f"⛔ DH{i:06d}: lô HP-2026-0005 đang thu hồi — không in phiếu" for i in range(60)))
+    QApplication.processEvents()
+    assert page.minimumSizeHint().height() <= 640
+    assert page.make_button.mapTo(page, page.make_button.rect().topLeft()).y() == before
+    assert page.notes_box.verticalScrollBar().maximum() > 0  # the list scrolls in its own box
+
+
+def test_a_saved_report_can_be_saved_again_as_xlsx(window, qtbot, live_orders, tmp_path):
+    """Seen in a walk: each save disabled Print and Save until the preview was made again."""
+    from coopdesk.domain.shipping import REPORT
+
+    sid, _ids = live_orders
+    page = page_of(window)
+    choose_session(page, sid)
+    page.kind.setCurrentIndex(page.kind.findData(REPORT))
+    page.recount()
+    page.make()
+    wait_made(qtbot, page)
+    assert page.save(str(tmp_path / "bao-cao.pdf"))
+    QApplication.processEvents()
+    assert page.save_button.isEnabled() and page.made is not None
+    assert page.save(str(tmp_path / "bao-cao.xlsx"))
+    page.kind.setCurrentIndex(page.kind.findData(SLIPS))  # other choices: the old preview goes
+    page._recount.stop()
+    page.recount()
+    assert page.preview.page_count == 0

@@ -7,11 +7,10 @@ bar and a Cancel that leaves nothing behind.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,19 +40,14 @@ from coopdesk.domain.labels import MAX_COUNT, LabelTemplate
 from coopdesk.i18n import _
 from coopdesk.services import labels as service
 from coopdesk.services.changes import Changes
-from coopdesk.ui.printing import PdfPreview, remember_printer, remembered_printer
+from coopdesk.services.progress import Progress
+from coopdesk.ui.operations import BackgroundTask
+from coopdesk.ui.printing import PdfPreview, remember_printer, remembered_printer, ui_locale
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import inform, warn
-from coopdesk.ui.workers import Task, run_in_background
 
 PREVIEW_PAGES = 12  # the preview draws at most this many pages; printing and saving always do the whole job
 NO_PRINTER = ""
-
-
-class _Relay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
-
-    progressed = Signal(int)
 
 
 class LabelsPage(QWidget):
@@ -64,7 +58,7 @@ class LabelsPage(QWidget):
     def __init__(self, window: QWidget) -> None:
         super().__init__()
         self.window_ = window
-        self.task: Task | None = None
+        self._task: BackgroundTask | None = None
         self.last_output: object = None
         self._loading = False
         self._stale = True
@@ -127,7 +121,7 @@ class LabelsPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(110)
         lb.addWidget(self.table, 1)
-        self.remove_button = QPushButton(_("&Remove the selected lot"))
+        self.remove_button = QPushButton(_("Re&move the selected lot"))
         self.remove_button.clicked.connect(self.remove_selected)
         lb.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignRight)
         lv.addWidget(lots_box, 1)
@@ -143,7 +137,7 @@ class LabelsPage(QWidget):
         self.start.setRange(1, 1)
         self.start.valueChanged.connect(self._schedule)
         form.addRow(_("&Start at label"), self.start)
-        self.price = QCheckBox(_("Print the &price"))
+        self.price = QCheckBox(_("Print the pri&ce"))
         self.price.toggled.connect(self._schedule)
         self.who = QLineEdit(str(QSettings().value("labels/who", "") or service.current_user()))
         self.who.setPlaceholderText(_("who prints (kept in each lot's print log)"))
@@ -164,6 +158,7 @@ class LabelsPage(QWidget):
             spin.setRange(-10, 10)
             spin.setSingleStep(0.1)
             spin.setDecimals(2)
+            spin.setLocale(ui_locale())  # 0,50 mm in Vietnamese, 0.50 mm in English
             spin.setSuffix(suffix)
             spin.valueChanged.connect(self._schedule)
             offsets.addWidget(spin)
@@ -210,6 +205,7 @@ class LabelsPage(QWidget):
                 self.lot_picker.addItem(f"{v.code} — {v.product.name}", v.code)
             self.lot_picker.setCurrentIndex(max(0, self.lot_picker.findData(current)))
             self.lot_picker.lineEdit().setCursorPosition(0)
+            self._fit_popup(self.lot_picker)
             chosen = self.template.currentData() or "50x30"
             self.template.clear()
             for t in service.templates(self.database).values():
@@ -219,10 +215,25 @@ class LabelsPage(QWidget):
         finally:
             self._loading = False
         self._on_template_changed()
-        for action in (self.print_action, self.pdf_action, self.send_action):
+        for action in (self.print_action, self.pdf_action):
             action.setEnabled(True)
+        # A sheet template never goes to a thermal printer, whatever reloaded the page (a saved PDF does).
+        self.send_action.setEnabled(self.template.currentData() is not None and self.current_template().is_thermal)
 
-    def on_changes(self, changes: Changes) -> None:
+    @staticmethod
+    def _fit_popup(box: QComboBox) -> None:
+        """The drop-down list as wide as its longest item (the box itself stays narrow), so no lot name is cut."""
+        view = box.view()
+        metrics = view.fontMetrics()
+        longest = max((metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count())), default=0)
+        scrollbar = view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(longest + scrollbar + 4 * view.frameWidth() + 24)
+
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
+        """Reload what other screens changed; a print log or an offset this page kept itself changes nothing
+        it shows, so it does not rebuild its lists and preview for them."""
+        if initiator is self:
+            return
         if changes.lots or changes.products or changes.cooperative or changes.settings:
             self.refresh()
 
@@ -304,13 +315,21 @@ class LabelsPage(QWidget):
             self.printer.addItem(remembered, remembered)
         if keep and self.printer.findData(keep) < 0:
             self.printer.addItem(keep, keep)
+        # This template's last printer, else the system's default, else the first system printer: "PDF only"
+        # only when there is no printer at all (a CUPS printer without a default is still a printer).
         default = QPrinterInfo.defaultPrinterName()
-        index = self.printer.findData(keep or remembered or default)
+        index = -1
+        for name in (keep, remembered, default, *names):
+            if name and self.printer.findData(name) >= 0:
+                index = self.printer.findData(name)
+                break
         self.printer.setCurrentIndex(max(0, index))
 
     def _on_printer_changed(self) -> None:
         if self._loading:
             return
+        if self.printer.currentData() and self.template.currentData():
+            remember_printer(f"labels/{self.template.currentData()}", self.printer.currentData())
         dx, dy = service.offset_for(self.database, self.printer.currentData() or NO_PRINTER,
                                     self.template.currentData() or "")
         for spin, value in ((self.dx, dx), (self.dy, dy)):
@@ -369,15 +388,18 @@ class LabelsPage(QWidget):
             self.summary.setText(_("No lot chosen yet: the preview shows the label stock."))
             return
         lots, cut = self._preview_lots(t)
-        try:
-            job = self.build_job(lots)
-            full = self.build_job() if cut else job
-        except CoopDeskError as e:
+
+        def refused(e: CoopDeskError) -> None:  # said in the preview pane, not in a box over it
             self.preview.set_pdf(None)
             errors = e.errors if isinstance(e, ValidationError) else []
             self.preview.set_warnings([x.message for x in errors] or [e.message])
             self.summary.setText(_("Nothing can be printed until this is fixed."))
+
+        built: list[tuple[service.PreparedJob, service.PreparedJob]] = []
+        if not self.window_.ops.run(self, lambda _db: self._preview_jobs(lots, cut), title=_("Labels not printed"),
+                                    success=built.append, failed=refused):
             return
+        job, full = built[0]
         self.preview.set_pdf(service.pdf_bytes(job))
         notes = list(full.warnings)
         if cut:
@@ -390,68 +412,58 @@ class LabelsPage(QWidget):
                                               dpi=t.dpi, dots=", ".join(sorted({str(lab.layout.module_dots)
                                                                                 for lab in full.labels}))))
 
+    def _preview_jobs(self, lots: list[tuple[str, int]], cut: bool) -> tuple[service.PreparedJob,
+                                                                           service.PreparedJob]:
+        """The job the preview shows (its first pages when ``cut``) and the whole job."""
+        job = self.build_job(lots)
+        return job, (self.build_job() if cut else job)
+
     def _job_or_warn(self) -> service.PreparedJob | None:
-        try:
-            return self.build_job()
-        except CoopDeskError as e:
-            warn(self, _("Labels not printed"), e.message.replace("; ", "\n"))
+        built: list[service.PreparedJob] = []
+        if not self.window_.ops.run(self, lambda _db: self.build_job(), title=_("Labels not printed"),
+                                    success=built.append, failed=lambda e: warn(  # each refusal on its own line
+                                        self, _("Labels not printed"), e.message.replace("; ", "\n"))):
             return None
+        return built[0]
 
     # --- running long jobs ---
-    def run_job(self, title: str, total: int, steps: Callable[[], Iterator[object]],
-                on_done: Callable[[object], None]) -> Task:
-        """Run a generator of Progress off the GUI thread with a progress bar; Cancel closes the generator, so
-        its file is removed (atomic writes) and ``on_done`` is not called."""
-        progress = QProgressDialog(title, _("Cancel"), 0, max(total, 1), self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        relay = _Relay(self)
-        relay.progressed.connect(progress.setValue)
+    @property
+    def task(self) -> BackgroundTask | None:
+        """The labels job running now, if any."""
+        return self._task if self._task is not None and not self._task.done else None
 
-        def job(cancel: threading.Event) -> object:
+    def run_job(self, title: str, total: int, steps: Callable[[], Iterator[object]],
+                on_done: Callable[[object], None]) -> BackgroundTask:
+        """Run a generator of Progress off the GUI thread through the window's runner (progress bar, Cancel);
+        Cancel closes the generator, so its file is removed (atomic writes) and ``on_done`` is not called."""
+
+        def job(_reader) -> Iterator[Progress]:  # noqa: ANN001 - the job is prepared: it reads nothing
             run = steps()
             result = None
             try:
                 for item in run:
-                    if cancel.is_set():
-                        run.close()
-                        return None
                     if isinstance(item, service.Progress):
-                        relay.progressed.emit(item.done)
+                        yield Progress(item.done, max(total, 1), item.note)
                     else:
                         result = item
             finally:
-                run.close()
+                run.close()  # also on Cancel: the half-written file goes
             return result
 
-        def done(result: object) -> None:
-            progress.close()
-            self.task = None
-            on_done(result)
-
-        def failed(error: BaseException) -> None:
-            progress.close()
-            self.task = None
-            if not isinstance(error, CoopDeskError):
-                raise error
-            warn(self, _("Labels not printed"), error.message)
-
         def cancelled() -> None:
-            if self.task is not None:
-                self.task.cancel()
-                self.task = None
-                self.window_.statusBar().showMessage(_("Cancelled: nothing was written."), 8000)
+            self.window_.statusBar().showMessage(_("Cancelled: nothing was written."), 8000)
 
-        self.task = run_in_background(self, job, done, failed)
-        progress.canceled.connect(cancelled)
-        return self.task
+        self._task = self.window_.ops.start(self, title, job, title=_("Labels not printed"), success=on_done,
+                                            cancelled=cancelled)
+        return self._task
 
     def _log(self, job: service.PreparedJob, output: str, target: str) -> None:
-        try:
-            reprints = service.record_print(self.database, job, output, target, self.who.text().strip())
-        except CoopDeskError as e:
-            warn(self, _("Print log not written"), e.message)
+        who = self.who.text().strip()
+        logged: list[list[str]] = []
+        if not self.window_.ops.run(self, lambda db: service.record_print(db, job, output, target, who),
+                                    title=_("Print log not written"), success=logged.append):
             return
+        reprints = logged[0]
         note = _(" (reprint of {lots})").format(lots=", ".join(reprints)) if reprints else ""
         shown = Path(target).name if output in ("pdf", "tspl", "zpl") and "/" in target else target
         self.window_.statusBar().showMessage(_("{n} labels: {target}{note}").format(
@@ -460,7 +472,7 @@ class LabelsPage(QWidget):
         self.changed.emit(Changes(lots=True))
 
     # --- outputs ---
-    def save_pdf(self, target: str | Path | None = None) -> Task | None:
+    def save_pdf(self, target: str | Path | None = None) -> BackgroundTask | None:
         job = self._job_or_warn()
         if job is None:
             return None
@@ -491,7 +503,7 @@ class LabelsPage(QWidget):
             self.select_printer(printer.printerName())  # its own offset is loaded with it
         self.print_to(printer)
 
-    def print_to(self, printer) -> Task | None:  # noqa: ANN001 - a QPrinter
+    def print_to(self, printer) -> BackgroundTask | None:  # noqa: ANN001 - a QPrinter
         """Print the job on ``printer`` (no dialog): the PDF is made off the GUI thread, then painted at 100%."""
         import io
 
@@ -515,14 +527,15 @@ class LabelsPage(QWidget):
             progress = QProgressDialog(_("Printing…"), _("Cancel"), 0, pages, self)
             progress.setWindowModality(Qt.WindowModality.WindowModal)
             progress.setMinimumDuration(400)
+            printed: list[bool] = []
             try:
-                finished = print_pdf_to_printer(printer, pdf, (t.page_w, t.page_h), progress)
-            except CoopDeskError as e:
-                warn(self, _("Labels not printed"), e.message)
-                return
+                if not self.window_.ops.run(
+                        self, lambda _db: print_pdf_to_printer(printer, pdf, (t.page_w, t.page_h), progress),
+                        title=_("Labels not printed"), success=printed.append):
+                    return
             finally:
                 progress.close()
-            if finished:
+            if printed[0]:
                 if printer.printerName():
                     remember_printer(f"labels/{t.name}", printer.printerName())
                 self._log(job, "print", target)
@@ -530,7 +543,7 @@ class LabelsPage(QWidget):
         return self.run_job(_("Preparing {n} labels…").format(n=job.total), job.total, make, done)
 
     def send_thermal(self, language: str | None = None, kind: str | None = None,
-                     where: str | None = None) -> Task | None:
+                     where: str | None = None) -> BackgroundTask | None:
         """TSPL or ZPL to a network printer, a raw queue or a file (a dialog asks unless all three are given)."""
         from coopdesk.ui.labels.dialogs import SendDialog
 
@@ -586,11 +599,11 @@ class LabelsPage(QWidget):
             return None
         from coopdesk.documents.typeset import atomic_write
 
-        try:
+        def write(_db) -> None:  # noqa: ANN001 - writes a file, reads nothing
             with atomic_write(Path(target)) as temp:
                 temp.write_bytes(service.calibration_page(t, self.offset(), self.printer.currentText()))
-        except CoopDeskError as e:
-            warn(self, _("Not written"), e.message)
+
+        if not self.window_.ops.run(self, write, title=_("Not written")):
             return None
         inform(self, _("Test page"), _("Print {file} on the label stock at actual size (never fit to page). "
                                        "Where the outlines miss the labels, measure how far with the ruler and "

@@ -177,8 +177,8 @@ class RegistersDialog(GuardedDialog):
         self.a_gps.setPlaceholderText("19.9906, 105.6522")
         self.a_place = PlacePicker()
         self.a_member = QComboBox()
-        for label, w in ((_("&Name *"), self.a_name), (_("&Area (m²)"), self.a_size),
-                         (_("Province, &commune"), self.a_place), (_("Growing-area &code"), self.a_code),
+        for label, w in ((_("&Name *"), self.a_name), (_("A&rea (m²)"), self.a_size),
+                         (_("Province, &commune"), self.a_place), (_("Growing-area co&de"), self.a_code),
                          (_("&GPS point"), self.a_gps), (_("&Household"), self.a_member)):
             self.areas.form.addRow(label, w)
         self.areas.add_button.clicked.connect(self._add_area)
@@ -193,7 +193,7 @@ class RegistersDialog(GuardedDialog):
         self.i_phi.setPlaceholderText(_("days, from the pesticide's label"))
         for label, w in ((_("&Kind"), self.i_kind), (_("&Name *"), self.i_name),
                          (_("Active &ingredient"), self.i_ai), (_("&Registration no."), self.i_reg),
-                         (_("Pre-harvest &interval (days)"), self.i_phi), (_("&Unit"), self.i_unit)):
+                         (_("Pre-&harvest interval (days)"), self.i_phi), (_("&Unit"), self.i_unit)):
             self.inputs.form.addRow(label, w)
         self.inputs.add_button.clicked.connect(self._add_input)
         self.tabs.addTab(self.inputs, _("Inputs register"))

@@ -113,7 +113,7 @@ class EventDialog(GuardedDialog):
         self.reason.setPlaceholderText(_("why this is added after packing"))
         self.rows: dict[str, QWidget] = {}
         for key, label, widget in (
-                ("kind", _("&Work"), self.kind), ("day", _("&Date"), self.day), ("person", _("&Who"), self.person),
+                ("kind", _("&Work"), self.kind), ("day", _("&Date"), self.day), ("person", _("W&ho"), self.person),
                 ("area_id", _("Growing &area"), self.area), ("place", _("Pla&ce"), self.place),
                 ("input_id", _("&Input"), self.input), ("dose", _("D&ose"), self.dose),
                 ("quantity_kg", _("&Quantity (kg)"), self.quantity), ("packs", _("Packs &made"), self.packs),
@@ -124,7 +124,7 @@ class EventDialog(GuardedDialog):
             self.rows[key] = widget
         form.addRow(_("Photos"), photos_row)
         form.addRow("", self.private)
-        form.addRow(_("Re&ason (lot is packed)"), self.reason)
+        form.addRow(_("R&eason (lot is packed)"), self.reason)
         self.reason_label = form.labelForField(self.reason)
         self.reason.setVisible(packed)
         self.reason_label.setVisible(packed)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.dates import DateError, format_date, parse_date
+from coopdesk.domain.dates import DateError, format_date, format_iso, parse_date
 from coopdesk.domain.lots import STATUS_LABELS, event_label
 from coopdesk.i18n import _, language
 from coopdesk.services import catalog, cooperative, diary, publishing
@@ -193,7 +193,7 @@ class LotsPage(QWidget):
         if current:
             self.select_code(current)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Update the lots a write names, in place; reload for changes that name no lots."""
         ids = changes.rows_only("lots")
         if changes.products or changes.cooperative or (changes.lots and ids is None):
@@ -279,7 +279,7 @@ class LotsPage(QWidget):
         parts = []
         if v.recall:
             parts.append(f'<p style="background:#b71c1c;color:white;padding:6px"><b>{e(_("RECALLED"))}</b> '
-                         f'{e(v.recall["day"])}: {e(v.recall["reason"])}</p>')
+                         f'{e(format_iso(v.recall["day"]))}: {e(v.recall["reason"])}</p>')
         parts.append(f'<h2 style="color:#1b5e20">{e(v.code)}</h2><p><b>{e(v.product.sku)} — {e(v.product.name)}</b>'
                      f"<br>{e(_('Status'))}: {e(_(STATUS_LABELS[st.status]))} · {e(_('On hand'))}: "
                      f"{e(stock_text(v))}</p>")

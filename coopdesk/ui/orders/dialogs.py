@@ -22,11 +22,11 @@ from coopdesk.domain.orders import CHANNELS, NEXT, STATUS_LABELS, order_status_l
 from coopdesk.domain.phones import display_phone
 from coopdesk.i18n import _
 from coopdesk.services import order_entry
-from coopdesk.ui.widgets.dialogs import ask
+from coopdesk.ui.widgets.dialogs import GuardedDialog, ask
 
 
-class SessionDialog(QDialog):
-    """Start a live session: name, channel, host."""
+class SessionDialog(GuardedDialog):
+    """Start a live session: name, channel, host. Esc or Cancel asks before dropping what was typed."""
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -108,6 +108,10 @@ class OrderDialog(QDialog):
             lots = ", ".join(f"{a['code']} ×{a['qty']}" for a in x["lots"]) or _("no lot (oversold)")
             state = _(" (cancelled)") if x["cancelled"] else ""
             lines.append(f"{x['sku']} × {x['qty']} @ {format_vnd(x['unit_price'])}{state} — {_('lots')}: {lots}")
+        for label, note in ((_("Delivery note: {text}"), o.get("delivery_note")),
+                            (_("Internal note: {text}"), o.get("internal_note"))):
+            if note:
+                lines.append(label.format(text=note))  # a backorder's CHỜ HÀNG is read here
         lines += ["", _("Total {total} · COD to collect {cod}").format(total=format_vnd(o["total"]),
                                                                        cod=format_vnd(o["cod"])), "", _("History:")]
         for h in order_entry.history(self.database, self.order_id):

@@ -138,6 +138,8 @@ class OrderForm(QWidget):
         iv = QVBoxLayout(items)
         self.item = QLineEdit()
         self.item.setObjectName("orderItem")
+        # A commune chosen with Enter moves the typist on to the items (the Old address button is for the mouse).
+        self.place.chosen.connect(lambda: QTimer.singleShot(0, self.item.setFocus))
         self.item.setPlaceholderText(_("SKU or part of the name, e.g. nem50 x3 — Enter adds; Enter on empty saves"))
         self._completer = ItemPicker(self.item, stock)
         self._completer.popup().clicked.connect(lambda index: self._take(index.data(SKU_ROLE)))

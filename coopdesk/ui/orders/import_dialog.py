@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.money import format_vnd
 from coopdesk.i18n import _
 from coopdesk.services import catalog, order_import
-from coopdesk.ui.widgets.dialogs import inform, warn
+from coopdesk.ui.operations import run_anywhere
+from coopdesk.ui.widgets.dialogs import inform
 from coopdesk.ui.workers import read_in_background
 
 SKIP, CREATE = "skip", "create"
@@ -154,10 +154,9 @@ class OrderImport(QObject):
         held = None
         if plan.rejected:  # the person chose to hold the bad orders back: their rows go to a file first
             plan.hold_back = True
-            try:
-                held = order_import.write_held_back(plan)
-            except CoopDeskError as e:
-                warn(self.page, _("Not imported"), e.message)
+            written, held = run_anywhere(self.page, lambda: order_import.write_held_back(plan),
+                                         title=_("Not imported"))
+            if not written:
                 self.finished.emit(None)
                 return
         total = len(plan.new) + len(plan.updates)

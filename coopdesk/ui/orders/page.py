@@ -195,7 +195,7 @@ class OrdersPage(QWidget):
             a.setEnabled(not ro)
         self.form.save_button.setEnabled(not ro)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Update the orders a write names, in place; reload only for changes that name no rows."""
         ids = changes.rows_only("orders")
         if changes.products or (changes.orders and ids is None):
@@ -279,8 +279,8 @@ class OrdersPage(QWidget):
             return
         self.form.set_value(drafts[0])
         self.editing_id = order_id
-        self.form.customer_card.setText(_("Editing order {id}: Enter saves the change, Esc leaves it.").format(
-            id=order_id))
+        self.form.customer_card.setText(_(
+            "Editing order {id}: Enter on the empty item field saves the change, Esc leaves it.").format(id=order_id))
         self.form.item.setFocus()
 
     def save(self) -> bool:

@@ -132,7 +132,7 @@ class ProductsPage(QWidget):
         for col, width in ((COL_ORIGIN, 190), (COL_CERTS, 220)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        # activated is a double-click (or Enter) already; connecting doubleClicked too opened two dialogs.
         self.table.activated.connect(lambda _i: self.edit_selected())
         layout.addWidget(self.table, 1)
         self._task = None
@@ -151,7 +151,7 @@ class ProductsPage(QWidget):
         for action in (self.add_action, self.edit_action, self.delete_action, self.import_action):
             action.setEnabled(not read_only or action is self.edit_action)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """Update the products a write names, in place; reload when it names none."""
         ids = changes.rows_only("products")
         if ids is None:
@@ -201,7 +201,13 @@ class ProductsPage(QWidget):
         product = self.selected_product()
         if product is None:
             return None
+        open_form = getattr(self, "_edit_form", None)
+        if open_form is not None and open_form.isVisible():
+            open_form.raise_()
+            open_form.activateWindow()  # one product dialog at a time: a second click brings it forward
+            return open_form
         form = self._open_form(draft_from_product(product), product.id)
+        self._edit_form = form
         form.setWindowTitle(_("Product {sku}").format(sku=product.sku))
         form.open()
         return form

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.errors import ValidationError
+from coopdesk.domain.dates import DateError, format_date, parse_date
+from coopdesk.domain.errors import FieldError, ValidationError
 from coopdesk.domain.recall import OUTCOMES, outcome_label
 from coopdesk.i18n import _
 from coopdesk.ui.widgets.dialogs import ask
+from coopdesk.ui.widgets.fields import DateEdit
 
 
 class _FormDialog(QDialog):
@@ -74,10 +77,11 @@ class _FormDialog(QDialog):
 
 
 class OpenRecallDialog(_FormDialog):
-    """Reason, the reason to publish, who decided."""
+    """Reason, the reason to publish, the day it was decided and who decided (the record the authorities read
+    names both)."""
 
-    def __init__(self, parent: QWidget | None, what: str, lots: list[str], save: Callable[[str, str, str], object],
-                 decided_by: str = "") -> None:
+    def __init__(self, parent: QWidget | None, what: str, lots: list[str],
+                 save: Callable[[str, str, str, date], object], decided_by: str = "") -> None:
         super().__init__(parent, _("Open a recall: {what}").format(what=what), _(
             "Every lot below is marked recalled: no order can take it, labels and slips refuse it, and its public "
             "trace page shows THU HỒI / RECALLED with the reason you publish.\nLots: {lots}").format(
@@ -88,17 +92,39 @@ class OpenRecallDialog(_FormDialog):
         self.reason.setPlaceholderText(_("e.g. Lab result: pesticide residue above the limit"))
         self.public_reason = QLineEdit()
         self.public_reason.setPlaceholderText(_("shown to buyers on the trace page (empty: the reason)"))
+        self.day = DateEdit()
+        self.day.setText(format_date(date.today()))
         self.decided_by = QLineEdit(decided_by)
+        self.decided_by.setPlaceholderText(_("name of the person who decided"))
         self.reason.textChanged.connect(self.error.hide)
         self.form.addRow(_("Reason"), self.reason)
         self.form.addRow(_("Reason to publish"), self.public_reason)
+        self.form.addRow(_("Date decided"), self.day)
         self.form.addRow(_("Decided by"), self.decided_by)
 
     def typed(self) -> bool:
         return bool(self.reason.toPlainText().strip() or self.public_reason.text().strip())
 
     def save(self) -> object:
-        return self._save(self.reason.toPlainText(), self.public_reason.text(), self.decided_by.text())
+        errors: list[FieldError] = []
+        if not self.reason.toPlainText().strip():
+            errors.append(FieldError("reason", _("Reason: a recall needs a reason")))
+        day: date | None = None
+        try:
+            day = parse_date(self.day.text())
+        except DateError as e:
+            errors.append(FieldError("day", _("Date decided: {error}").format(error=e)))
+        else:
+            if day is None:
+                errors.append(FieldError("day", _("Date decided: type the day (dd/mm/yyyy)")))
+            elif day > date.today():
+                errors.append(FieldError("day", _("Date decided: {day} is in the future").format(
+                    day=format_date(day))))
+        if not self.decided_by.text().strip():
+            errors.append(FieldError("decided_by", _("Decided by: say who decided the recall")))
+        if errors:
+            raise ValidationError(errors)
+        return self._save(self.reason.toPlainText(), self.public_reason.text(), self.decided_by.text(), day)
 
 
 class OutcomeDialog(_FormDialog):

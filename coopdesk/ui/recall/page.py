@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.dates import format_date
+from coopdesk.domain.dates import format_date, format_iso
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.recall import GROUPS, OPEN, group_label, outcome_label
+from coopdesk.domain.shipping import order_code, order_id_from_code
 from coopdesk.i18n import N_, _
 from coopdesk.services import recall, recall_documents
 from coopdesk.services import traceability as trace
@@ -36,7 +37,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.ui.recall.dialogs import EndRecallDialog, OpenRecallDialog, OutcomeDialog
 from coopdesk.ui.recall.table_model import DATA_ROLE, SORT_ROLE, RowsModel
 from coopdesk.ui.widgets.actions import page_action
-from coopdesk.ui.widgets.dialogs import ask, inform, warn
+from coopdesk.ui.widgets.dialogs import ask, inform
 from coopdesk.ui.workers import read_in_background
 
 KINDS = (("lot", N_("Lot")), ("input", N_("Input (pesticide, fertiliser …)")), ("area", N_("Growing area")),
@@ -77,9 +78,11 @@ class RecallTable(QTableView):
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order (who to call first)
         self.model_.set_rows(rows, colours, objects)
         # Column widths from the first rows only: measuring 10,000 rows would cost more than showing them.
+        metrics, bold = self.fontMetrics(), self.horizontalHeader().fontMetrics()
         for c in range(self.model_.columnCount()):
-            longest = max([len(self.model_.headers[c]) + 2] + [len(r[c]) for r in rows[:200]])
-            self.setColumnWidth(c, min(max(longest * 8 + 12, 48), 260))
+            longest = max([bold.horizontalAdvance(_(self.model_.headers[c])) + 8]
+                          + [metrics.horizontalAdvance(r[c]) for r in rows[:200]])
+            self.setColumnWidth(c, min(max(longest + 16, 48), 260))
 
     def rowCount(self) -> int:  # noqa: N802
         return self.proxy.rowCount()
@@ -108,6 +111,7 @@ class RecallPage(QWidget):
         self.received: recall.Received | None = None
         self.last_who = ""
         self._task = None
+        self._shown_seq = 0  # counts what was shown, so a late background answer does not replace a newer one
         layout = QVBoxLayout(self)
         title = QLabel(_("Trace & recall"))
         title.setObjectName("pageTitle")
@@ -143,7 +147,7 @@ class RecallPage(QWidget):
         self.value.setMinimumContentsLength(28)
         self.value.lineEdit().returnPressed.connect(self.search)
         row.addWidget(self.value, 2)
-        self.find_button = QPushButton(_("&Find"))
+        self.find_button = QPushButton(_("Fi&nd"))
         self.find_button.clicked.connect(self.search)
         row.addWidget(self.find_button)
         row.addSpacing(16)
@@ -207,15 +211,19 @@ class RecallPage(QWidget):
     def refresh(self) -> None:
         """Reload the pickers and the recall list, and the answer on screen (its figures may have moved)."""
         self._fill_values()
-        self.recalls.clear()
-        for r in recall.list_recalls(self.database):
-            from coopdesk.domain.recall import recall_status_label
-
-            self.recalls.addItem(f"#{r['id']} · {r['source_label']} · {recall_status_label(r['status'])}", r["id"])
-        self.recalls.setCurrentIndex(self.recalls.findData(self.view.id) if self.view else -1)
+        self.refresh_recall_list()
         self._reload()
 
-    def on_changes(self, changes: Changes) -> None:
+    def refresh_recall_list(self) -> None:
+        """The recall picker, with the recall on screen chosen."""
+        from coopdesk.domain.recall import recall_status_label
+
+        self.recalls.clear()
+        for r in recall.list_recalls(self.database):
+            self.recalls.addItem(f"#{r['id']} · {r['source_label']} · {recall_status_label(r['status'])}", r["id"])
+        self.recalls.setCurrentIndex(self.recalls.findData(self.view.id) if self.view else -1)
+
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.lots or changes.orders or changes.products:
             self.refresh()
 
@@ -251,35 +259,43 @@ class RecallPage(QWidget):
     def show_order(self, order_id: int) -> None:
         """What this order received (the order desk's "Lots in this order")."""
         self.kind.setCurrentIndex(self.kind.findData("order"))
-        self.value.setEditText(str(order_id))
+        self.value.setEditText(order_code(order_id))
         self.search()
 
     def search(self) -> None:
         kind, value = self.kind.currentData(), self._value()
         if not value:
             return
-        try:
+
+        def find(db) -> None:  # noqa: ANN001 - the window's Database
             if kind == "order":
-                if not value.lstrip("#").isdigit():
+                # The number as printed on the slip (DH000002), or the bare number.
+                order_id = order_id_from_code(value) if not value.lstrip("#").isdigit() else int(value.lstrip("#"))
+                if order_id is None:
                     raise CoopDeskError(_("Type an order number."))
-                self._set(received=recall.what_they_got(self.database, order_id=int(value.lstrip("#"))))
+                self._set(received=recall.what_they_got(db, order_id=order_id))
             elif kind == "phone":
-                self._set(received=recall.what_they_got(self.database, phone=value))
+                self._set(received=recall.what_they_got(db, phone=value))
             elif kind != "lot":
                 # An input, an area or a household can reach thousands of buyers: read off the GUI thread.
+                asked = self._shown_seq
+
+                def found(got: recall.WhoGot) -> None:
+                    if self._shown_seq == asked:  # nothing else was shown meanwhile (e.g. a recall just opened)
+                        self._set(answer=got)
+
                 self._task = read_in_background(
-                    self, _("Finding who got it…"), self.database.path,
-                    lambda reader: recall.who_got(reader, **{kind: value}), lambda got: self._set(answer=got),
-                    _("Not found"))
+                    self, _("Finding who got it…"), db.path,
+                    lambda reader: recall.who_got(reader, **{kind: value}), found, _("Not found"))
             else:
-                answer = recall.who_got(self.database, **{kind: value})
+                answer = recall.who_got(db, **{kind: value})
                 standing = next((f.recall_id for f in answer.lots if f.role == "source" and f.recall_id), None)
                 if standing is not None and kind == "lot":
-                    self._set(view=recall.recall_view(self.database, standing))
+                    self._set(view=recall.recall_view(db, standing))
                 else:
                     self._set(answer=answer)
-        except CoopDeskError as e:
-            warn(self, _("Not found"), e.message)
+
+        self.window_.ops.run(self, find, title=_("Not found"))
 
     def show_recall(self, recall_id: int | None) -> None:
         if recall_id is None:
@@ -289,6 +305,7 @@ class RecallPage(QWidget):
 
     def _set(self, answer: recall.WhoGot | None = None, view: recall.RecallView | None = None,
              received: recall.Received | None = None) -> None:
+        self._shown_seq += 1
         self.view, self.received = view, received
         self.answer = view.answer if view else answer
         self.recalls.setCurrentIndex(self.recalls.findData(view.id) if view else -1)
@@ -296,13 +313,13 @@ class RecallPage(QWidget):
 
     def _reload(self) -> None:
         """Read the answer on screen again after a write (cost: one answer, not the history)."""
-        try:
-            if self.view is not None:
-                self._set(view=recall.recall_view(self.database, self.view.id))
-            elif self.answer is not None:
-                self.search()
-        except CoopDeskError:
-            self._set()
+        if self.view is not None:
+            shown = self.view.id
+            self.window_.ops.run(self, lambda db: recall.recall_view(db, shown), title=_("Not found"),
+                                 success=lambda view: self._set(view=view),
+                                 failed=lambda _e: self._set())  # gone (withdrawn elsewhere): clear, don't ask
+        elif self.answer is not None:
+            self.search()  # its own errors are its own
 
     # --- showing ---
     def _render(self) -> None:
@@ -334,8 +351,10 @@ class RecallPage(QWidget):
             state = _("Recall #{id} · {status} · decided {day}{by}").format(
                 id=v.id, status=v.status_text, day=format_date(date.fromisoformat(v.day)),
                 by=f" · {v.decided_by}" if v.decided_by else "")
-            self.banner.setText(f"THU HỒI / RECALLED — {state}\n{_('Reason')}: {v.reason}"
-                                + (f"\n{_('Ended')}: {v.ended_at} {v.ended_by} {v.end_reason}" if v.ended_at else ""))
+            # The window speaks the UI's language only (the public trace page keeps both).
+            self.banner.setText(f"{_('RECALLED')} — {state}\n{_('Reason')}: {v.reason}"
+                                + (f"\n{_('Ended')}: {format_iso(v.ended_at)} {v.ended_by} {v.end_reason}"
+                                   if v.ended_at else ""))
             self.banner.setStyleSheet("background:%s;color:white;padding:6px 10px;font-weight:bold" % (
                 "#b71c1c" if v.status == OPEN else "#616161"))
             self.banner.show()
@@ -354,16 +373,17 @@ class RecallPage(QWidget):
         self.summary.setText(f"{head}<br>{e(_('Lots'))}: {lots}<br>"
                              + (counts or e(_("No order received any of it: nothing to call, only stock to "
                                               "quarantine."))))
-        self.customers.fill([[c.name, c.phone_display, ", ".join(f"#{n}" for n in c.orders), str(c.quantity),
+        self.customers.fill([[c.name, c.phone_display, ", ".join(order_code(n) for n in c.orders), str(c.quantity),
                                 ", ".join(group_label(g) for g in GROUPS if g in c.groups),
                                 " ".join([*c.carriers, *c.tracking]), outcome_label(c.outcome),
-                                f"{c.outcome_who} {c.outcome_at[11:16]} {c.outcome_at[8:10]}/{c.outcome_at[5:7]}"
-                                if c.outcome_who else ""] for c in a.customers],
+                                f"{c.outcome_who} {format_iso(c.outcome_at)}" if c.outcome_who else ""]
+                             for c in a.customers],
               [GROUP_COLOURS[next(g for g in GROUPS if g in c.groups)] for c in a.customers],
               [c.customer_id for c in a.customers])
         self.tabs.setTabText(0, _("Buyers ({n})").format(n=len(a.customers)))
-        self.lines.fill([[f"#{x.order_id}", x.order_date[:16], x.name, x.phone_display, x.lot, x.product,
-                            str(x.qty), group_label(x.group), x.carrier, x.tracking, x.address] for x in a.lines],
+        self.lines.fill([[order_code(x.order_id), format_iso(x.order_date[:16]), x.name, x.phone_display, x.lot,
+                            x.product, str(x.qty), group_label(x.group), x.carrier, x.tracking, x.address]
+                           for x in a.lines],
               [GROUP_COLOURS[x.group] for x in a.lines])
         self.tabs.setTabText(1, _("Order lines ({n})").format(n=len(a.lines)))
         self.lots.fill([[f.code, f"{f.sku} — {f.product}",
@@ -395,7 +415,7 @@ class RecallPage(QWidget):
         self.banner.hide()
         lots = ", ".join(f'<a href="{e(f.code)}">{e(f.code)}</a>' for f in r.lots)
         self.summary.setText(_("<b>{who}</b> received lots: {lots}").format(who=e(r.label), lots=lots or "—")
-                             + "<br>" + e(_("Orders: {ids}").format(ids=", ".join(f"#{n}" for n in r.orders))))
+                             + "<br>" + e(_("Orders: {ids}").format(ids=", ".join(order_code(n) for n in r.orders))))
         for t in (self.customers, self.lines):
             t.fill([])
         self.tabs.setTabText(0, _("Buyers"))
@@ -442,13 +462,22 @@ class RecallPage(QWidget):
             return None
         kind, value = self.kind.currentData(), self._value()
 
-        def save(reason: str, public: str, by: str) -> recall.RecallView:
-            view = recall.open_recall(self.database, reason, by=by, public_reason=public, **{kind: value})
+        def save(reason: str, public: str, by: str, day: date) -> recall.RecallView:
+            view = recall.open_recall(self.database, reason, by=by, public_reason=public, day=day,
+                                      **{kind: value})
             self.last_who = by.strip() or self.last_who
             return view
 
         dialog = OpenRecallDialog(self, a.start_label, [f.code for f in a.lots], save, self.last_who)
-        dialog.accepted.connect(lambda: (self._emit(), self.show_recall(dialog.result_value.id)))
+
+        def opened() -> None:
+            # The new recall first, then the other screens: the refresh reads this recall again rather than
+            # searching anew (a search read off the GUI thread would come back and replace it).
+            self._set(view=dialog.result_value)
+            self._emit()
+            self.refresh_recall_list()
+
+        dialog.accepted.connect(opened)
         dialog.open()
         return dialog
 
@@ -460,7 +489,7 @@ class RecallPage(QWidget):
         if confirm and not ask(self, _("Hold unshipped orders"), _(
                 "Cancel these {n} orders, not yet handed to a carrier: {ids}?\nThe recalled packs stay aside "
                 "(nothing goes back on sale); other items of those orders go back to stock.").format(
-                n=len(orders), ids=", ".join(f"#{i}" for i in orders)), yes=_("Hold them"), no=_("Not now")):
+                n=len(orders), ids=", ".join(order_code(i) for i in orders)), yes=_("Hold them"), no=_("Not now")):
             return []
         got: list[list] = []
         who = self.last_who

@@ -6,12 +6,15 @@ them at once where items would build 100,000 objects.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from coopdesk.i18n import _
 
 DATA_ROLE = Qt.ItemDataRole.UserRole
+_DAY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -52,7 +55,10 @@ class RowsModel(QAbstractTableModel):
             return self.objects[r]
         if role == SORT_ROLE:
             text = self.rows[r][c].lstrip("#")
-            return int(text) if text.isdigit() else self.rows[r][c]
+            if text.isdigit():
+                return int(text)
+            day = _DAY.match(text)  # dd/mm/yyyy [HH:MM] sorts by the date, not by the day of the month
+            return f"{day[3]}-{day[2]}-{day[1]}{text[10:]}" if day else self.rows[r][c]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802

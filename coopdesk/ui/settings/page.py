@@ -32,7 +32,7 @@ from coopdesk.services import cooperative, datafile
 from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
 from coopdesk.ui.settings.profile_form import ProfileForm
-from coopdesk.ui.widgets.dialogs import inform, warn
+from coopdesk.ui.widgets.dialogs import inform
 
 
 def backup_summary(info: datafile.BackupInfo) -> str:
@@ -66,7 +66,7 @@ class SettingsPage(QWidget):
         p = QVBoxLayout(profile_tab)
         self.profile = ProfileForm(media_dir=str(paths.media_dir_for(self.database.path)))
         p.addWidget(self.profile)
-        self.save_profile_button = QPushButton(_("&Save profile"))
+        self.save_profile_button = QPushButton(_("Sa&ve profile"))
         self.save_profile_button.clicked.connect(self.save_profile)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -113,7 +113,7 @@ class SettingsPage(QWidget):
         self.backup_now_button.clicked.connect(lambda: self.window_.backup_now())
         self.restore_button = QPushButton(_("&Restore the selected backup…"))
         self.restore_button.clicked.connect(self._on_restore_selected)
-        self.restore_file_button = QPushButton(_("Restore from a &file…"))
+        self.restore_file_button = QPushButton(_("Restore from a f&ile…"))
         self.restore_file_button.clicked.connect(lambda: self.window_.restore_from_file())
         for w in (self.backup_now_button, self.restore_button, self.restore_file_button):
             row.addWidget(w)
@@ -211,7 +211,7 @@ class SettingsPage(QWidget):
             self.backups.setItem(r, 0, QTableWidgetItem(f"{format_date(info.made_at.date())} {info.made_at:%H:%M:%S}"))
             self.backups.setItem(r, 1, QTableWidgetItem(backup_summary(info)))
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.cooperative or changes.settings:
             self.refresh()
 
@@ -266,11 +266,16 @@ class SettingsPage(QWidget):
             self.language_changed.emit(code)
 
     def _on_move_backups(self) -> None:
-        try:
-            folder = datafile.move_backups_to(self.database.path, datafile.suggested_backup_root(self.database.path))
-        except (CoopDeskError, OSError) as e:
-            warn(self, _("Not saved"), getattr(e, "message", None) or str(e))
+        def move(db) -> Path:  # noqa: ANN001 - the window's Database
+            try:
+                return datafile.move_backups_to(db.path, datafile.suggested_backup_root(db.path))
+            except OSError as e:  # a folder that cannot be written: a known condition, said plainly
+                raise CoopDeskError(str(e)) from e
+
+        moved: list[Path] = []
+        if not self.window_.ops.run(self, move, title=_("Not saved"), success=moved.append):
             return
+        folder = moved[0]
         self.refresh()
         self.window_.statusBar().showMessage(_("Backups are now kept in {folder}").format(folder=folder), 8000)
 

@@ -55,7 +55,7 @@ class ProfileForm(QWidget):
         form.addRow(_("&Phone"), self.phone)
         form.addRow(_("&Email"), self.email)
         form.addRow(_("&Representative"), self.representative)
-        form.addRow(_("Trace &page address"), self.trace_base_url)
+        form.addRow(_("Trace page a&ddress"), self.trace_base_url)
         form.addRow(_("Logo"), logo_row)
         self.fields: dict[str, QWidget] = {
             "name": self.name, "tax_code": self.tax_code, "province": self.place.province,

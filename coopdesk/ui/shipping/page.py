@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -41,13 +42,21 @@ from coopdesk.domain.shipping import (
     SIZES,
     SLIPS,
     Selection,
+    order_code,
     parse_tracking_lines,
 )
 from coopdesk.i18n import _
 from coopdesk.services import order_entry
 from coopdesk.services import shipping_documents as sd
 from coopdesk.services.changes import Changes
-from coopdesk.ui.printing import PdfPreview, print_pdf, print_pdf_to_printer, remembered_printer
+from coopdesk.ui.printing import (
+    PartPrinter,
+    PdfPreview,
+    ask_printer,
+    print_pdf,
+    print_pdf_to_printer,
+    remembered_printer,
+)
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
 from coopdesk.ui.workers import run_in_background
@@ -57,6 +66,7 @@ class _Relay(QObject):
     """Carries progress from the worker thread to the GUI thread (a queued signal)."""
 
     progress = Signal(int, int, str)
+    ready = Signal(str)  # a finished part file, printed while the next is made
 
 
 class DocumentsPage(QWidget):
@@ -73,6 +83,7 @@ class DocumentsPage(QWidget):
         self.made: sd.Made | None = None
         self.task = None
         self._count_task = None
+        self._printing: PartPrinter | None = None  # a job printing while the document is made
         self._tmp = Path(tempfile.mkdtemp(prefix="coopdesk-docs-"))
         layout = QVBoxLayout(self)
         title = QLabel(_("Shipping"))
@@ -118,7 +129,7 @@ class DocumentsPage(QWidget):
         f.addRow(days_label, days)
         f.addRow(_("S&tatus"), self.status)
         f.addRow(_("&Carrier"), self.carrier)
-        f.addRow(_("C&hannel"), self.channel)
+        f.addRow(_("Cha&nnel"), self.channel)
         f.addRow(_("By hand"), hand_row)
         lv.addWidget(pick)
 
@@ -143,11 +154,19 @@ class DocumentsPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-size: 14px; font-weight: bold; color: #1b5e20;")
         lv.addWidget(self.summary)
+        # Refused orders and warnings can run to dozens of lines after a live with a recalled lot: they scroll
+        # in their own box below the buttons, so the buttons never move and the page never outgrows the screen.
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8a4b00;")
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lv.addWidget(self.notes)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.notes_box = QScrollArea()
+        self.notes_box.setWidget(self.notes)
+        self.notes_box.setWidgetResizable(True)
+        self.notes_box.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.notes_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.notes_box.setMinimumHeight(24)  # explicit: a scroll area would otherwise ask for ~70 px
         self.progress = QProgressBar()
         self.progress.hide()
         self.cancel_button = QPushButton(_("Cancel"))
@@ -172,7 +191,7 @@ class DocumentsPage(QWidget):
         more.addWidget(self.carrier_button)
         more.addWidget(self.check_button)
         lv.addLayout(more)
-        lv.addStretch(1)
+        lv.addWidget(self.notes_box, 1)
         split.addWidget(left)
 
         right = QWidget()
@@ -237,7 +256,7 @@ class DocumentsPage(QWidget):
 
     _stale = False
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, initiator: object | None = None) -> None:
         """During a live every saved order is a change: a hidden page only notes it and counts again when shown."""
         if changes.orders or changes.products or changes.lots or changes.cooperative:
             if self.isVisible():
@@ -296,6 +315,9 @@ class DocumentsPage(QWidget):
         if not self.isVisible():  # hidden (or its window closed, the data file with it): count when shown
             self._stale = True
             return
+        if self.made is not None:
+            self.preview.set_pdf(None)  # a preview of other choices would be mistaken for this one
+            self.file_choice.hide()
         self.made = None
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -306,13 +328,14 @@ class DocumentsPage(QWidget):
         if sel.is_empty():
             self._show_error(_("No orders chosen: pick a live session, days, or orders in the order list."))
             return
-        try:
-            ids = sd.select(self.database, sel, kind)
-            if len(ids) <= self.count_at_once:
-                self._show_chosen(sd.choose(self.database, sel, kind))
-                return
-        except CoopDeskError as e:
-            self._show_error(e.message)
+        selected: list[list[int]] = []
+        if not self.window_.ops.run(self, lambda db: sd.select(db, sel, kind), title=_("No document made"),
+                                    success=selected.append, failed=lambda e: self._show_error(e.message)):
+            return  # the page's own error line says why, not a box
+        ids = selected[0]
+        if len(ids) <= self.count_at_once:
+            self.window_.ops.run(self, lambda db: sd.choose(db, sel, kind), title=_("No document made"),
+                                 success=self._show_chosen, failed=lambda e: self._show_error(e.message))
             return
         self.chosen = None
         self.summary.setText(_("Counting {n} orders…").format(n=len(ids)))
@@ -371,16 +394,72 @@ class DocumentsPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        busy = self.task is not None or self._count_task is not None
+        busy = self.task is not None or self._count_task is not None or self._printing is not None
         ready = bool(self.chosen and self.chosen.printable)
         ro = self.database.read_only
         self.make_button.setEnabled(ready and not busy)
         self.carrier_button.setEnabled(bool(self.chosen and self.chosen.order_ids) and not busy and not ro)
         self.check_button.setEnabled(ready and not busy and not ro)
-        self.print_button.setEnabled(self.made is not None and not busy)
+        # Print with nothing made yet makes and prints in one go (the first pages print while the rest are made).
+        self.print_button.setEnabled((self.made is not None or ready) and not busy)
         self.save_button.setEnabled(self.made is not None and not busy)
 
     # --- making, in the background ---
+    def make_and_print(self, printer: QPrinter | None = None) -> bool:
+        """Make the document and print it in the same go, with one print dialog: slips come in parts of
+        1,000, and each finished part goes to the printer (on this thread) while the next is made (on the
+        worker). ``printer`` skips the dialog (tests print to a PDF file). False when nothing was started."""
+        if self._recount.isActive():
+            self._recount.stop()
+            self.recount()
+        if self.task is not None or not self.chosen or not self.chosen.printable:
+            return False
+        kind = self.kind_value()
+        key = f"documents/{kind}" + (f"/{self.size.currentData()}" if kind == SLIPS else "")
+        size_mm = self._page_size_mm(kind)
+        if printer is None:
+            printer = ask_printer(self, key, size_mm)
+            if printer is None:
+                return False
+        job = PartPrinter(printer, size_mm)
+        job.on_page = self._on_page_printed
+        job.on_done = self._on_printed
+        self._printing = job
+        self.make()
+        return True
+
+    def _page_size_mm(self, kind: str) -> tuple[float, float]:
+        from coopdesk.documents import shipping as docs
+
+        w, h = docs.PAGE_SIZES[self.size.currentData()] if kind == SLIPS else docs.A4
+        return w * 25.4 / 72, h * 25.4 / 72
+
+    def _on_part_ready(self, path: str) -> None:
+        job = self._printing
+        if job is None:
+            return
+        self.window_.ops.run(self, lambda _db: job.add(Path(path)), title=_("Printing stopped"),
+                             failed=lambda e: self._stop_printing(e.message))
+
+    def _stop_printing(self, message: str) -> None:
+        if self._printing is not None:
+            self._printing.abort()
+        self._printing = None
+        if self.task is not None:
+            self.task.cancel()
+        self._finish()
+        warn(self, _("Printing stopped"), message)
+
+    def _on_page_printed(self, n: int) -> None:
+        self.window_.statusBar().showMessage(_("Printing: {n} pages sent to the printer").format(n=n))
+
+    def _on_printed(self) -> None:
+        job, self._printing = self._printing, None
+        self._finish()
+        if job is not None and not job.cancelled:
+            self.window_.statusBar().showMessage(_("Printed {n} pages.").format(n=job.pages), 8000)
+            self._after_output(_("printer"))
+
     def make(self) -> None:
         if self._recount.isActive():  # a choice changed a moment ago: count what will be made first
             self._recount.stop()
@@ -396,6 +475,11 @@ class DocumentsPage(QWidget):
         path = self.database.path
         relay = _Relay(self)
         relay.progress.connect(self._on_progress)
+        relay.ready.connect(self._on_part_ready)
+        parts_dir = None
+        if self._printing is not None:
+            parts_dir = run_dir / "parts"
+            parts_dir.mkdir()
 
         def job(cancel: threading.Event) -> object:
             from coopdesk.services.datafile import open_reader
@@ -403,11 +487,13 @@ class DocumentsPage(QWidget):
             reader = open_reader(path)
             try:
                 made = None
-                for step in sd.make(reader, sel, kind, out, size, per_carrier, cancel):
+                for step in sd.make(reader, sel, kind, out, size, per_carrier, cancel, parts_dir=parts_dir):
                     if isinstance(step, sd.Made):
                         made = step
                     else:
                         relay.progress.emit(step.done, step.total, step.message)
+                        if step.ready is not None and parts_dir is not None:
+                            relay.ready.emit(str(step.ready))
                 return made
             finally:
                 reader.close()
@@ -425,15 +511,22 @@ class DocumentsPage(QWidget):
         self.progress.setFormat(f"{message} %v / %m")
 
     def cancel(self) -> None:
+        printing, self._printing = self._printing, None
+        if printing is not None:
+            printing.abort()
         if self.task is not None:
             self.task.cancel()
+        if printing is not None or self.task is not None:
             self._finish()
-            self.window_.statusBar().showMessage(_("Cancelled: nothing was written."), 5000)
+            message = (_("Printing cancelled after {n} pages; nothing recorded.").format(n=printing.pages)
+                       if printing is not None and printing.pages else _("Cancelled: nothing was written."))
+            self.window_.statusBar().showMessage(message, 5000)
 
     def _finish(self) -> None:
         self.task = None
-        self.progress.hide()
-        self.cancel_button.hide()
+        printing = self._printing is not None and not self._printing.closed
+        self.progress.setVisible(printing)
+        self.cancel_button.setVisible(printing)  # the pages still going out can be stopped
         self._update_buttons()
 
     def _on_made(self, made: object) -> None:
@@ -450,6 +543,20 @@ class DocumentsPage(QWidget):
         self.preview.set_warnings(warnings[:5] + ([_("… and {n} more refused").format(n=len(warnings) - 5)]
                                                   if len(warnings) > 5 else []))
         self._update_buttons()
+        # Printing while making: what came in no parts (a short job) goes now; then the job is closed and
+        # recorded (which counts the choice again, as after any print).
+        job = self._printing
+        if job is not None:
+            files = self.made.files
+
+            def rest(_db) -> None:  # noqa: ANN001 - prints files, reads nothing
+                if job.parts == 0 and not job._queue:
+                    for f in files:
+                        job.add(f)
+                job.finish()
+
+            self.window_.ops.run(self, rest, title=_("Printing stopped"),
+                                 failed=lambda e: self._stop_printing(e.message))
 
     def _show_file(self) -> None:
         if self.made and self.made.files:
@@ -457,6 +564,9 @@ class DocumentsPage(QWidget):
             self.preview.set_pdf(self.made.files[index])
 
     def _on_failed(self, error: BaseException) -> None:
+        if self._printing is not None:
+            self._printing.abort()
+            self._printing = None
         self._finish()
         if isinstance(error, CoopDeskError):
             warn(self, _("No document made"), error.message)
@@ -469,33 +579,49 @@ class DocumentsPage(QWidget):
         made = self.made
         if made is None:
             return
-        try:
-            sd.record(self.database, made, _("staff"), target)
-            moved: list[int] = []
+        moved: list[int] = []
+
+        def record(db) -> None:  # noqa: ANN001 - the window's Database
+            sd.record(db, made, _("staff"), target)
             if made.kind == SLIPS and self.mark_packed.isChecked():
-                moved, _c = sd.mark_packed(self.database, made.order_ids, _("staff"))
-        except CoopDeskError as e:
-            warn(self, _("Not recorded"), e.message)
+                moved.extend(sd.mark_packed(db, made.order_ids, _("staff"))[0])
+
+        if not self.window_.ops.run(self, record, title=_("Not recorded")):
             return
         note = _(" — {n} orders moved to Packed").format(n=len(moved)) if moved else ""
+        if made.kind == SLIPS and self.mark_packed.isChecked():
+            short = sd.short_of_lots(self.database, made.order_ids)
+            if short:
+                warn(self, _("Some orders stay New"), _(
+                    "These orders have lines that no lot fills (backorders or oversells), so they were not moved to "
+                    "Packed: {codes}. Pack them from the order's own window, where the reason is asked.").format(
+                    codes=", ".join(order_code(i) for i in short[:20]) + (" …" if len(short) > 20 else "")))
         self.window_.statusBar().showMessage(_("{kind}: {n} orders recorded").format(
             kind=_(KIND_LABELS[made.kind]), n=len(made.order_ids)) + note, 8000)
-        self.changed.emit(Changes(orders=True))
+        if moved:
+            # Only a status change concerns the other pages; a recorded print keeps this preview ready, so the
+            # report can be saved as PDF and then as xlsx without making it again.
+            self.changed.emit(Changes(orders=True, order_ids=frozenset(moved)))
 
     def print_(self) -> bool:
         if self.made is None:
-            return False
+            return self.make_and_print()
         key = f"documents/{self.made.kind}" + (f"/{self.size.currentData()}" if self.made.kind == SLIPS else "")
-        try:
+        files = self.made.files
+
+        def print_all(_db) -> bool:  # noqa: ANN001 - prints files, reads nothing
             # One print dialog: the first file asks for the printer, the others (one per carrier) follow it.
-            if not print_pdf(self, self.made.files[0], key):
+            if not print_pdf(self, files[0], key):
                 return False
-            for f in self.made.files[1:]:
+            for f in files[1:]:
                 printer = QPrinter(QPrinter.PrinterMode.HighResolution)
                 printer.setPrinterName(remembered_printer(key))
                 print_pdf_to_printer(printer, f)
-        except CoopDeskError as e:
-            warn(self, _("Printing stopped"), e.message)
+            return True
+
+        printed: list[bool] = []
+        if not self.window_.ops.run(self, print_all, title=_("Printing stopped"), success=printed.append) \
+                or not printed[0]:
             return False
         self._after_output(_("printer"))
         return True
@@ -516,22 +642,27 @@ class DocumentsPage(QWidget):
         if not target:
             return []
         written: list[Path] = []
-        try:
-            if len(files) > 1:
-                for f in files:
-                    with ts.atomic_write(Path(target) / f.name) as temp:
-                        shutil.copyfile(f, temp)
-                    written.append(Path(target) / f.name)
-            elif Path(target).suffix.lower() == ".xlsx" and self.made.kind == REPORT:
-                with ts.atomic_write(Path(target)) as temp:
-                    temp.write_bytes(sd.report_xlsx(sd.report(self.database, self.selection())))
-                written.append(Path(target))
-            else:
-                with ts.atomic_write(Path(target)) as temp:
-                    shutil.copyfile(files[0], temp)
-                written.append(Path(target))
-        except (CoopDeskError, OSError) as e:
-            warn(self, _("Not saved"), getattr(e, "message", str(e)))
+        kind, selection = self.made.kind, self.selection()
+
+        def write(db) -> None:  # noqa: ANN001 - the window's Database
+            try:
+                if len(files) > 1:
+                    for f in files:
+                        with ts.atomic_write(Path(target) / f.name) as temp:
+                            shutil.copyfile(f, temp)
+                        written.append(Path(target) / f.name)
+                elif Path(target).suffix.lower() == ".xlsx" and kind == REPORT:
+                    with ts.atomic_write(Path(target)) as temp:
+                        temp.write_bytes(sd.report_xlsx(sd.report(db, selection)))
+                    written.append(Path(target))
+                else:
+                    with ts.atomic_write(Path(target)) as temp:
+                        shutil.copyfile(files[0], temp)
+                    written.append(Path(target))
+            except OSError as e:  # a folder that cannot be written: a known condition, said plainly
+                raise CoopDeskError(str(e)) from e
+
+        if not self.window_.ops.run(self, write, title=_("Not saved")):
             return []
         self._after_output(str(written[0]))
         return written
@@ -542,10 +673,11 @@ class DocumentsPage(QWidget):
         if not self.chosen or not self.chosen.order_ids:
             return False
         if name is None:
-            name, ok = QInputDialog.getItem(self, _("Set carrier"), _(
-                "Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
-                n=len(self.chosen.order_ids)), ["GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost",
-                                                *self._carriers()], 0, True)
+            label = _("Carrier for the {n} chosen orders (GHN, GHTK, Viettel Post, J&T, VNPost…)").format(
+                n=len(self.chosen.order_ids))
+            # A label's "&" marks a shortcut: "J&T" showed as "JT" with the T underlined.
+            name, ok = QInputDialog.getItem(self, _("Set carrier"), label.replace("&", "&&"), [
+                "GHTK", "GHN", "Viettel Post", "J&T Express", "VNPost", *self._carriers()], 0, True)
             if not ok:
                 return False
         if tracking_text is None:
@@ -558,13 +690,9 @@ class DocumentsPage(QWidget):
         if problems:
             warn(self, _("Not changed"), "\n".join(problems[:12]))
             return False
-        try:
-            changes = sd.assign_carrier(self.database, self.chosen.order_ids, name, tracking, who=_("staff"))
-        except CoopDeskError as e:
-            warn(self, _("Not changed"), e.message)
-            return False
-        self.changed.emit(changes)
-        return True
+        order_ids = self.chosen.order_ids
+        return self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
+                                    title=_("Not changed"))  # the runner hands its Changes to the pages
 
     def open_check(self):  # noqa: ANN201
         from coopdesk.ui.shipping.scan_check import ScanCheckDialog

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.shipping import OK, TWICE, UNKNOWN, Parcel, ScanCheck
 from coopdesk.i18n import _
 from coopdesk.services import shipping_documents as sd
-from coopdesk.ui.widgets.dialogs import ask, warn
+from coopdesk.ui.operations import run_anywhere
+from coopdesk.ui.widgets.dialogs import ask
 
 GREEN, RED, AMBER = "#c8e6c9", "#ffcdd2", "#ffe0b2"
 
@@ -147,9 +147,11 @@ class ScanCheckDialog(QDialog):
         self.confirm_button.setEnabled(done > 0 and not self.database.read_only)
         if missing:
             codes = ", ".join(p.code for p in missing[:30]) + (" …" if len(missing) > 30 else "")
+            self.missing.setStyleSheet("color: #b71c1c;")
             self.missing.setText(_("Missing {n} of {total}: {codes}").format(n=len(missing),
                                                                           total=len(self.check.parcels), codes=codes))
         else:
+            self.missing.setStyleSheet("color: #1b5e20; font-weight: bold;")  # all there: good news in green
             self.missing.setText(_("All {n} parcels scanned.").format(n=len(self.check.parcels)))
 
     def confirm(self) -> list[int]:
@@ -161,10 +163,10 @@ class ScanCheckDialog(QDialog):
                 "{n} parcels on the sheet were not scanned. Hand over only the {done} scanned ones?").format(
                 n=len(missing), done=len(ids)), yes=_("Hand over {n}").format(n=len(ids)), no=_("Keep scanning")):
             return []
-        try:
-            moved, _changes = sd.confirm_handover(self.database, ids, _("staff"))
-        except CoopDeskError as e:
-            warn(self, _("Not handed over"), e.message)
+        # The page that opened this dialog hands on the change when told ``confirmed``.
+        done, moved = run_anywhere(self, lambda: sd.confirm_handover(self.database, ids, _("staff"))[0],
+                                   title=_("Not handed over"))
+        if not done:
             return []
         self.confirmed.emit(moved)
         self.accept()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QModelIndex, QRect, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QStringListModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -91,6 +91,15 @@ class ProvinceBox(QComboBox):
         self.suggestions.activated[str].connect(self._take)
         self.lineEdit().textEdited.connect(self._on_edited)
         self.lineEdit().editingFinished.connect(lambda: self.commit_text())
+        # Tab (or Shift+Tab) with the list open leaves the field before editingFinished can commit: take the
+        # best match on the key itself, in the field and in the list, so "thanh" + Tab is Thanh Hóa.
+        self.lineEdit().installEventFilter(self)
+        self.suggestions.popup().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.commit_text(enter=True)
+        return super().eventFilter(watched, event)
 
     def _on_edited(self, text: str) -> None:
         found = addresses.search_provinces(text) if text.strip() else []
@@ -144,6 +153,8 @@ class PlacePicker(QWidget):
     province sets the province, so a commune can never sit in the wrong province silently."""
 
     changed = Signal()
+    #: A commune was chosen from the list (the form moves on to its next field).
+    chosen = Signal()
 
     def __init__(self, parent: QWidget | None = None, vertical: bool = False) -> None:
         super().__init__(parent)
@@ -163,10 +174,18 @@ class PlacePicker(QWidget):
         self._completer.setWidget(self.commune)
         self._completer.activated[QModelIndex].connect(self._on_commune_chosen)
         self.commune.textEdited.connect(self._on_commune_edited)
+        self.commune.installEventFilter(self)
         self.province.currentIndexChanged.connect(self._on_province_changed)
         layout.addWidget(self.province, 2)
         layout.addWidget(self.commune, 3)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # However the commune field is reached (a click, a Tab the box did not see), a province still being
+        # typed is settled first, so the commune list puts that province's communes first.
+        if watched is self.commune and event.type() == QEvent.Type.FocusIn:
+            self.province.commit_text(enter=True)
+        return super().eventFilter(watched, event)
 
     def popups(self) -> list[QWidget]:
         """The suggestion lists of this picker (Esc closes them before anything else)."""
@@ -208,6 +227,7 @@ class PlacePicker(QWidget):
             self.province.setCurrentIndex(self.province.findData(province))
         self.commune.setText(addresses.commune_name(code) if code is not None else index.data())
         self.changed.emit()
+        self.chosen.emit()
 
     def province_code(self) -> int | None:
         return self.province.currentData()
