@@ -154,12 +154,82 @@ def figures(path: Path, info: dict) -> list[tuple[str, float, float]]:
     alloc_q = "SELECT sum(qty) FROM allocations WHERE lot_id = ?"
     bare = median_ms(lambda: (raw.execute(lot_q, (code,)).fetchall(), raw.execute(alloc_q, (lot,)).fetchall()), 20)
     out.append(("open a lot (traceability.view)", ours, bare))
-    ours = median_ms(lambda: order_entry.order_rows(db), 3)
-    bare = median_ms(lambda: raw.execute("SELECT id, created_at, name, phone, total, cod, status FROM orders "
-                                         "ORDER BY id DESC LIMIT 60").fetchall(), 20)
-    out.append(("orders page reload (order_rows)", ours, bare))
+    bare_page = median_ms(lambda: raw.execute("SELECT id, created_at, name, phone, total, cod, status FROM orders "
+                                              "ORDER BY id DESC LIMIT 60").fetchall(), 20)
     raw.close()
     db.close()
+    out += window_figures(path, bare_page)
+    return out
+
+
+def window_figures(path: Path, bare_page: float) -> list[tuple[str, float, float]]:
+    """The real window, offscreen: start → shown, the orders page's refresh and keystrokes, Enter → ready."""
+    import resource
+    from dataclasses import replace
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    from coopdesk.domain.orders import LineDraft
+    from coopdesk.services import datafile, order_entry
+    from coopdesk.ui import app as app_module
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    out = []
+    t = time.perf_counter()
+    db = datafile.open_data(path, program="window")
+    window = app_module.open_window(db)  # the lost-write check, the window, the backup started behind it
+    app.processEvents()
+    shown = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    bare_window = QMainWindow()
+    bare_window.setCentralWidget(QTableView())
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA quick_check").fetchall()
+    bare_window.show()
+    app.processEvents()
+    bare_shown = (time.perf_counter() - t) * 1000
+    con.close()
+    bare_window.close()
+    out.append(("start → window shown (backup behind it)", shown, bare_shown))
+    while window.backups_running:
+        app.processEvents()
+        time.sleep(0.01)
+    window.nav.setCurrentRow(3)
+    app.processEvents()
+    page = window.orders_page
+    out.append(("orders page refresh", median_ms(lambda: (page.refresh(), app.processEvents()), 5), bare_page))
+    typed = ["k", "kh", "kha", "khac", "khach", "khach ", "khach m", "khach mu", "khach mua", "khach mua 1",
+             "khach mua 12", "khach mua 123"]
+
+    def keystrokes() -> None:
+        for text in typed:
+            page.search.setText(text)
+            app.processEvents()
+        page.search.clear()
+
+    out.append(("order filter, per keystroke (12 typed)", median_ms(keystrokes, 3) / (len(typed) + 1), bare_page))
+    page.table.scrollToBottom()
+    app.processEvents()
+    new_demo = db.query("SELECT min(id) AS id FROM orders WHERE status = 'new' AND commune IS NOT NULL")[0]["id"]
+    demo_draft = order_entry.draft_for_edit(db, new_demo)  # a demo order's address, as the form holds it
+    desk = []
+    for i in range(30):
+        page.form.set_value(replace(demo_draft, phone=f"0966{i:06d}", lines=[LineDraft("SS-003", "1")]))
+        page.form.item.setFocus()
+        app.processEvents()
+        t = time.perf_counter()
+        QTest.keyClick(page.form.item, Qt.Key.Key_Return)  # Enter on the empty item field saves
+        app.processEvents()
+        desk.append((time.perf_counter() - t) * 1000)
+        assert page.form.lines.rowCount() == 0, ("the save did not go through", page.form.customer_card.text(),
+                                                 window.statusBar().currentMessage(), page.form.errors._messages)
+    out.append(("Enter on the desk → form ready", statistics.median(desk), bare_page))
+    window.backup_timer.stop()
+    window.close()  # the exit backup, waited for
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.append(("peak memory of the process (MB, not ms)", peak, 1.0))
     return out
 
 
