@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -441,11 +442,12 @@ class MainWindow(QMainWindow):
             "Licence: GNU GPL version 3 or later. Font: Be Vietnam Pro (SIL Open Font License 1.1).\n"
             "Data file: {path}").format(version=__version__, path=self.database.path))
 
-    def start_backup(self) -> _Signals | None:
+    def start_backup(self, then: Callable[[BaseException | None], None] | None = None) -> _Signals | None:
         """The automatic backup and its check on the one writer thread, with a connection of its own, while the
         window stays usable ("Backing up…" in the status bar). Used at start-up, once the window shows.
 
         On the writer thread it waits behind any write already asked for, and the exit backup waits behind it.
+        ``then(error or None)`` is called once it has ended (connected before the job starts: none is missed).
         """
         if self.database.read_only:
             return None
@@ -459,12 +461,16 @@ class MainWindow(QMainWindow):
             if made:
                 self.statusBar().showMessage(_("Backed up at {time}").format(time=f"{datetime.now():%H:%M}"), 5000)
                 self.settings_page.refresh_backups()
+            if then is not None:
+                then(None)
 
         def failed(error: BaseException) -> None:
             self.backups_running -= 1
             message = error.message if isinstance(error, CoopDeskError) else str(error)
             log.warning("background backup failed: %s", message)
             self.statusBar().showMessage(_("Automatic backup failed: {message}").format(message=message), 15000)
+            if then is not None:
+                then(error)
 
         signals.finished.connect(landed)
         signals.failed.connect(failed)
@@ -481,10 +487,15 @@ class MainWindow(QMainWindow):
         dialog.show()
         loop = QEventLoop()
         errors: list[BaseException] = []
-        signals = self.start_backup()
-        if signals is not None:
-            signals.finished.connect(lambda _made: loop.quit())
-            signals.failed.connect(lambda e: (errors.append(e), loop.quit()))
+        ended: list[bool] = []
+
+        def then(error: BaseException | None) -> None:
+            ended.append(True)
+            if error is not None:
+                errors.append(error)
+            loop.quit()
+
+        if self.start_backup(then) is not None and not ended:
             loop.exec()
         dialog.close()
         for e in errors:

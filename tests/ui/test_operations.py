@@ -206,7 +206,6 @@ def test_the_labels_page_does_not_rebuild_for_its_own_print_log(window, qtbot, d
 # Where a screen may still catch a known error itself, and why (issue 16 item 6: the runner owns the rest).
 HANDLED_OUTSIDE_THE_RUNNER = {
     "coopdesk/ui/operations.py": 2,  # the runner itself, and its fallback for code that runs before the window
-    "coopdesk/ui/app.py": 1,  # the start-up backup, before the window exists: logged, start-up goes on
     "coopdesk/ui/labels/dialogs.py": 1,  # the send dialog checks a typed address: the error goes to the field
 }
 
