@@ -69,3 +69,19 @@ def test_a_save_inserts_one_row_on_a_paged_list(window, qtbot, demo_db):
     assert window.ops.run(page, lambda db: oe.save_order(db, draft), title="x")
     assert resets == [] and inserted == [1] and page.model.rowCount() == 11
     assert page.model.row_id(0) == oe.last_order_id(demo_db)
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_an_unfiltered_list_counts_all(window, qtbot, demo_db, monkeypatch):
+    import coopdesk.ui.orders.page as page_module
+    import coopdesk.ui.orders.table_model as model_module
+
+    _more_orders(demo_db, 30)
+    monkeypatch.setattr(model_module, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(page_module, "COUNT_LIMIT", 5)
+    page = _page(window, 10)
+    total = oe.order_count(demo_db)
+    assert total > 5 and page.count_label.text().startswith(f"{total} ")  # no filter: every order, counted
+    page.search.setText("cuon")  # 30 matches, more than a page: counted up to the cap
+    assert page.model.capped and page.count_label.text().startswith("5+ ")
+    page.search.setText("cuon 27")
+    assert not page.model.capped and page.count_label.text().startswith("1 ")

@@ -229,7 +229,7 @@ class OrdersPage(QWidget):
             return f"{count:,}".replace(",", ".")
 
         shown = self.model.matched_count()
-        shown_text = n(COUNT_LIMIT) + "+" if shown > COUNT_LIMIT else n(shown)
+        shown_text = n(COUNT_LIMIT) + "+" if self.model.capped else n(shown)
         self.count_label.setText(_("{shown} of {total} orders").format(shown=shown_text,
                                                                       total=n(self.model.total_count())))
 

@@ -49,6 +49,7 @@ class OrdersTableModel(QAbstractTableModel):
         self._total = 0
         self._matched = 0
         self._last_id = 0
+        self.capped = False  # the matches were counted up to COUNT_LIMIT only (a broad text search)
         titles = {R_ID: _("No."), R_CREATED: _("Time"), R_NAME: _("Customer"), R_PHONE: _("Phone"),
                   R_ITEMS: _("Items"), R_TOTAL: _("Total"), R_COD: _("COD"), R_STATUS: _("Status")}
         self._headers = [titles[c] for c in COLUMNS]
@@ -82,6 +83,7 @@ class OrdersTableModel(QAbstractTableModel):
         self._more = len(keys) == self.PAGE
         self._total = order_entry.order_count(self.database)
         self._last_id = order_entry.last_order_id(self.database)
+        self.capped = False
         if self._filter == order_entry.OrderFilter():
             self._matched = self._total
         elif not self._more:
@@ -89,6 +91,7 @@ class OrdersTableModel(QAbstractTableModel):
         else:  # counted by index; a text search counts no further than COUNT_LIMIT (then shows "10,000+")
             limit = COUNT_LIMIT + 1 if self._filter.text.strip() else None
             self._matched = order_entry.order_count(self.database, self._filter, limit)
+            self.capped = limit is not None and self._matched > COUNT_LIMIT
         self.endResetModel()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
@@ -188,7 +191,7 @@ class OrdersTableModel(QAbstractTableModel):
         return self._total
 
     def matched_count(self) -> int:
-        """Orders the filters select (loaded or not yet); COUNT_LIMIT + 1 means 'more than COUNT_LIMIT'."""
+        """Orders the filters select (loaded or not yet); with ``capped``, 'more than COUNT_LIMIT'."""
         return self._matched
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
