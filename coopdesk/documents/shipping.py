@@ -218,6 +218,11 @@ class _SlipWriter:
         if extra:
             f2 = self.label(extra, left_x, y, left_w, 10 * k, ts.REGULAR, 7.5 * k, 6 * k, max_lines=1)
             y -= f2.height
+        if self.sender.address and not p.inside:
+            # Where a refused or undeliverable parcel goes back to: the carrier reads it on the stuck-on slip.
+            f2 = ts.text_box(c, self.sender.address, left_x, y - 0.5, left_w, 17 * k, ts.REGULAR, 6.5 * k, 5.5,
+                             max_lines=2)
+            y -= f2.height + 0.5
         rx = x + w - right_w
         code = ts.text_box(c, p.code + cont, rx, top, right_w, 14 * k, ts.BOLD, 11 * k, 8, align="right",
                            max_lines=1)
@@ -246,7 +251,13 @@ class _SlipWriter:
         f = ts.text_box(c, p.phone or "-", x, y, w, 18 * k, ts.BOLD, 13 * k, 9, max_lines=1)
         y -= f.height + 2
         f = ts.text_box(c, p.address or "-", x, y, w, 46 * k, ts.REGULAR, 9 * k, 6.5, max_lines=4)
-        return y - f.height - 2
+        y -= f.height + 2
+        if p.carrier.strip():
+            carrier = "ĐVVC: " + p.carrier.strip() + (f" · Mã vận đơn: {p.tracking.strip()}" if p.tracking.strip()
+                                                       else "")
+            f = ts.text_box(c, carrier, x, y, w, 12 * k, ts.BOLD, 8 * k, 6, max_lines=1)
+            y -= f.height + 2
+        return y
 
     def draw_items(self, items: list[_Item], start: int, end: int, x: float, top: float, w: float) -> float:
         """Items ``start`` to ``end`` (exclusive) under their column heads; returns the y below."""

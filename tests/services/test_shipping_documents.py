@@ -123,6 +123,10 @@ def test_slips_read_back_with_every_diacritic_and_cod_in_words(demo_db, live, tm
         assert word in first.replace(",", "")
     assert "Phường Ba Đình, Thành phố Hà Nội" in first
     assert "Cho xem hàng, không cho thử" in first
+    # Seen in a walk: the stuck-on slip had no carrier, tracking number or return address.
+    assert "ĐVVC: GHTK · Mã vận đơn: GHTK84123456" in first
+    assert "Thôn Hồng Phước, Xã Yên Định, Tỉnh Thanh Hóa" in first  # the sender's, for a parcel sent back
+    assert "ĐVVC" not in flat(pages[3])  # an order with no carrier yet says nothing about one
     assert order_code(ids[0]) in first and lot_of(demo_db, ids[0]) in first
     cod = demo_db.query("SELECT cod FROM orders WHERE id = ?", (ids[0],))[0]["cod"]
     assert f"{cod:,}".replace(",", ".") + " ₫" in first
