@@ -7,4 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test 2>/dev/null || true   # brings .tools/bin/uv even when the lock is stale
 .tools/bin/uv lock "$@"
+# The same versions with their hashes for a plain pip (a Windows PC without uv): pip install --require-hashes.
+.tools/bin/uv export --locked --format requirements-txt --no-emit-project --no-header --quiet -o requirements.lock
 bash scripts/setup.sh test
