@@ -39,7 +39,6 @@ from coopdesk.ui.labels.page import LabelsPage
 from coopdesk.ui.lots.page import LotsPage
 from coopdesk.ui.operations import Operations, _Runner, _Signals
 from coopdesk.ui.orders.page import OrdersPage
-from coopdesk.ui.placeholder import PlaceholderPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
 from coopdesk.ui.settings.page import SettingsPage, backup_summary
@@ -51,7 +50,6 @@ QListWidget#nav { background: #1b5e20; color: white; border: none; font-size: 14
 QListWidget#nav::item { padding: 10px 14px; }
 QListWidget#nav::item:selected { background: #43a047; color: white; }
 QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1b5e20; padding: 0 0 2px 0; }
-QLabel#placeholderText { font-size: 14px; color: #444; }
 QLabel#banner { background: #fff4d6; color: #6d4c00; padding: 6px 10px; border-bottom: 1px solid #e0c068; }
 QTableView { gridline-color: #ddd; }
 """
@@ -119,10 +117,9 @@ class MainWindow(QMainWindow):
         for i, (title, purpose) in enumerate(_sections()):
             page = {PRODUCTS: self.products_page, LOTS: self.lots_page, LABELS: self.labels_page,
                     ORDERS: self.orders_page, SHIPPING: self.documents_page, TRACE: self.recall_page,
-                    SETTINGS: self.settings_page}.get(i) or \
-                PlaceholderPage(title, purpose)
+                    SETTINGS: self.settings_page}[i]
             item = QListWidgetItem(title)
-            item.setToolTip(f"{title} (Ctrl+{i + 1})")
+            item.setToolTip(f"{title} (Ctrl+{i + 1})" + (f"\n{purpose}" if purpose else ""))
             self.nav.addItem(item)
             self.stack.addWidget(page)
             self.pages.append(page)
