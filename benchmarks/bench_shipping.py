@@ -14,6 +14,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from benchmarks.table import print_table
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 N = 5000
@@ -267,11 +269,7 @@ def _memory_child(db: str, n: int, mode: str) -> None:
 def main() -> None:
     rows = run()
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    print_table(header, rows)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.table import print_table
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 Add = Callable[[str, float, str, str, float, str], None]
@@ -110,11 +112,7 @@ def main() -> None:
         os.environ["COOPDESK_DATA_DIR"] = d
         run(add, Path(d))
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    print_table(header, rows)
 
 
 if __name__ == "__main__":

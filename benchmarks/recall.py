@@ -14,7 +14,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from benchmarks.run import ROWS, add, median_ms
+from benchmarks.run import ROWS, add
+from benchmarks.table import median_ms
 
 CUSTOMERS, ORDERS, LINES, CHAINS, AREAS = 100_000, 400_000, 1_000_000, 3_333, 50
 FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()

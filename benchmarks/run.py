@@ -15,18 +15,11 @@ import textwrap
 import time
 from pathlib import Path
 
+from benchmarks.table import median_ms, print_table
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 ROWS: list[tuple[str, str, str, str, str]] = []
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def add(name: str, value: float, unit: str, baseline_name: str, baseline: float, aim: str) -> None:
@@ -337,12 +330,7 @@ def main() -> None:
 
     bench_shipping.run(ROWS)
     header = ("measure", "CoopDesk", "baseline (same run)", "ratio", "aim")
-    widths = [max(len(str(r[i])) for r in [header, *ROWS]) for i in range(5)]
-    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    print(line)
-    print("-+-".join("-" * w for w in widths))
-    for r in ROWS:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    print_table(header, ROWS)
 
 
 if __name__ == "__main__":

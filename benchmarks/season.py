@@ -20,19 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.table import median_ms, print_table
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 RAW_LOTS, PROCESSED_LOTS, PACKED_LOTS = 2_000, 1_000, 7_000
 PRODUCTS = 100
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def make_season(path: Path, orders: int, seed: int = 2026) -> dict:
@@ -251,11 +244,7 @@ def main() -> None:
                     rows.append((f"{size:,}", name, f"{ours:,.1f} ms", f"{bare:,.2f} ms", f"{ours / bare:,.1f}x"))
             path.unlink()
     header = ("orders", "measure", "CoopDesk", "bare baseline (same run)", "ratio")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    print_table(header, rows)
 
 
 if __name__ == "__main__":
