@@ -69,6 +69,8 @@ def test_the_print_dialog_speaks_vietnamese(vietnamese_qt, qtbot):
     assert [c for c, n in Counter(letters).items() if n > 1] == []
 
 
+# With no CUPS printer (CI, a new PC) QPrinter() is Qt's PDF printer and the dialog says so; it is still built.
+@pytest.mark.qt_log_ignore("QPageSetupDialog: Cannot be used on non-native printers")
 def test_page_setup_and_preview_speak_vietnamese(vietnamese_qt, qtbot):
     from PySide6.QtPrintSupport import QPageSetupDialog, QPrinter, QPrintPreviewDialog
 
