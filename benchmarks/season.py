@@ -76,6 +76,8 @@ def make_season(path: Path, orders: int, seed: int = 2026) -> dict:
                     [(first_customer + i, f"+8497{i:07d}", f"Khách mùa {i}") for i in range(customers)])
     order_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0]
     line_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM order_lines").fetchone()[0]
+    from coopdesk.storage.orders import buyer_text  # kept by the app beside search_text: bare SQL writes it too
+
     statuses = ("new", "packed", "handed", "delivered", "delivered", "delivered", "returned", "cancelled")
     batch_orders, batch_lines, batch_allocs = [], [], []
     for n in range(orders):
@@ -92,10 +94,11 @@ def make_season(path: Path, orders: int, seed: int = 2026) -> dict:
             line_id += 1
         day = f"2026-{7 + n * 5 // max(1, orders):02d}-{1 + n % 28:02d} {19 + n % 4:02d}:{n % 60:02d}:00"
         batch_orders.append((oid, cid, f"+8497{(n % customers):07d}", f"Khách mùa {n % customers}", total, total,
-                             statuses[n % len(statuses)], day, f"khach mua {n % customers} 097{n % customers:07d}"))
+                             statuses[n % len(statuses)], day, f"khach mua {n % customers} 097{n % customers:07d}",
+                             buyer_text(f"Khách mùa {n % customers}", f"+8497{(n % customers):07d}")))
         if len(batch_orders) >= 20_000 or n == orders - 1:
             con.executemany("INSERT INTO orders (id, customer_id, phone, name, total, cod, status, created_at, "
-                            "search_text) VALUES (?,?,?,?,?,?,?,?,?)", batch_orders)
+                            "search_text, buyer_text) VALUES (?,?,?,?,?,?,?,?,?,?)", batch_orders)
             con.executemany("INSERT INTO order_lines (id, order_id, product_id, sku, name, qty, unit_price) "
                             "VALUES (?,?,?,?,?,?,?)", batch_lines)
             con.executemany("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?,?,?)", batch_allocs)
