@@ -57,7 +57,7 @@ class OrdersTableModel(QAbstractTableModel):
         self._last_id = 0
         self.counting = False  # the count is still being made: matched_count() is a lower bound
         self._count_from = self._count_to = 0  # the order numbers still to count: [from, to)
-        self._count_step = 20_000
+        self._count_step = 5_000  # order numbers a step counts; it adapts (at most doubling) to about 10 ms
         self._filler = QTimer(self, singleShot=True, interval=0)  # fills a short first screen, a step at a time
         self._filler.timeout.connect(self._fill)
         self._counter = QTimer(self, singleShot=True, interval=0)
@@ -125,6 +125,7 @@ class OrdersTableModel(QAbstractTableModel):
         self.counting = True
         self._matched = 0
         self._count_from, self._count_to = 1, self._last_id + 1
+        self._count_step = 5_000
         self._counter.start()
 
     def _count_some(self) -> None:
@@ -135,7 +136,7 @@ class OrdersTableModel(QAbstractTableModel):
         self._matched += order_entry.order_count_range(self.database, self._plan, self._count_from, high)
         spent = time.perf_counter() - t
         # about 10 ms a step, whatever the machine and the filter: the window stays free between steps
-        self._count_step = max(1_000, min(200_000, int(self._count_step * (0.01 / max(spent, 0.0005)))))
+        self._count_step = max(1_000, min(200_000, int(self._count_step * min(2.0, 0.01 / max(spent, 0.0005)))))
         self._count_from = high
         if self._count_from >= self._count_to:
             self.counting = False
