@@ -86,6 +86,10 @@ def test_a_broad_search_is_counted_in_steps_and_an_unfiltered_list_counts_all(wi
     page.search.setText("cuon")  # the 30 just saved (and any demo order that says it), more than a page
     matches = len([r for r in demo_db.query("SELECT search_text FROM orders") if "cuon" in r["search_text"]])
     assert page.model.counting and page.count_label.text().startswith("10+ ")  # what is loaded, so far
+    window.nav.setCurrentRow(0)  # another page: the steps wait (and never outlive the window's file)
+    QApplication.processEvents()
+    assert page.model.counting and not steps
+    window.nav.setCurrentRow(3)
     qtbot.waitUntil(lambda: not page.model.counting)
     assert matches >= 30 and page.count_label.text().startswith(f"{matches} ") and steps[-1] == page.count_label.text()
     page.search.setText("cuon 27")

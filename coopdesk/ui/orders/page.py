@@ -162,7 +162,13 @@ class OrdersPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
+        self.model.resume()
         self.form.phone.setFocus()  # the desk is ready for the next phone number as soon as it shows
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        # The list's count and fill steps run only while it shows: never after the window closed the file.
+        self.model.pause()
+        super().hideEvent(event)
 
     def _catalog(self):  # noqa: ANN202
         if self._catalog_cache is None:

@@ -120,6 +120,17 @@ class OrdersTableModel(QAbstractTableModel):
         self.endResetModel()
         self._fill_later()
 
+    def pause(self) -> None:
+        """Stop the steps between events (the list is hidden, or its window closing with the file)."""
+        self._filler.stop()
+        self._counter.stop()
+
+    def resume(self) -> None:
+        """Go on with the steps a pause stopped (the list is shown again)."""
+        if self.counting:
+            self._counter.start()
+        self._fill_later()
+
     def _start_count(self) -> None:
         """Count a broad filter's orders a range of order numbers at a time, between events."""
         self.counting = True
