@@ -358,7 +358,7 @@ SORT_INDEXES = {"id": "", "created": "ix_orders_created", "name": "ix_orders_nam
                 "total": "ix_orders_total", "cod": "ix_orders_cod", "status": "ix_orders_status"}
 TRIGRAM = 3  # the trigram indexes find pieces of 3 characters or more
 SMALL = 4_000  # a condition whose index selects fewer orders than this: they are read whole and sorted
-WALK = 8_000  # at most this many orders are read along a sort index in one call (its page may come back short)
+WALK = 4_000  # at most this many orders are read along a sort index in one call (its page may come back short)
 
 
 def _buyer_test(words: list[str]) -> tuple[str, list]:
