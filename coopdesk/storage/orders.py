@@ -357,7 +357,8 @@ SORT_FIELDS = {"id": "o.id", "created": "o.created_at", "name": "o.name", "phone
 SORT_INDEXES = {"id": "", "created": "ix_orders_created", "name": "ix_orders_name", "phone": "ix_orders_phone",
                 "total": "ix_orders_total", "cod": "ix_orders_cod", "status": "ix_orders_status"}
 TRIGRAM = 3  # the trigram indexes find pieces of 3 characters or more
-SMALL = 4_000  # a condition whose index selects fewer orders than this: they are read whole and sorted
+SMALL = 4_000  # a condition whose trigram index selects fewer orders than this: they are read whole and sorted
+# (a B-tree index hands over an order about 3 times cheaper than a trigram index: it may select 3 times more)
 WALK = 4_000  # at most this many orders are read along a sort index in one call (its page may come back short)
 
 
@@ -418,6 +419,13 @@ class _Driver:
     count: str  # how many it selects, up to a bound (one parameter after ``params``)
     rowid: str  # the order number as the source ranges over it (the FTS rowid or o.id)
     alone: bool  # its condition is the whole filter: what it selects is what the filter selects
+    weight: int = 1  # the cost of handing over one order, against a B-tree index's (a trigram index: 3)
+    ranged: bool = True  # it hands its orders over by number, so a range of numbers is a seek (not a date range)
+
+    @property
+    def bound(self) -> int:
+        """How many orders it may select and still be read whole (and how far the plan counts them)."""
+        return SMALL * 3 // self.weight
 
 
 def _drivers(f: OrderFilter, rank: int | None) -> list[_Driver]:
@@ -436,12 +444,12 @@ def _drivers(f: OrderFilter, rank: int | None) -> list[_Driver]:
         for table in ("orders_buyer_fts", "orders_fts") if rank == 0 else ("orders_fts",):
             out.append(_Driver(f"{table} CROSS JOIN orders o ON o.id = {table}.rowid", f"{table} MATCH ?", (phrase,),
                                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
-                               f"{table}.rowid", table == "orders_fts" and not others and set(words) == {word}))
+                               f"{table}.rowid", table == "orders_fts" and not others and set(words) == {word}, 3))
 
-    def index(name: str, test: str, params: tuple) -> None:
+    def index(name: str, test: str, params: tuple, ranged: bool = True) -> None:
         out.append(_Driver(f"orders o INDEXED BY {name}", test, params,
                            f"SELECT count(*) FROM (SELECT 1 FROM orders o INDEXED BY {name} WHERE {test} LIMIT ?)",
-                           "o.id", not f.words() and others == 1))
+                           "o.id", not f.words() and others == 1, 1, ranged))
 
     if f.status:
         index("ix_orders_status", "o.status = ?", (f.status,))
@@ -450,7 +458,8 @@ def _drivers(f: OrderFilter, rank: int | None) -> list[_Driver]:
     if f.carrier:
         index("ix_orders_carrier", "o.carrier = ? COLLATE NOCASE", (f.carrier,))
     if f.since or f.until:
-        index("ix_orders_created", "o.created_at >= ? AND o.created_at <= ?", (f.since, f"{f.until or '9999'} 99"))
+        index("ix_orders_created", "o.created_at >= ? AND o.created_at <= ?", (f.since, f"{f.until or '9999'} 99"),
+              ranged=False)
     return out
 
 
@@ -458,10 +467,11 @@ def _drivers(f: OrderFilter, rank: int | None) -> list[_Driver]:
 class OrderList:
     """A filter in a sort order, planned once (a keystroke, a sort click) and then read a page at a time.
 
-    The plan counts, through each index the filter can use, up to SMALL orders. A rank that some index selects
-    fewer of is read whole through it and sorted (``whole``); otherwise its orders are dense enough to be found
-    by walking the sort column's index in order, testing each row, a bounded number of rows per call. Either
-    way no call reads more than about SMALL + WALK orders, whatever the season holds.
+    The plan counts, through each index the filter can use, up to what that index may hand over cheaply (SMALL
+    orders from a trigram index, 3 times more from a B-tree). A rank that some index selects few enough of is
+    read whole through it and sorted (``whole``); otherwise its orders are dense enough to be found by walking
+    the sort column's index in order, testing each row, at most WALK rows per call. Either way a call costs
+    about what reading SMALL orders through a trigram index does, whatever the season holds.
     """
 
     filter: OrderFilter
@@ -470,7 +480,7 @@ class OrderList:
     ranks: tuple[int, ...]
     whole: tuple[_Driver | None, ...]  # per rank: the index to read it whole through, or None to walk
     counter: _Driver | None  # the index with the fewest of the filter's orders (None: no filter uses one)
-    small: bool  # ``counter`` selects fewer than SMALL orders: an exact count is cheap
+    small: bool  # ``counter`` selects few enough orders to be read whole: an exact count is cheap
     exact: int | None  # the count itself, when the counter's condition is the whole filter and it is small
 
     def rank_test(self, rank: int) -> tuple[str, list]:
@@ -478,25 +488,25 @@ class OrderList:
 
 
 def plan_order_list(database: Database, f: OrderFilter, sort: str = "id", descending: bool = True) -> OrderList:
-    """Plan the list of ``f`` sorted by ``sort``: a bounded count per usable index (each up to SMALL)."""
+    """Plan the list of ``f`` sorted by ``sort``: a bounded count per usable index (each up to its ``bound``)."""
     sizes: dict[tuple, int] = {}
 
     def size(d: _Driver) -> int:
         key = (d.count, d.params)
         if key not in sizes:
-            sizes[key] = database.conn.execute(d.count, (*d.params, SMALL)).fetchone()[0]
+            sizes[key] = database.conn.execute(d.count, (*d.params, d.bound)).fetchone()[0]
         return sizes[key]
 
-    def smallest(drivers: list[_Driver]) -> _Driver | None:
-        return min(drivers, key=size, default=None)
+    def smallest(drivers: list[_Driver]) -> _Driver | None:  # the cheapest to read whole
+        return min(drivers, key=lambda d: (size(d) >= d.bound, size(d) * d.weight), default=None)
 
     ranks = (0, 1) if f.words() else (0,)
     whole = []
     for rank in ranks:
         d = smallest(_drivers(f, rank if len(ranks) > 1 else None))
-        whole.append(d if d is not None and size(d) < SMALL else None)
+        whole.append(d if d is not None and size(d) < d.bound else None)
     counter = smallest(_drivers(f, None))
-    small = counter is not None and size(counter) < SMALL
+    small = counter is not None and size(counter) < counter.bound
     return OrderList(f, sort, descending, ranks, tuple(whole), counter, small,
                      size(counter) if small and counter is not None and counter.alone else None)
 
@@ -538,7 +548,7 @@ def _ordering(plan: OrderList, number: str) -> tuple[str, str]:
 
 def _read_whole(database: Database, plan: OrderList, rank: int, driver: _Driver, start: tuple | None,
                 want: int) -> list[tuple]:
-    """A page of one rank read whole through a small index (fewer than SMALL orders) and sorted."""
+    """A page of one rank read whole through an index that selects few of its orders (under its bound), sorted."""
     column = SORT_FIELDS[plan.sort]
     test, params = plan.rank_test(rank)
     ordering, op = _ordering(plan, driver.rowid)
@@ -614,8 +624,12 @@ def order_key(database: Database, f: OrderFilter, order_id: int, sort: str = "id
     return tuple(row) if row else None
 
 
-def _count_source(plan: OrderList) -> tuple[str, str, list]:
+def _count_source(plan: OrderList, ranged: bool = False) -> tuple[str, str, list]:
+    """(FROM, WHERE, parameters) counting the filter's orders through its counter (``ranged``: one that seeks a
+    range of order numbers; a date range does not, so its ranges are counted on the table itself)."""
     test, params = _row_test(plan.filter, None)
+    if ranged and (plan.counter is None or not plan.counter.ranged):
+        return "orders o NOT INDEXED", test, params  # the range of numbers in the table (the date index has none)
     if plan.counter is None:
         return "orders o", test, params
     return plan.counter.source, f"{plan.counter.test} AND {test}", [*plan.counter.params, *params]
@@ -636,7 +650,7 @@ def order_count(database: Database, f: OrderFilter | None = None, at_most: int |
 
 
 def order_count_small(database: Database, plan: OrderList) -> int | None:
-    """The exact count when an index selects fewer than SMALL of the filter's orders (cheap), else None."""
+    """The exact count when an index selects few of the filter's orders (under its bound: cheap), else None."""
     if not plan.small:
         return None
     if plan.exact is not None:
@@ -647,8 +661,8 @@ def order_count_small(database: Database, plan: OrderList) -> int | None:
 
 def order_count_range(database: Database, plan: OrderList, low: int, high: int) -> int:
     """How many of the orders numbered ``low`` ≤ id < ``high`` the filter selects: a count one slice at a time."""
-    source, where, params = _count_source(plan)
-    number = plan.counter.rowid if plan.counter else "o.id"
+    source, where, params = _count_source(plan, ranged=True)
+    number = plan.counter.rowid if plan.counter and plan.counter.ranged else "o.id"
     return database.conn.execute(f"SELECT count(*) FROM {source} WHERE {where} AND {number} >= ? AND {number} < ?",
                                  (*params, low, high)).fetchone()[0]
 

@@ -74,7 +74,7 @@ def test_a_broad_search_walks_the_sort_index_in_every_sort(demo_db, monkeypatch)
     import coopdesk.storage.orders as store
     from coopdesk.services.order_entry import OrderFilter
 
-    monkeypatch.setattr(store, "SMALL", 1)  # every set counts as broad, as 'kha' does at 500,000 orders
+    monkeypatch.setattr(store, "SMALL", 0)  # every set counts as broad, as 'kha' does at 500,000 orders
     for sort, index in store.SORT_INDEXES.items():
         for f in (OrderFilter(text="hong"), OrderFilter(status="delivered"), OrderFilter(text="ng")):
             plans = _list_plans(demo_db, f, sort)
@@ -104,3 +104,29 @@ def test_a_narrow_filter_is_read_whole_through_its_index(demo_db):
             details = [d for s, plan in plans if " AS ok " not in s and "count(*)" not in s for d in plan]
             assert any(access in d for d in details), (f, sort, details)
             assert not any(d.split()[:2] in (["SCAN", "o"], ["SCAN", "orders"]) for d in details), details
+
+
+def test_a_broad_filter_is_counted_a_range_at_a_time_by_seeks(demo_db, monkeypatch):
+    """Each step of a broad filter's count seeks its range of order numbers: in the index that hands the orders
+    over by number (status, session, carrier, trigram), or in the table for a date range, whose index is in
+    date order (counting a range of numbers through it would read the whole date range at every step)."""
+    import coopdesk.storage.orders as store
+    from coopdesk.services import order_entry as oe
+
+    monkeypatch.setattr(store, "SMALL", 0)
+    expect = {oe.OrderFilter(status="delivered"): "INDEX ix_orders_status (status=? AND rowid>? AND rowid<?)",
+              oe.OrderFilter(text="hong"): "SCAN orders_fts VIRTUAL TABLE INDEX",
+              oe.OrderFilter(since="2026-01-01", until="2026-12-31"): "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+              oe.OrderFilter(text="ho"): "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"}
+    for f, access in expect.items():
+        plan = oe.plan_order_list(demo_db, f)
+        seen: list[str] = []
+        demo_db.conn.set_trace_callback(seen.append)
+        try:
+            oe.order_count_range(demo_db, plan, 1, 1000)
+        finally:
+            demo_db.conn.set_trace_callback(None)
+        details = [r[-1] for s in seen if s.startswith("SELECT")
+                   for r in demo_db.conn.execute("EXPLAIN QUERY PLAN " + s)]
+        assert any(access in d for d in details), (f, details)
+        assert not any(d.split()[:2] == ["SCAN", "o"] for d in details), (f, details)
