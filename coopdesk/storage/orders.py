@@ -420,7 +420,10 @@ class _Driver:
     rowid: str  # the order number as the source ranges over it (the FTS rowid or o.id)
     alone: bool  # its condition is the whole filter: what it selects is what the filter selects
     weight: int = 1  # the cost of handing over one order, against a B-tree index's (a trigram index: 3)
-    ranged: bool = True  # it hands its orders over by number, so a range of numbers is a seek (not a date range)
+    # A broad filter's count is made a range of order numbers at a time: through this index when it is one on a
+    # single value (status, session, carrier: a seek, then ~50 ns an order); on the table's range otherwise (a
+    # date index is in date order; a trigram index costs ~3 µs a match where testing the row costs ~0.4).
+    ranged: bool = True
 
     @property
     def bound(self) -> int:
@@ -444,7 +447,8 @@ def _drivers(f: OrderFilter, rank: int | None) -> list[_Driver]:
         for table in ("orders_buyer_fts", "orders_fts") if rank == 0 else ("orders_fts",):
             out.append(_Driver(f"{table} CROSS JOIN orders o ON o.id = {table}.rowid", f"{table} MATCH ?", (phrase,),
                                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
-                               f"{table}.rowid", table == "orders_fts" and not others and set(words) == {word}, 3))
+                               f"{table}.rowid", table == "orders_fts" and not others and set(words) == {word}, 3,
+                               False))
 
     def index(name: str, test: str, params: tuple, ranged: bool = True) -> None:
         out.append(_Driver(f"orders o INDEXED BY {name}", test, params,
@@ -625,8 +629,8 @@ def order_key(database: Database, f: OrderFilter, order_id: int, sort: str = "id
 
 
 def _count_source(plan: OrderList, ranged: bool = False) -> tuple[str, str, list]:
-    """(FROM, WHERE, parameters) counting the filter's orders through its counter (``ranged``: one that seeks a
-    range of order numbers; a date range does not, so its ranges are counted on the table itself)."""
+    """(FROM, WHERE, parameters) counting the filter's orders through its counter; with ``ranged``, counting
+    one range of order numbers: on the table itself unless the counter is a cheaper way to it."""
     test, params = _row_test(plan.filter, None)
     if ranged and (plan.counter is None or not plan.counter.ranged):
         return "orders o NOT INDEXED", test, params  # the range of numbers in the table (the date index has none)
