@@ -422,7 +422,12 @@ def _v13_order_list_sorts(db: sqlite_utils.Database) -> None:
         INSERT INTO orders_buyer_fts (orders_buyer_fts, rowid, buyer_text) VALUES ('delete', old.id, old.buyer_text);
         INSERT INTO orders_buyer_fts (rowid, buyer_text) VALUES (new.id, new.buyer_text); END""")
     db.execute("INSERT INTO orders_buyer_fts (orders_buyer_fts) VALUES ('rebuild')")
-    for column in ("name", "phone", "total", "cod"):  # created and status have theirs (v10, v12)
+    # The name and phone indexes hold the buyer text too: a search by name or phone, sorted by name or phone,
+    # finds its orders in one block of the index ('Nguyễn Thị Hồng' a third of the way down): the block is
+    # reached testing the index alone, without reading each order passed on the way.
+    for column in ("name", "phone"):
+        db.execute(f"CREATE INDEX ix_orders_{column} ON orders({column}, id, buyer_text)")
+    for column in ("total", "cod"):  # created and status have theirs (v10, v12)
         db.execute(f"CREATE INDEX ix_orders_{column} ON orders({column})")
 
 

@@ -199,12 +199,18 @@ def test_a_walk_reads_no_more_rows_than_its_budget(season_db, monkeypatch):
     """A rare match read along a sort index comes back short rather than reading on: the key to go on from is
     the last row read, and going on from it finds the rest."""
     monkeypatch.setattr(store, "SMALL", 1)
-    plan = oe.plan_order_list(season_db, F(text="xuyen"), "name", False)
+    plan = oe.plan_order_list(season_db, F(text="xuyen"), "total", False)
     assert plan.whole == (None, None)  # both ranks walked
     page, after = store.order_page(season_db, plan, None, 200, budget=5)
     assert len(page) < 5 and after is not None
+    rows = season_db.query("SELECT total, id FROM orders ORDER BY total, id")
+    assert (after[1], after[2]) == (rows[4]["total"], rows[4]["id"])  # the fifth row read, shown or not
+    # sorted by name, rank 0 tests the buyer text in the index: IN_INDEX entries for each row of budget
+    plan = oe.plan_order_list(season_db, F(text="xuyen"), "name", False)
+    page, after = store.order_page(season_db, plan, None, 200, budget=2)
     rows = season_db.query("SELECT name, id FROM orders ORDER BY name, id")
-    assert (after[1], after[2]) == (rows[4]["name"], rows[4]["id"])  # the fifth row read, shown or not
+    assert after[0] == 0 and (after[1], after[2]) == (rows[2 * store.IN_INDEX - 1]["name"],
+                                                      rows[2 * store.IN_INDEX - 1]["id"])
 
 
 def test_the_trigram_indexes_and_the_row_test_agree(season_db):
