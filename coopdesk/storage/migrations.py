@@ -401,6 +401,15 @@ def _v12_order_list_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX ix_orders_carrier ON orders(carrier COLLATE NOCASE)")
 
 
+def _v13_allocations_by_lot_covering(db: sqlite_utils.Database) -> None:
+    """Who got lot X reads a lot's allocations from the index alone: ix_allocations_lot becomes
+    (lot_id, line_id, qty) instead of (lot_id), so the answer never visits the allocations table (a random
+    page per order line: about a third of the query for 15,000 lines of 50 lots). Same name, same uses
+    (every lookup by lot), one index as before, so saving an order writes no more than it did."""
+    db.execute("DROP INDEX ix_allocations_lot")
+    db.execute("CREATE INDEX ix_allocations_lot ON allocations(lot_id, line_id, qty)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_certifications_members_search,
@@ -414,5 +423,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v10_shipping_documents,
     _v11_event_members,
     _v12_order_list_index,
+    _v13_allocations_by_lot_covering,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
