@@ -109,10 +109,12 @@ def name_order(names: Iterable[str]) -> dict[str, int]:
         rank[w] = place
 
     def ranks(name: str) -> tuple:
+        """name_key with word ranks for word keys, flat: (given, other words…, -1, name); the -1 ends the
+        other words as the end of name_key's inner tuple does (a shorter list first)."""
         words = words_of[name]
         if not words:
-            return (-1,)  # as name_key: every blank name first, and alike
-        return (rank[words[-1]], tuple(rank[w] for w in words[:-1]), name)
+            return (-2,)  # as name_key: every blank name first, and alike
+        return (rank[words[-1]], *[rank[w] for w in words[:-1]], -1, name)
 
     out: dict[str, int] = {}
     previous, place = None, -1
