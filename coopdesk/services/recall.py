@@ -374,11 +374,11 @@ def _lines(database: Database, lot_ids: list[int], figures: dict[int, LotFigure]
     order, address = None, ""
     for (lot_id, qty, line_id, sku, product, cancelled, order_id, created_at, status, carrier, tracking,
          customer_id, name, phone, street, commune, province, raw_address, held_by) in store.lines_for_lots(
-            database, lot_ids):
+            database, lot_ids, GROUP_OF_STATUS):
         if held_by is not None:
             group = HELD
         elif cancelled or (group := GROUP_OF_STATUS.get(status)) is None:
-            continue  # a cancelled line (or order) never reached anyone
+            continue  # a cancelled line (or order) never reached anyone (the query leaves them out already)
         shown = phones.get(phone)
         if shown is None:
             shown = phones[phone] = dial_form(phone, display_phone)

@@ -153,18 +153,22 @@ LINE_COLUMNS = ("lot_id", "qty", "line_id", "sku", "product", "cancelled", "orde
 _LINE_ORDER = " ORDER BY o.id, l.id, lo.code"
 
 
-def lines_for_lots(database: Database, lot_ids: Iterable[int]) -> list[tuple]:
-    """Every order line that took packs of these lots (one row per lot taken, columns as LINE_COLUMNS),
-    cancelled ones included for the service to sort out; oldest order first, then line, then lot code.
+def lines_for_lots(database: Database, lot_ids: Iterable[int], statuses: Iterable[str]) -> list[tuple]:
+    """Every order line that took packs of these lots (one row per lot taken, columns as LINE_COLUMNS) and
+    reached someone: a live line of an order in one of ``statuses``, or any line of an order a recall holds;
+    oldest order first, then line, then lot code.
 
     Reads the allocations from ix_allocations_lot alone (it covers lot, line and packs), then each line and
     its order by primary key: only the lots' rows are read."""
+    wanted = tuple(statuses)
+    live = (f" AND (l.cancelled = 0 AND o.status IN ({_marks(list(wanted))})"
+            " OR EXISTS (SELECT 1 FROM recall_holds h WHERE h.order_id = o.id))")
     chunks = list(_chunks(lot_ids))
     out: list[tuple] = []
     try:
         for chunk in chunks:
-            out += database.conn.execute(f"{LINE_SQL} WHERE a.lot_id IN ({_marks(chunk)}){_LINE_ORDER}",
-                                         chunk).fetchall()
+            out += database.conn.execute(f"{LINE_SQL} WHERE a.lot_id IN ({_marks(chunk)}){live}{_LINE_ORDER}",
+                                         (*chunk, *wanted)).fetchall()
     except sqlite3.Error as e:
         raise translate(e, str(database.path)) from e
     if len(chunks) > 1:  # each statement came sorted; more than 500 lots need one order over all of them

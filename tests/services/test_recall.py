@@ -219,7 +219,11 @@ def test_who_got_reads_only_the_rows_of_its_lots(demo_db, start):
     assert "SEARCH l USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
     assert "SEARCH o USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
     assert "SEARCH lo USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
-    history = ("orders", "order_lines", "allocations", "events", "lot_parents", "recall_holds", "customers")
+    assert not [step for step in steps if step.startswith("SCAN")], steps
+    # No statement scans a table that grows with the season (plans name tables by their alias when they have one:
+    # a, l, o, h, e, p, q, k are allocations, order lines or lots, orders, holds, events, lot parents, stock).
+    history = {"orders", "order_lines", "allocations", "events", "lot_parents", "recall_holds", "customers", "lots",
+               "lot_stock", "a", "l", "o", "h", "e", "p", "q", "k", "lo"}
     scans = [f"{step} <- {sql.strip()[:80]}" for sql, steps in plans.items() for step in steps
              if step.startswith("SCAN ") and step.split()[1] in history and "USING" not in step]
     assert scans == []
