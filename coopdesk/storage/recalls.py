@@ -140,14 +140,14 @@ def lot_sources(database: Database, lot_ids: Iterable[int]) -> tuple[list[dict],
 # --- order lines that received lots -----------------------------------------------------------------------
 
 LINE_SQL = """
-    SELECT a.lot_id, a.qty, l.id AS line_id, l.sku, l.name AS product, l.cancelled,
+    SELECT a.lot_id, lo.code AS lot, a.qty, l.id AS line_id, l.sku, l.name AS product, l.cancelled,
            o.id AS order_id, o.created_at, o.status, o.carrier, o.tracking, o.customer_id, o.name, o.phone,
            o.street, o.commune, o.province, o.raw_address,
            (SELECT min(h.recall_id) FROM recall_holds h WHERE h.order_id = o.id) AS held_by
     FROM allocations a JOIN order_lines l ON l.id = a.line_id JOIN orders o ON o.id = l.order_id
     JOIN lots lo ON lo.id = a.lot_id"""
 # The columns of LINE_SQL, in order: lines_for_lots gives plain tuples (15,000 dicts cost more than the query).
-LINE_COLUMNS = ("lot_id", "qty", "line_id", "sku", "product", "cancelled", "order_id", "created_at", "status",
+LINE_COLUMNS = ("lot_id", "lot", "qty", "line_id", "sku", "product", "cancelled", "order_id", "created_at", "status",
                 "carrier", "tracking", "customer_id", "name", "phone", "street", "commune", "province",
                 "raw_address", "held_by")
 _LINE_ORDER = " ORDER BY o.id, l.id, lo.code"
@@ -172,9 +172,7 @@ def lines_for_lots(database: Database, lot_ids: Iterable[int], statuses: Iterabl
     except sqlite3.Error as e:
         raise translate(e, str(database.path)) from e
     if len(chunks) > 1:  # each statement came sorted; more than 500 lots need one order over all of them
-        codes = {r["id"]: r["code"] for c in chunks for r in database.query(
-            f"SELECT id, code FROM lots WHERE id IN ({_marks(c)})", tuple(c))}
-        out.sort(key=lambda r: (r[6], r[2], codes[r[0]].casefold()))
+        out.sort(key=lambda r: (r[7], r[3], r[1].casefold()))
     return out
 
 

@@ -269,3 +269,13 @@ def test_labels_refuse_every_lot_of_a_recall_until_it_is_withdrawn(demo_db):
     recall.withdraw_recall(demo_db, view.id, "Mẫu lưu lấy nhầm")
     content, _lot_id, _warnings = labels.lot_content(demo_db, BUN, date(2026, 11, 29))
     assert content is not None
+
+
+def test_an_answer_over_many_statements_is_the_same_answer(demo_db, monkeypatch):
+    """More lots than one statement takes (500) are read in parts and put back in one order: the same answer."""
+    handed_order(demo_db)
+    start = {"input": "Phân hữu cơ vi sinh"}  # both the vermicelli and the pumpkins, orders 2 and 5 took both
+    whole = recall.who_got(demo_db, **start).as_json()
+    assert {x["lot"] for x in whole["lines"]} == {BUN, PUMPKIN}
+    monkeypatch.setattr(store, "CHUNK", 1)
+    assert recall.who_got(demo_db, **start).as_json() == whole
