@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from operator import itemgetter
 
 from coopdesk.domain import addresses
@@ -342,6 +342,7 @@ def starting_points(database: Database) -> dict[str, list[tuple[str, str]]]:
 
 # --- the answer ------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # 3,321 communes: the names never change while the program runs
 def _place(commune: int | None, province: int | None) -> str:
     """', commune, province' of an order's address codes ('' without any)."""
     parts = [addresses.commune_name(commune), addresses.province_name(province)]
