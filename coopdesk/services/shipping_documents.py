@@ -504,7 +504,7 @@ def session_reports(database: Database, chosen: list[Parcel]) -> list[SessionRep
             shipping=sum(p.shipping for p in live),
             cod=sum(p.cod for p in live), cancelled=len(gone), cancelled_value=sum(p.total for p in gone),
             top_products=top, carriers=tuple((c, len(g), sum(p.cod for p in g)) for c, g in carriers.items()),
-            per_ten_minutes=tuple(ten_minute_buckets([p.created_at for p in group], s["started_at"] if s else "",
+            per_ten_minutes=tuple(ten_minute_buckets([p.created_at for p in live], s["started_at"] if s else "",
                                                      (s["ended_at"] or "") if s else ""))))
     return out
 
