@@ -445,7 +445,7 @@ def assign_carrier(database: Database, ids: list[int], carrier: str, tracking: d
     gone = [i for i in ids if current.get(i) not in (NEW, PACKED)]
     if gone:
         raise CoopDeskError(_("Orders {ids} are no longer new or packed: their carrier stays.").format(
-            ids=", ".join(str(i) for i in gone[:10])))
+            ids=", ".join(order_code(i) for i in gone[:10])))
     tracking = tracking or {}
     stray = sorted(set(tracking) - set(ids))
     if stray:
