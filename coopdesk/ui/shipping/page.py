@@ -694,8 +694,8 @@ class DocumentsPage(QWidget):
         if not self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
                                     title=_("Not changed")):  # the runner hands its Changes to the pages
             return False
-        self.window_.statusBar().showMessage(_("Carrier {carrier} set on {n} orders; {t} tracking numbers saved").format(
-            carrier=name, n=len(order_ids), t=len(tracking)), 10000)
+        said = _("Carrier {carrier} set on {n} orders; {t} tracking numbers saved")
+        self.window_.statusBar().showMessage(said.format(carrier=name, n=len(order_ids), t=len(tracking)), 10000)
         return True
 
     def open_check(self):  # noqa: ANN201
