@@ -616,7 +616,7 @@ def test_the_trace_site_goes_into_a_named_new_folder_and_asks_before_mixing(wind
     import coopdesk.ui.lots.page as page_module
 
     asked, replies = answers
-    monkeypatch.setattr(page_module, "inform", lambda *a: None)
+    monkeypatch.setattr(page_module, "ask", lambda *a, **k: False)  # "Trace site written": Close
     usb = tmp_path / "usb"
     usb.mkdir()
     (usb / "ke-toan.xlsx").write_text("sổ sách")  # the stick already holds other files
