@@ -237,6 +237,18 @@ def test_the_same_product_twice_adds_to_its_line(window, qtbot):
     assert form.lines.rowCount() == 1 and form.lines.item(0, 2).text() == "5"
 
 
+def test_a_stray_number_in_the_item_box_adds_nothing(window, qtbot):
+    """Seen in a walk: '5' + Enter added a pack of YDI-BUN-500 (its SKU holds a 5) without a word."""
+    form = orders_page(window).form
+    form.add_line("YDI-BUN-500", "3")
+    for typed in ("5", "0"):
+        form.item.clear()
+        _type_item(qtbot, form, typed)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert form.lines.rowCount() == 1 and form.lines.item(0, 2).text() == "3"
+        assert "Số lượng" in form.stock_warning.text() or "SL" in form.stock_warning.text()
+
+
 def test_a_quantity_of_zero_is_refused_when_typed(window, qtbot):
     form = orders_page(window).form
     _type_item(qtbot, form, "nem50 x0")

@@ -426,6 +426,10 @@ class OrderForm(QWidget):
             self.stock_warning.setText("⚠ " + _("“{text}” matches {n} products: choose one with ↓ and Enter, or "
                                                 "type more of it.").format(text=query, n=len(found)))
             QTimer.singleShot(0, lambda: self._completer.show_items(found, None))  # after the completer hid it
+        elif query.isdigit():
+            popup.hide()
+            self.stock_warning.setText("⚠ " + _("“{text}” is a number: type the product too (e.g. nem50 x{text}), or "
+                                                "change the quantity in the line's Qty column.").format(text=query))
         else:
             popup.hide()
             self.stock_warning.setText(_("No product matches “{text}”.").format(text=query))
