@@ -177,6 +177,19 @@ def test_the_commune_box_searches_every_province_and_sets_it(window, qtbot):
     assert place.commune.text() == "Xã Nà Tấu" and place.province.currentText() == "Tỉnh Điện Biên"
 
 
+def test_the_commune_suggestions_are_wide_enough_to_read(window, qtbot):
+    """Seen in a walk: the list was as narrow as the ~105 px box, 'Phường Bến C…' beside 'Phường Bến T…'."""
+    place = orders_page(window).form.place
+    place.commune.setFocus()
+    qtbot.keyClicks(place.commune, "ben")
+    popup = place._completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    metrics = popup.fontMetrics()
+    widest = max(metrics.horizontalAdvance(popup.model().index(r, 0).data()) for r in range(popup.model().rowCount()))
+    assert popup.viewport().width() >= widest > place.commune.width()
+    assert popup.geometry().right() <= window.geometry().right() + 1  # and it stays on the window
+
+
 def test_the_communes_of_the_chosen_province_come_first(app, qtbot):
     from coopdesk.ui.widgets.fields import PlacePicker
 
