@@ -519,7 +519,7 @@ def report_xlsx(reports: list[SessionReport]) -> bytes:
     slots = [[safe(r.name), t, n] for r in reports for t, n in r.per_ten_minutes]
     return write_xlsx([
         ("Tổng quan", ["Phiên live", "Kênh", "Bắt đầu", "Kết thúc", "Đơn", "Gói", "Tiền hàng (đ)", "Phí ship (đ)",
-                       "COD (đ)", "Đơn huỷ", "Giá trị huỷ (đ)"], summary),
+                       "COD (đ)", "Đơn hủy", "Giá trị hủy (đ)"], summary),
         ("Sản phẩm", ["Phiên live", "Mã SP", "Sản phẩm", "Gói", "Doanh thu (đ)"], top),
         ("Vận chuyển", ["Phiên live", "Đơn vị", "Đơn", "COD (đ)"], carriers),
         ("Mỗi 10 phút", ["Phiên live", "Từ", "Đơn"], slots),
