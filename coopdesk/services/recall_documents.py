@@ -40,8 +40,9 @@ def _day(text: str) -> str:
 
 
 def _stamp(text: str) -> str:
+    """dd/mm/yyyy hh:mm: day first, as the other date columns and people write it."""
     try:
-        return datetime.fromisoformat(text).strftime("%H:%M %d/%m/%Y")
+        return datetime.fromisoformat(text).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         return text
 
