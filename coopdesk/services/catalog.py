@@ -292,16 +292,10 @@ def _split_unit(draft: ProductDraft) -> bool:
     return True
 
 
-def _sku_ids(text: str) -> tuple[list[str], str]:
-    """The TikTok SKU IDs of a cell (several separated by commas or spaces), or the piece that is not one."""
-    ids = []
-    for piece in re.split(r"[,;\s]+", text.strip()):
-        if not piece:
-            continue
-        if not _SKU_ID.fullmatch(piece):
-            return [], piece
-        ids.append(piece)
-    return ids, ""
+def _sku_ids(text: str) -> list[str] | None:
+    """The TikTok SKU IDs of a cell (several separated by commas or spaces); None when a piece is not one."""
+    pieces = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    return pieces if all(_SKU_ID.fullmatch(p) for p in pieces) else None
 
 
 def _keep_absent(draft: ProductDraft, old: Product, cols: set[str]) -> None:
@@ -383,11 +377,13 @@ def preview_import(database: Database, source: Path) -> CatalogImport:
             old).certifications
         if old and old.photo:
             draft.photo = old.photo
-        ids, wrong = _sku_ids(id_text)
+        ids = _sku_ids(id_text)
         problems = []
-        if wrong:
+        if ids is None:
+            ids = []
             problems.append(_("TikTok SKU ID: “{text}” is not a TikTok SKU ID (6 to 25 digits; if Excel shows "
-                              "it as 1,73E+18, format the column as Text and type it again)").format(text=wrong))
+                              "it as 1,73E+18, format the column as Text and type it again)").format(
+                text=clean(id_text)))
         for sku_id in ids:
             if sku_id in id_rows and id_rows[sku_id] != number:
                 problems.append(_("TikTok SKU ID: {id} is also on row {other}").format(id=sku_id,

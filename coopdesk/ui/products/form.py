@@ -72,7 +72,7 @@ class ProductForm(GuardedDialog):
         self.net_weight = QLineEdit()
         self.net_weight.setPlaceholderText(_("e.g. 500 g or 1,2 kg"))
         self.shipping_weight = QLineEdit()
-        self.shipping_weight.setPlaceholderText(_("one unit packed, e.g. 550 g; empty: the net weight"))
+        self.shipping_weight.setPlaceholderText(_("e.g. 550 g (empty: the net weight)"))
         self.shipping_weight.setToolTip(_("What one unit weighs in its box or bag, as the carrier weighs it. The "
                                           "handover sheet adds it up per parcel; left empty, the net weight is used."))
         self.price = MoneyEdit()
