@@ -344,3 +344,17 @@ def test_a_bad_weight_in_an_export_is_flagged_and_never_rejects_the_order(demo_d
     ids = [r["id"] for r in demo_db.query("SELECT id FROM orders WHERE platform = 'tiktok' ORDER BY id")]
     # No stated weight: the catalog's (Bún sắn khô, 500 g net, no shipping weight) × 2 packs.
     assert [p.weight_g for p in sd.parcels(demo_db, ids)] == [1050, 1200, 1000, 1000]
+
+
+def test_a_parcel_with_a_line_of_unknown_weight_prints_at_least(demo_db, tmp_path):
+    catalog.save_product(demo_db, ProductDraft(sku="QUA-TANG", name="Túi quà tặng", price="0"))  # no weight
+    saved = order_entry.save_order(demo_db, OrderDraft(
+        phone="0912 345 678", name="Trần Thị Mai", street="Số 3", province="Thanh Hóa", commune="Xã Yên Định",
+        lines=[LineDraft("YDI-BUN-500", "2"), LineDraft("QUA-TANG", "1")]), None, "t")
+    sd.assign_carrier(demo_db, [saved.order_id], "GHTK", {saved.order_id: "GHTK1"})
+    parcel = sd.parcels(demo_db, [saved.order_id])[0]
+    assert (parcel.weight_g, parcel.weight_known) == (1000, False)
+    out = tmp_path / "bg.pdf"
+    sd.run(sd.make(demo_db, Selection(order_ids=(saved.order_id,)), HANDOVER, out, now=NOW))
+    rows, totals = _handover_rows(out)
+    assert rows == {f"DH{saved.order_id:06d}": "≥1,00"} and totals == ["≥1,00"]  # never a weight that looks whole
