@@ -58,8 +58,11 @@ def test_fefo_across_two_lots_and_forced_lot(demo_db, tmp_path):
 def test_oversell_is_saved_with_a_warning(demo_db):
     w = oe.stock_warnings(demo_db, draft(lines=(("bun500", "5000"),)))
     assert w and "YDI-BUN-500" in w[0]
+    asked = oe.stock_warnings(demo_db, draft(lines=(("nem10", "2"),)))
     saved = oe.save_order(demo_db, draft(lines=(("nem10", "2"),)))  # the only nem lot is recalled
     assert saved.lines[0]["lots"] == [] and saved.warnings
+    # the packs exist, but a recall holds them back: both warnings say so, naming the lot
+    assert "thu hồi" in asked[0] and "thu hồi" in saved.warnings[0] and "HP-" in saved.warnings[0]
 
 
 def test_bad_input_saves_nothing(demo_db):
