@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m benchmarks.order_list [SIZES]   e.g. `-m benchmarks.order_list 100000,500000`
 (default 100000). Or on a file already made: `-m benchmarks.order_list --file PATH` (it is migrated first).
-The code before migration v13 runs it too, for a before/after: `PYTHONPATH=/path/to/that/checkout
+The code before migration v15 (order list sorts) runs it too, for a before/after: `PYTHONPATH=/path/to/that/checkout
 .venv/bin/python benchmarks/order_list.py 100000` (its model has no steps between events: none are timed).
 
 The season of ``benchmarks.season`` has one kind of text ('Khách mùa 123'); here its orders are rewritten as a
@@ -38,7 +38,7 @@ def realistic(path: Path, seed: int = 7) -> None:
     from coopdesk.domain.text import fold
     from coopdesk.storage import orders as store
 
-    def buyer_text(name: str, phone: str) -> str:  # kept since migration v13; a file before it has none
+    def buyer_text(name: str, phone: str) -> str:  # kept since migration v15; a file before it has none
         return store.buyer_text(name, phone) if hasattr(store, "buyer_text") else ""
 
     rnd = random.Random(seed)
@@ -149,7 +149,7 @@ def measure(path: Path) -> list[tuple[str, float, float, float, int]]:
                     model._filter, model._sort = f, (column, order)
                     click = median_ms(model.reload, 3)
                     steps = []
-                    # what the event loop would run next (a model without these steps, main's before v13: none)
+                    # what the event loop would run next (a model without these steps, before v15: none)
                     while getattr(model, "counting", False) or (hasattr(model, "_filler") and model._filler.isActive()):
                         t = time.perf_counter()
                         if model._filler.isActive():

@@ -115,11 +115,24 @@ def cmd_import_catalog(args: argparse.Namespace) -> int:
         database.close()
     report = {"new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged),
               "rejected": [{"sheet": e.sheet, "row": e.row, "reason": e.message} for e in preview.errors],
-              "committed": preview.ok and not args.dry_run}
+              "columns_not_imported": preview.ignored_columns, "tiktok_sku_ids": len(preview.sku_ids),
+              "tiktok_sku_ids_new": preview.sku_ids_new, "order_lines_mapped": preview.lines_to_map,
+              "notes": preview.notes, "committed": preview.ok and not args.dry_run}
     if args.json:
         _print_json(report)
     else:
         print(_("New: {new}, updated: {updated}, unchanged: {unchanged}").format(**report))
+        if preview.sku_ids:
+            print(_("TikTok SKU IDs: {n} ({new} new), remembered for TikTok order imports").format(
+                n=len(preview.sku_ids), new=preview.sku_ids_new))
+        if preview.lines_to_map:
+            print(_("Order lines imported earlier without a product that now get one: {n}").format(
+                n=preview.lines_to_map))
+        if preview.ignored_columns:
+            print(_("Columns not imported (CoopDesk has no field for them): {columns}").format(
+                columns=", ".join(preview.ignored_columns)))
+        for note in preview.notes:
+            print(f"  {note}")
         for e in preview.errors:
             print(f"  {e}", file=sys.stderr)
     return 0 if preview.ok else 1
@@ -322,6 +335,17 @@ def cmd_who_got(args: argparse.Namespace) -> int:
     return 0
 
 
+def _order_number(text: str) -> int:
+    """--order takes the number as printed on slips (DH000123) or typed (123)."""
+    from coopdesk.domain.shipping import order_id_from_code
+
+    number = order_id_from_code(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(_("“{text}” is not an order number (e.g. DH000123 or 123)").format(
+            text=text))
+    return number
+
+
 def cmd_received(args: argparse.Namespace) -> int:
     from coopdesk.services import datafile, recall
 
@@ -456,17 +480,42 @@ def cmd_orders(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
+    from coopdesk.domain.dates import format_iso
+    from coopdesk.domain.money import format_vnd
     from coopdesk.services import datafile, order_entry
 
+    starting = args.name is not None or args.channel is not None or args.host is not None
+    if args.end and starting:
+        raise CoopDeskError(_("Either start a session (--name …) or end the open one (--end), not both."))
+    if not args.end and not starting:  # only asked: say what is open, change nothing
+        database = datafile.open_data(_data_path(args), allow_read_only=True)
+        try:
+            current = order_entry.current_session(database)
+            tally = order_entry.tally(database, current["id"]) if current else None
+        finally:
+            database.close()
+        if args.json:
+            _print_json({"open": {"id": current["id"], "name": current["name"], "channel": current["channel"],
+                                  "started_at": current["started_at"], **tally} if current else None})
+        elif current is None:
+            print(_("No live session is open. Start one with: coopdesk session --name NAME [--channel C]"))
+        else:
+            print(_("Open: #{id} {name} ({channel}) since {since}: {orders} orders, COD {cod}").format(
+                id=current["id"], name=current["name"], channel=current["channel"] or "-",
+                since=format_iso(current["started_at"]), orders=tally["orders"], cod=format_vnd(tally["cod"])))
+        return 0
     database = datafile.open_data(_data_path(args))
     try:
+        current = order_entry.current_session(database)
         if args.end:
-            current = order_entry.current_session(database)
             if current is None:
                 raise CoopDeskError(_("No live session is open."))
             order_entry.end_session(database, current["id"])
             result = {"ended": current["id"], **order_entry.tally(database, current["id"])}
         else:
+            if current is not None:
+                raise CoopDeskError(_("Live session “{name}” (#{id}) is still open: end it first (--end).").format(
+                    name=current["name"], id=current["id"]))
             sid = order_entry.start_session(database, args.name or _("Live session"), args.channel or "",
                                             args.host or "")
             result = {"started": sid}
@@ -786,8 +835,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("the backup file, or 'latest' for the newest one that verifies"))
     p = add("products", _("list the product catalog"), cmd_products)
     p.add_argument("--search", metavar="TEXT", help=_("only products matching TEXT (diacritics ignored)"))
-    p = add("import-catalog", _("import products from an xlsx file"), cmd_import_catalog)
-    p.add_argument("file", metavar="XLSX")
+    p = add("import-catalog", _("import products from an xlsx or CSV file"), cmd_import_catalog)
+    p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
     p = add("export-catalog", _("export the product catalog to an xlsx file"), cmd_export_catalog)
     p.add_argument("--out", metavar="XLSX", required=True)
@@ -824,7 +873,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--session", type=int, help=_("live session id (default: the open one)"))
     p = add("orders", _("list orders"), cmd_orders)
     p.add_argument("--session", type=int)
-    p = add("session", _("start a live session, or end the open one"), cmd_session)
+    p = add("session", _("show the open live session; start one (--name), or end it (--end)"), cmd_session)
     p.add_argument("--name")
     p.add_argument("--channel")
     p.add_argument("--host")
@@ -873,7 +922,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", metavar="FILE", help=_("write the call list (A4 PDF)"))
     p = add("received", _("what an order or a customer received: every lot, raw lot, input and growing area"),
             cmd_received)
-    p.add_argument("--order", type=int, metavar="ID")
+    p.add_argument("--order", type=_order_number, metavar="DH000123",
+                   help=_("the order, as on its packing slip (DH000123) or its number"))
     p.add_argument("--phone", metavar="PHONE", help=_("the customer's phone"))
     p = add("recall", _("open a recall of a lot (and every lot made from it), or close, withdraw or show one"),
             cmd_recall)

@@ -85,6 +85,10 @@ def test_received_the_other_direction(data):
     assert got["lots"] == [BUN, "HP-2026-0002"] and got["made_from"] == [RAW, "HP-2025-0002"]
     assert "Ruộng sắn Đồng Mới" in got["areas"]
     assert coopdesk("received", "--phone", "0999 999 999", "--data", data).returncode == 2
+    as_printed = json.loads(coopdesk("received", "--order", "DH000002", "--data", data, "--json", check=True).stdout)
+    assert as_printed["lots"] == got["lots"]  # the number as on the packing slip
+    bad = coopdesk("received", "--order", "ĐH-hai", "--data", data)
+    assert bad.returncode == 2 and "DH000123" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_who_got_and_recall_write_the_documents(data, tmp_path):
@@ -116,3 +120,18 @@ def test_who_got_while_the_window_has_the_file(data):
         assert json.loads(out.stdout)["orders"] == 5
     finally:
         db.close()
+
+
+def test_session_alone_shows_and_changes_nothing(data):
+    before = digest(data)
+    shown = json.loads(coopdesk("session", "--data", data, "--json", check=True).stdout)
+    assert shown == {"open": None} and digest(data) == before  # asking never opens a phantom session
+    started = json.loads(coopdesk("session", "--name", "Live tối", "--channel", "TikTok", "--data", data, "--json",
+                                  check=True).stdout)["started"]
+    shown = json.loads(coopdesk("session", "--data", data, "--json", check=True).stdout)["open"]
+    assert shown["id"] == started and shown["name"] == "Live tối" and shown["orders"] == 0
+    again = coopdesk("session", "--name", "Live nữa", "--data", data)
+    assert again.returncode == 2 and "--end" in again.stderr  # one open session at a time
+    assert "Live tối" in coopdesk("session", "--data", data, check=True).stdout
+    ended = json.loads(coopdesk("session", "--end", "--data", data, "--json", check=True).stdout)
+    assert ended["ended"] == started

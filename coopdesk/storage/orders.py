@@ -82,9 +82,12 @@ def sessions(database: Database) -> list[dict]:
 
 
 def tally(database: Database, session_id: int) -> dict:
-    """Orders, packs, revenue and COD of a session, cancelled orders left out (and counted apart)."""
+    """Orders, packs, revenue (the goods: shipping fees apart) and COD of a session, cancelled orders left out
+    (and counted apart)."""
     return database.query("""
-        SELECT count(*) AS orders, coalesce(sum(o.total), 0) AS revenue, coalesce(sum(o.cod), 0) AS cod,
+        SELECT count(*) AS orders, coalesce(sum(o.total - o.shipping), 0) AS revenue,
+               coalesce(sum(o.shipping), 0) AS shipping, coalesce(sum(o.prepaid), 0) AS prepaid,
+               coalesce(sum(o.cod), 0) AS cod,
                coalesce((SELECT sum(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id
                          WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items,
                (SELECT count(*) FROM orders o3 WHERE o3.session_id = ? AND o3.status = 'cancelled') AS cancelled
@@ -139,7 +142,7 @@ def adjust_stock(db: sqlite_utils.Database, lot_id: int, qty: int, reason: str) 
 
 def buyer_text(name: str, phone: str) -> str:
     """What the order list ranks first when a search finds it there: the folded name, the phone as stored and as
-    dialled at home (+84912345678 and 0912345678). Kept in ``orders.buyer_text`` (migration v13 wrote it for the
+    dialled at home (+84912345678 and 0912345678). Kept in ``orders.buyer_text`` (migration v15 wrote it for the
     orders before it, in SQL, the same way), with its own trigram index."""
     return f"{fold(name)} {phone} 0{phone[3:]}"
 
@@ -169,10 +172,15 @@ def update_order(db: sqlite_utils.Database, order_id: int, customer_id: int, o: 
 
 
 def update_line(db: sqlite_utils.Database, line_id: int, line: OrderLine) -> None:
-    """Change a stored line in place (its allocations are handled apart: they are facts of the parcel)."""
-    db.execute("UPDATE order_lines SET product_id=?, sku=?, name=?, qty=?, unit_price=?, discount=?, price_reason=? "
+    """Change a stored line in place (its allocations are handled apart: they are facts of the parcel).
+
+    A weight the export stated for the line follows its quantity, and goes when the product changes (the
+    catalog's weight is used then)."""
+    db.execute("UPDATE order_lines SET product_id=?, sku=?, name=?, qty=?, unit_price=?, discount=?, price_reason=?, "
+               "weight_g = CASE WHEN product_id IS ? AND weight_g IS NOT NULL "
+               "THEN max(1, (weight_g * ? + qty / 2) / qty) END "
                "WHERE id=?", (line.product_id, line.sku, line.name, line.qty, line.unit_price, line.discount,
-                              line.price_reason, line_id))
+                              line.price_reason, line.product_id, line.qty, line_id))
 
 
 def delete_line(db: sqlite_utils.Database, line_id: int) -> None:
@@ -199,23 +207,47 @@ def trim_allocations(db: sqlite_utils.Database, line_id: int, packs: int) -> Non
         packs -= min(qty, packs)
 
 
-def sku_map(database: Database, platform: str) -> dict[str, tuple[int | None, str]]:
-    """Remembered answers for platform SKUs: upper-cased SKU -> (product id, 'map' or 'skip')."""
+def sku_map(database: Database, platform: str, kind: str = "seller_sku") -> dict[str, tuple[int | None, str]]:
+    """Remembered answers for a platform's seller SKUs (or, with ``kind='sku_id'``, for its own SKU IDs):
+    upper-cased key -> (product id, 'map' or 'skip')."""
     return {r["platform_sku"].upper(): (r["product_id"], r["action"]) for r in
-            database.query("SELECT * FROM sku_map WHERE platform = ?", (platform,))}
+            database.query("SELECT * FROM sku_map WHERE platform = ? AND kind = ?", (platform, kind))}
 
 
 def remember_sku(db: sqlite_utils.Database, platform: str, platform_sku: str, product_id: int | None,
-                 action: str) -> None:
-    db.execute("INSERT INTO sku_map (platform, platform_sku, product_id, action) VALUES (?,?,?,?) "
-               "ON CONFLICT(platform, platform_sku) DO UPDATE SET product_id = excluded.product_id, "
-               "action = excluded.action", (platform, platform_sku, product_id, action))
+                 action: str, kind: str = "seller_sku") -> None:
+    db.execute("INSERT INTO sku_map (platform, kind, platform_sku, product_id, action) VALUES (?,?,?,?,?) "
+               "ON CONFLICT(platform, kind, platform_sku) DO UPDATE SET product_id = excluded.product_id, "
+               "action = excluded.action", (platform, kind, platform_sku, product_id, action))
 
 
 def map_unmapped_lines(db: sqlite_utils.Database, platform_sku: str, product_id: int) -> int:
     """Point stored unmapped lines of a platform SKU at a product, now that staff mapped it."""
     return db.execute("UPDATE order_lines SET product_id = ?, unmapped = 0 WHERE unmapped = 1 AND upper(sku) = ?",
                       (product_id, platform_sku.upper())).rowcount
+
+
+def map_unmapped_sku_id(db: sqlite_utils.Database, sku_id: str, product_id: int) -> int:
+    """Point stored unmapped lines of a platform SKU ID at a product (a catalog file named the ID)."""
+    return db.execute("UPDATE order_lines SET product_id = ?, unmapped = 0 WHERE unmapped = 1 AND platform_sku_id = ?",
+                      (product_id, sku_id)).rowcount
+
+
+def unmapped_line_counts(database: Database, skus: list[str], sku_ids: list[str]) -> tuple[int, int]:
+    """How many stored unmapped lines have one of these (upper-cased) seller SKUs, and how many one of these SKU
+    IDs (apart from the first): what a catalog import would point at its products."""
+    by_sku = by_id = 0
+    for i in range(0, len(sku_ids), 500):
+        chunk = sku_ids[i:i + 500]
+        by_id += database.query(f"SELECT count(*) AS n FROM order_lines WHERE unmapped = 1 AND platform_sku_id IN "
+                                f"({','.join('?' * len(chunk))})", tuple(chunk))[0]["n"]
+    ids = set(sku_ids)
+    for i in range(0, len(skus), 500):
+        chunk = skus[i:i + 500]
+        rows = database.query(f"SELECT platform_sku_id FROM order_lines WHERE unmapped = 1 AND upper(sku) IN "
+                              f"({','.join('?' * len(chunk))})", tuple(chunk))
+        by_sku += sum(1 for r in rows if r["platform_sku_id"] not in ids)
+    return by_sku, by_id
 
 
 def platform_orders(database: Database, platform: str, ids: list[str]) -> dict[str, dict]:
@@ -351,12 +383,12 @@ class OrderFilter:
 
 # The list's sortable columns, by the name the page knows them by (the item summary is not sortable: it is
 # computed per shown row only, which is what keeps a page cheap), and the index each is walked along in order
-# (the number walks the table itself). The indexes are made by migrations v10, v12 and v13.
+# (the number walks the table itself). The indexes are made by migrations v10, v12 and v15.
 SORT_FIELDS = {"id": "o.id", "created": "o.created_at", "name": "o.name", "phone": "o.phone", "total": "o.total",
                "cod": "o.cod", "status": "o.status"}
 SORT_INDEXES = {"id": "", "created": "ix_orders_created", "name": "ix_orders_name", "phone": "ix_orders_phone",
                 "total": "ix_orders_total", "cod": "ix_orders_cod", "status": "ix_orders_status"}
-BUYER_IN_INDEX = {"name", "phone"}  # sorts whose index holds buyer_text (v13): rank 0 is tested in the index
+BUYER_IN_INDEX = {"name", "phone"}  # sorts whose index holds buyer_text (v15): rank 0 is tested in the index
 TRIGRAM = 3  # the trigram indexes find pieces of 3 characters or more
 SMALL = 4_000  # a condition whose trigram index selects fewer orders than this: they are read whole and sorted
 # (a B-tree index hands over an order about 3 times cheaper than a trigram index: it may select 3 times more)

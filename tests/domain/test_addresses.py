@@ -58,3 +58,15 @@ def test_search_provinces_ranks_the_best_match_first():
     assert first("hn") == first("Hà Nội") == "Thành phố Hà Nội"
     assert first("binh duong") == "Thành phố Hồ Chí Minh"  # merged into it in 2025
     assert search_provinces("xyz") == []
+
+
+def test_find_province_takes_the_short_forms_the_window_takes():
+    """`add-order --province hn` and a comment's “…, hcm” mean what the desk's province box makes of them."""
+    from coopdesk.domain.addresses import find_province
+
+    for typed, name in (("hn", "Thành phố Hà Nội"), ("HCM", "Thành phố Hồ Chí Minh"),
+                        ("TP.HCM", "Thành phố Hồ Chí Minh"), ("Sài Gòn", "Thành phố Hồ Chí Minh"),
+                        ("Tỉnh Thanh Hóa", "Tỉnh Thanh Hóa")):
+        assert find_province(typed).name == name, typed
+    assert find_province("thanh") is None  # a beginning is a suggestion in the window, never a silent choice
+    assert find_province("xyz") is None

@@ -203,3 +203,14 @@ def test_a_lock_held_longer_is_refused_naming_the_holder(db_path, program, named
         assert abs((datetime.now() - held.since).total_seconds()) < 120
     finally:
         _release(holder)
+
+
+def test_a_command_refused_beside_the_window_is_told_what_to_do(db_path):
+    """After its wait, a command that writes beside an open window says: do it in the window, or close it."""
+    holder = _hold(db_path, "window")
+    try:
+        with pytest.raises(DatabaseInUse) as info:
+            open_database(db_path, lock_wait=0.3, program="command")
+        assert "cửa sổ CoopDesk" in info.value.message and "đóng cửa sổ" in info.value.message
+    finally:
+        _release(holder)

@@ -112,7 +112,7 @@ def test_the_migration_indexes_the_orders_already_stored(tmp_path):
     migrated = open_database(path, backup_dir=tmp_path / "bk")
     try:
         assert [k[2] for k in oe.order_keys(migrated, F(text="Hồng bún"))] == [7]
-        # v13 kept the buyer text of the orders already there: a search by the name ranks it first (rank 0)
+        # v15 kept the buyer text of the orders already there: a search by the name ranks it first (rank 0)
         assert oe.order_keys(migrated, F(text="Hồng"))[0][:1] == (0,)
         assert migrated.query("SELECT buyer_text FROM orders")[0]["buyer_text"] == store.buyer_text(
             "Nguyễn Thị Hồng", "+84912345678") == "nguyen thi hong +84912345678 0912345678"

@@ -53,6 +53,7 @@ def page_of(window):
 def choose_session(page, sid):
     page.refresh()  # the window was built before the fixture's session existed
     page.session.setCurrentIndex(page.session.findData(sid))
+    assert page.session.currentText() == "28/11/2026 20:00 · Live tối thứ Bảy"  # as people write dates
     page._recount.stop()  # count now rather than after the typing pause
     page.recount()
 
@@ -274,6 +275,8 @@ def test_set_carrier_with_pasted_tracking_numbers(window, qtbot, demo_db, live_o
     assert any("rubbish" in t for t in _no_blocking_message_boxes)
     assert not page.set_carrier("GHN", "DH999999 GHN9")  # not a chosen order
     assert page.set_carrier("GHN", f"DH{ids[2]:06d}\tGHN5550001\n")
+    said = window.statusBar().currentMessage()  # staff are told what was done
+    assert "GHN" in said and "3 đơn" in said and "1 mã vận đơn" in said
     orders = {o["order_id"]: o for o in order_entry.orders_json(demo_db, sid)}
     got = {i: demo_db.query("SELECT carrier, tracking FROM orders WHERE id = ?", (i,))[0] for i in ids}
     assert [got[i]["carrier"] for i in ids] == ["GHN", "GHN", "GHN"] and orders

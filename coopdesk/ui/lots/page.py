@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,9 +44,10 @@ from coopdesk.ui.lots.table_model import (
     stock_text,
 )
 from coopdesk.ui.operations import BackgroundTask
-from coopdesk.ui.widgets.actions import page_action
+from coopdesk.ui.widgets.actions import page_action, toolbar_menu
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
+from coopdesk.ui.widgets.file_dialogs import open_path, save_path
 
 
 class LotsPage(QWidget):
@@ -69,10 +69,11 @@ class LotsPage(QWidget):
         self.new_action = self._action(_("New lot"), QKeySequence.StandardKey.New, self.new_lot)
         self.event_action = self._action(_("Add to diary"), QKeySequence("Ctrl+E"), self.add_event)
         self.toolbar.addSeparator()
-        self.pdf_action = self._action(_("Diary PDF…"), QKeySequence.StandardKey.Print, self.diary_pdf)
-        self.xlsx_action = self._action(_("Diary xlsx…"), QKeySequence("Ctrl+Shift+P"), self.diary_xlsx)
-        self.import_action = self._action(_("Import diary…"), QKeySequence("Ctrl+I"), self.import_diary)
-        self.template_action = self._action(_("Diary template…"), None, self.diary_template)
+        diary = toolbar_menu(self.toolbar, _("Diary files"))
+        self.pdf_action = page_action(self, diary, _("Diary PDF…"), QKeySequence.StandardKey.Print, self.diary_pdf)
+        self.xlsx_action = page_action(self, diary, _("Diary xlsx…"), QKeySequence("Ctrl+Shift+P"), self.diary_xlsx)
+        self.import_action = page_action(self, diary, _("Import diary…"), QKeySequence("Ctrl+I"), self.import_diary)
+        self.template_action = page_action(self, diary, _("Diary template…"), None, self.diary_template)
         self.labels_action = self._action(_("Print labels…"), QKeySequence("Ctrl+Shift+L"), self.print_labels)
         self.toolbar.addSeparator()
         self.site_action = self._action(_("Export trace site…"), QKeySequence("Ctrl+Shift+E"), self.export_site)
@@ -430,7 +431,7 @@ class LotsPage(QWidget):
         return event
 
     def _save_file(self, title: str, name: str, pattern: str) -> Path | None:
-        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        path = save_path(self, title, name, pattern)
         return Path(path) if path else None
 
     def diary_pdf(self, target: Path | None = None) -> BackgroundTask | None:
@@ -475,8 +476,8 @@ class LotsPage(QWidget):
         if v is None:
             return
         if not source:
-            source, _f = QFileDialog.getOpenFileName(self, _("Import a filled diary into lot {code}").format(
-                code=v.code), str(Path.home()), _("Excel workbook (*.xlsx)"))
+            source = open_path(self, _("Import a filled diary into lot {code}").format(code=v.code),
+                               _("Excel workbook (*.xlsx)"))
         if not source:
             return
         previews: list = []
@@ -506,10 +507,15 @@ class LotsPage(QWidget):
 
         def done(report) -> None:  # noqa: ANN001
             self.last_site_report = report
-            inform(self, _("Trace site written"), _(
-                "{pages} files in {folder}: {written} written, {unchanged} unchanged.\nCopy the folder to the web "
-                "host (or a USB stick); each lot's QR points to its page.").format(
-                pages=report.pages, folder=folder, written=len(report.written), unchanged=len(report.unchanged)))
+            if ask(self, _("Trace site written"), _(
+                    "{pages} files in {folder}: {written} written, {unchanged} unchanged.\nCopy the folder to the web "
+                    "host (or a USB stick); each lot's QR points to its page.").format(
+                    pages=report.pages, folder=folder, written=len(report.written),
+                    unchanged=len(report.unchanged)), yes=_("Open the folder"), no=_("Close")):
+                from PySide6.QtCore import QUrl
+                from PySide6.QtGui import QDesktopServices
+
+                QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
         # The site is written from a read-only connection of its own: the data file is only read.
         self._task = self.window_.ops.start(self, _("Writing the trace pages…"),

@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,12 +31,13 @@ from coopdesk.domain.recall import GROUPS, OPEN, group_label, outcome_label
 from coopdesk.domain.shipping import order_code, order_id_from_code
 from coopdesk.i18n import N_, _
 from coopdesk.services import recall, recall_documents
-from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
+from coopdesk.services.lots import choices as lot_choices
 from coopdesk.ui.recall.dialogs import EndRecallDialog, OpenRecallDialog, OutcomeDialog
 from coopdesk.ui.recall.table_model import DATA_ROLE, SORT_ROLE, RowsModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform
+from coopdesk.ui.widgets.file_dialogs import save_path
 from coopdesk.ui.workers import read_in_background
 
 KINDS = (("lot", N_("Lot")), ("input", N_("Input (pesticide, fertiliser …)")), ("area", N_("Growing area")),
@@ -197,8 +197,7 @@ class RecallPage(QWidget):
         split.addWidget(bottom)
         split.setSizes([420, 90])
         layout.addWidget(split, 1)
-        self._fill_values()
-        self._render()
+        self._render()  # the pickers are filled when the page is first shown (refresh)
 
     def _action(self, text: str, shortcut, slot):  # noqa: ANN001, ANN202
         return page_action(self, self.toolbar, text, shortcut, slot)
@@ -233,8 +232,8 @@ class RecallPage(QWidget):
         self.value.blockSignals(True)
         self.value.clear()
         if kind == "lot":
-            for v in trace.views(self.database):
-                self.value.addItem(f"{v.code} — {v.product.name}", v.code)
+            for code, name in lot_choices(self.database):
+                self.value.addItem(f"{code} — {name}", code)
         elif kind in ("input", "area", "member"):
             for value, shown in recall.starting_points(self.database)[kind]:
                 self.value.addItem(shown, value)
@@ -554,7 +553,7 @@ class RecallPage(QWidget):
     def _target(self, title: str, name: str, pattern: str, target: Path | None) -> Path | None:
         if target is not None:
             return Path(target)
-        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        path = save_path(self, title, name, pattern)
         return Path(path) if path else None
 
     def _in_background(self, label: str, work, target: Path) -> None:  # noqa: ANN001

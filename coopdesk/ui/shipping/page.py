@@ -15,7 +15,6 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.dates import DateError, parse_date
+from coopdesk.domain.dates import DateError, format_iso, parse_date
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.orders import CHANNELS, STATUS_LABELS
 from coopdesk.domain.shipping import (
@@ -59,6 +58,7 @@ from coopdesk.ui.printing import (
 )
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
+from coopdesk.ui.widgets.file_dialogs import folder_path, save_path
 from coopdesk.ui.workers import run_in_background
 
 
@@ -142,7 +142,7 @@ class DocumentsPage(QWidget):
         for s in SIZES:
             self.size.addItem(_(SIZE_LABELS[s]), s)
         self.per_carrier = QCheckBox(_("One file per carrier"))
-        self.mark_packed = QCheckBox(_("After printing, move the orders from New to Packed"))
+        self.mark_packed = QCheckBox(_("Once printed or saved, move the orders from New to Packed"))
         self.mark_packed.setChecked(True)
         g.addRow(_("&Kind"), self.kind)
         g.addRow(_("Si&ze"), self.size)
@@ -233,7 +233,7 @@ class DocumentsPage(QWidget):
         self.session.clear()
         self.session.addItem(_("All sessions"), None)
         for s in order_entry.sessions(self.database):
-            self.session.addItem(f"{s['started_at'][:16]} · {s['name']}", s["id"])
+            self.session.addItem(f"{format_iso(s['started_at'])} · {s['name']}", s["id"])
         if current is None and self.session.count() > 1 and not self.hand_ids:
             self.session.setCurrentIndex(1)  # the latest live: what the team prints after it
         else:
@@ -635,10 +635,10 @@ class DocumentsPage(QWidget):
         files = self.made.files
         if target is None:
             if len(files) > 1:
-                target = QFileDialog.getExistingDirectory(self, _("Choose the folder for the files"))
+                target = folder_path(self, _("Choose the folder for the files"))
             else:
                 filters = _("PDF (*.pdf)") + (";;" + _("Excel workbook (*.xlsx)") if self.made.kind == REPORT else "")
-                target, _f = QFileDialog.getSaveFileName(self, _("Save"), str(Path.home() / files[0].name), filters)
+                target = save_path(self, _("Save"), files[0].name, filters)
         if not target:
             return []
         written: list[Path] = []
@@ -691,8 +691,12 @@ class DocumentsPage(QWidget):
             warn(self, _("Not changed"), "\n".join(problems[:12]))
             return False
         order_ids = self.chosen.order_ids
-        return self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
-                                    title=_("Not changed"))  # the runner hands its Changes to the pages
+        if not self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
+                                    title=_("Not changed")):  # the runner hands its Changes to the pages
+            return False
+        said = _("Carrier {carrier} set on {n} orders; {t} tracking numbers saved")
+        self.window_.statusBar().showMessage(said.format(carrier=name, n=len(order_ids), t=len(tracking)), 10000)
+        return True
 
     def open_check(self):  # noqa: ANN201
         from coopdesk.ui.shipping.scan_check import ScanCheckDialog

@@ -82,7 +82,8 @@ class ProvinceBox(QComboBox):
         self.addItem("", None)  # none chosen: the field stays empty, ready to type into
         for p in addresses.provinces():
             self.addItem(p.name, p.code)
-        self.lineEdit().setPlaceholderText(_("province: type e.g. thanh, hcm"))
+        self.lineEdit().setPlaceholderText(_("province (thanh, hcm…)"))  # short: the box is narrow
+        self.setToolTip(_("Type part of the province without diacritics, e.g. thanh, hcm, hn, sai gon"))
         self._matches = QStringListModel(self)
         self.suggestions = QCompleter(self._matches, self)
         self.suggestions.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -116,6 +117,7 @@ class ProvinceBox(QComboBox):
         if index >= 0:
             self.setCurrentIndex(index)
         self.setEditText(self.itemText(self.currentIndex()))
+        self.lineEdit().setCursorPosition(0)  # the start of a long name in a narrow box
 
     def commit_text(self, enter: bool = False) -> None:
         """The typed text becomes the best-matching province (or the previous one when nothing matches).
@@ -164,7 +166,9 @@ class PlacePicker(QWidget):
         self.province.setObjectName("province")
         self.commune = QLineEdit()
         self.commune.setObjectName("commune")
-        self.commune.setPlaceholderText(_("type the commune, e.g. yen dinh"))
+        self.commune.setPlaceholderText(_("commune (yen dinh…)"))
+        self.commune.setToolTip(_("Type part of the commune without diacritics, e.g. yen dinh; communes of every "
+                                  "province are offered, and choosing one sets its province"))
         self.commune.setToolTip(_("Type part of the name without diacritics. The list shows communes of every "
                                   "province, the chosen province's first; choosing one sets the province."))
         self._model = QStandardItemModel(self)
@@ -214,11 +218,21 @@ class PlacePicker(QWidget):
             item.setData(p.code, PROVINCE_ROLE)
             self._model.appendRow(item)
         if self._model.rowCount():
-            self._completer.complete()
+            self._completer.complete(self._popup_rect())
             self._completer.popup().setCurrentIndex(self._completer.completionModel().index(0, 0))
         else:
             self._completer.popup().hide()
         self.changed.emit()
+
+    def _popup_rect(self) -> QRect:
+        """As wide as the longest suggestion ('Phường Bến Thành — Thành phố Hồ Chí Minh'), not the narrow field:
+        two communes that begin alike must be told apart before one is chosen."""
+        popup = self._completer.popup()
+        metrics = popup.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self._model.item(r).text()) for r in range(self._model.rowCount()))
+        room = self.window().width() - 24 if self.window() is not self else 520
+        width = min(max(self.commune.width(), widest + 40), max(room, self.commune.width()))
+        return QRect(0, 0, width, self.commune.height())
 
     def _on_commune_chosen(self, index: QModelIndex) -> None:
         """Choosing 'Xã Nà Tấu — Tỉnh Điện Biên' also sets the province."""
@@ -226,8 +240,14 @@ class PlacePicker(QWidget):
         if province is not None and province != self.province.currentData():
             self.province.setCurrentIndex(self.province.findData(province))
         self.commune.setText(addresses.commune_name(code) if code is not None else index.data())
+        self._show_starts()
         self.changed.emit()
         self.chosen.emit()
+
+    def _show_starts(self) -> None:
+        """A narrow box shows the start of a chosen name ('Phường Bến…'), not its end ('ường Bến Thành')."""
+        self.commune.setCursorPosition(0)
+        self.province.lineEdit().setCursorPosition(0)
 
     def province_code(self) -> int | None:
         return self.province.currentData()
@@ -244,3 +264,4 @@ class PlacePicker(QWidget):
             self.commune.setText(addresses.commune_name(int(commune)))
         else:
             self.commune.setText(str(commune or ""))
+        self._show_starts()
