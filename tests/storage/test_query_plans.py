@@ -125,6 +125,8 @@ def test_a_broad_filter_is_counted_a_range_at_a_time_by_seeks(demo_db, monkeypat
     expect = {oe.OrderFilter(status="delivered"): "INDEX ix_orders_status (status=? AND rowid>? AND rowid<?)",
               oe.OrderFilter(text="hong"): "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
               oe.OrderFilter(since="2026-01-01", until="2026-12-31"): "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+              oe.OrderFilter(since="2026-01-01", until="2026-12-31", status="new"):
+                  "INDEX ix_orders_status (status=? AND rowid>? AND rowid<?)",
               oe.OrderFilter(text="ho"): "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"}
     for f, access in expect.items():
         plan = oe.plan_order_list(demo_db, f)
