@@ -75,8 +75,10 @@ def test_a_broad_search_walks_the_sort_index_in_every_sort(demo_db, monkeypatch)
     from coopdesk.services.order_entry import OrderFilter
 
     monkeypatch.setattr(store, "SMALL", 0)  # every set counts as broad, as 'kha' does at 500,000 orders
-    for sort, index in store.SORT_INDEXES.items():
+    for sort, sort_index in store.SORT_INDEXES.items():
         for f in (OrderFilter(text="hong"), OrderFilter(status="delivered"), OrderFilter(text="ng")):
+            # by number: the table, or the status index (in number order within its value, every entry a match)
+            index = sort_index or ("ix_orders_status" if f.status else "")
             plans = _list_plans(demo_db, f, sort)
             details = [d for _s, plan in plans for d in plan]
             assert not any("TEMP B-TREE" in d for d in details), (sort, f, plans)
@@ -87,7 +89,7 @@ def test_a_broad_search_walks_the_sort_index_in_every_sort(demo_db, monkeypatch)
                 (sort, f, walked)
             # going on after a key is a seek into the index (the rest of its value, then the values after it)
             column = store.SORT_FIELDS[sort][2:]
-            if index:
+            if sort_index:
                 assert any(f"INDEX {index} ({column}=? AND rowid<?)" in d or f"INDEX {index} ({column}=? AND id<?)"
                            in d for d in walked) or len(walked) == 1, (sort, f, walked)
             # sorted by name or phone, rank 0 is tested on the buyer text the index holds; the table is read only
@@ -140,3 +142,19 @@ def test_a_broad_filter_is_counted_a_range_at_a_time_by_seeks(demo_db, monkeypat
                    for r in demo_db.conn.execute("EXPLAIN QUERY PLAN " + s)]
         assert any(access in d for d in details), (f, details)
         assert not any(d.split()[:2] == ["SCAN", "o"] for d in details), (f, details)
+
+
+def test_sorted_by_number_a_date_range_is_walked_between_its_first_and_last_numbers(demo_db, monkeypatch):
+    """Orders are numbered as they come: an old month, sorted by number, is read from its own last number down,
+    not from the newest order of the season."""
+    import coopdesk.storage.orders as store
+    from coopdesk.services import order_entry as oe
+
+    monkeypatch.setattr(store, "SMALL", 0)
+    plan = oe.plan_order_list(demo_db, oe.OrderFilter(since="2026-01-01", until="2026-12-31"))
+    first, last = demo_db.conn.execute("SELECT min(id), max(id) FROM orders WHERE created_at >= '2026-01-01' "
+                                       "AND created_at <= '2026-12-31 99'").fetchone()
+    assert plan.numbers == (first, last) and plan.exact == demo_db.conn.execute(
+        "SELECT count(*) FROM orders WHERE created_at BETWEEN '2026-01-01' AND '2026-12-31 99'").fetchone()[0]
+    walks = [plan for s, plan in _list_plans(demo_db, plan.filter, "id") if " AS ok " in s]
+    assert walks and all("SEARCH o USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in p for p in walks), walks
