@@ -118,7 +118,7 @@ class OrdersTableModel(QAbstractTableModel):
             else:
                 self._start_count()
         self.endResetModel()
-        self._fill_later()
+        self._schedule()
 
     def pause(self) -> None:
         """Stop the steps between events (the list is hidden, or its window closing with the file)."""
@@ -127,17 +127,24 @@ class OrdersTableModel(QAbstractTableModel):
 
     def resume(self) -> None:
         """Go on with the steps a pause stopped (the list is shown again)."""
-        if self.counting:
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """The next step between events: filling a short first screen comes before counting."""
+        if self._resume is not None and len(self.keys) < self.PAGE:
+            self._filler.start()
+        elif self.counting:
             self._counter.start()
-        self._fill_later()
 
     def _start_count(self) -> None:
         """Count a broad filter's orders a range of order numbers at a time, between events."""
         self.counting = True
         self._matched = 0
-        self._count_from, self._count_to = 1, self._last_id + 1
+        # a date range's orders lie between its first and last numbers (read by the plan): only those are counted
+        first, last = self._plan.numbers if self._plan and self._plan.numbers else (1, self._last_id)
+        self._count_from, self._count_to = first, last + 1
         self._count_step = 5_000
-        self._counter.start()
+        self._schedule()
 
     def _count_some(self) -> None:
         if not self.counting or self._plan is None:
@@ -151,18 +158,14 @@ class OrdersTableModel(QAbstractTableModel):
         self._count_from = high
         if self._count_from >= self._count_to:
             self.counting = False
-        else:
-            self._counter.start()
+        self._schedule()
         self.count_changed.emit()
 
-    def _fill_later(self) -> None:
-        """A short first screen (a rare match, read a bounded step at a time) is filled between events."""
-        if self._resume is not None and len(self.keys) < self.PAGE:
-            self._filler.start()
-
     def _fill(self) -> None:
-        self.fetchMore()
-        self._fill_later()
+        """A short first screen (a rare match, read a bounded step at a time) is filled between events."""
+        if self._resume is not None and len(self.keys) < self.PAGE:  # (the view may have fetched meanwhile)
+            self.fetchMore()
+        self._schedule()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._resume is not None
