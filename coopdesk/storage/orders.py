@@ -528,17 +528,17 @@ class OrderList:
     def walk_source(self) -> tuple[str, str, list]:
         """(FROM, its own condition, parameters) of the walk along the sort: the sort column's index, kept
         inside the filter's condition on that column. Sorted by number, the single-value index that selects
-        fewest is already in number order (each entry a match), else the table between the date range's first
-        and last order numbers: orders are numbered as they come, so an old month is not reached by reading
-        every newer order first."""
+        fewest is already in number order (each entry a match), else the table. A date range keeps any walk
+        between its first and last order numbers: orders are numbered as they come, so an old month is not
+        reached by reading every newer order first (sorted by number, or by status within one status)."""
         index = SORT_INDEXES[self.sort]
-        if index:
-            bound, params = _sort_range(self.filter, self.sort)
-            return f"orders o INDEXED BY {index}", bound, params
         source, bound, params = "orders o", "1", []
-        if self.ranger is not None:
+        if index:
+            source = f"orders o INDEXED BY {index}"
+            bound, params = _sort_range(self.filter, self.sort)
+        elif self.ranger is not None:
             source, bound, params = self.ranger.source, self.ranger.test, list(self.ranger.params)
-        if self.numbers is not None:
+        if self.numbers is not None:  # every index holds the number: outside the range costs no table read
             bound, params = f"{bound} AND o.id BETWEEN ? AND ?", [*params, *self.numbers]
         return source, bound, params
 
