@@ -1,5 +1,6 @@
-"""The order list filters in SQL by index (issue 12): the trigram index for text, kept in step by triggers,
-backfilled by its migration; keyset pages that neither skip nor repeat; the rule for 1–2 letter terms."""
+"""The order list filters in SQL by index (issue 12): the trigram indexes for text, kept in step by triggers,
+backfilled by their migrations; keyset pages that neither skip nor repeat; the rule for 1–2 letter terms; and
+every sort with every filter, read whole or walked a few rows at a time, the same list as a Python pass."""
 
 from dataclasses import replace
 
