@@ -66,7 +66,8 @@ def test_recall_open_twice_hold_close_and_withdraw(data):
     held = json.loads(coopdesk("recall", "--hold", rid, "--by", "Mai", "--data", data, "--json", check=True).stdout)
     assert held["held"] == [5, 6]
     refused = coopdesk("recall", "--close", rid, "--data", data)
-    assert refused.returncode == 2 and "2" in refused.stderr
+    # Two buyers to call, and the two whose orders were held: they must hear the order is cancelled.
+    assert refused.returncode == 2 and "4" in refused.stderr
     closed = json.loads(coopdesk("recall", "--close", rid, "--reason", "Đã thông báo qua Zalo nhóm khách", "--data",
                                  data, "--json", check=True).stdout)
     assert closed["status"] == "closed"

@@ -46,7 +46,12 @@ def test_from_a_raw_lot_the_answer_follows_the_genealogy_to_every_buyer(demo_db)
     assert {c.name for c in called} == {"Nguyễn Thị Hồng", "Trần Văn Ba", "Lý Thị Ngọc"}
     assert got.customers[0].groups == {"delivered"}
     ngoc = next(c for c in got.customers if c.name == "Lý Thị Ngọc")
-    assert "anh/chị Ngọc" in ngoc.message and f"lô {BUN}" in ngoc.message and "từ chối nhận" in ngoc.message
+    # No recall is open yet: a precautionary notice (keep it aside while it is checked), not "is recalled".
+    assert ngoc.notice == "check" and "anh/chị Ngọc" in ngoc.message and f"lô {BUN}" in ngoc.message
+    assert "KIỂM TRA LẠI" in ngoc.message and "THU HỒI" not in ngoc.message and "từ chối nhận" not in ngoc.message
+    view = recall.open_recall(demo_db, "Kiểm nghiệm không đạt", lot=RAW)
+    ngoc = next(c for c in view.answer.customers if c.name == "Lý Thị Ngọc")
+    assert ngoc.notice == "recall" and "THU HỒI" in ngoc.message and "từ chối nhận" in ngoc.message
 
 
 def test_from_a_packed_lot_one_step_back_is_shown_not_included(demo_db):
