@@ -135,7 +135,6 @@ def salutation(full_name: str) -> str:
 # The kind of message a buyer gets: the lots stand recalled, or a precautionary notice while a lot is checked
 # (no recall is open for it yet: buyers are asked to keep it aside, not told it is recalled).
 RECALL_NOTICE, CHECK_NOTICE = "recall", "check"
-NOTICE_LABELS = {RECALL_NOTICE: N_("Recall notice"), CHECK_NOTICE: N_("Precautionary notice")}
 
 # Orders of buyers to tell: out there (call them to stop use) or held by the recall (tell them it is cancelled).
 TO_TELL = (IN_TRANSIT, DELIVERED, HELD)
@@ -145,10 +144,6 @@ def needs_telling(groups: Set[str]) -> bool:
     """A customer is to be contacted when some of the product is out there with them, or when the recall
     cancelled one of their orders (they must hear it is cancelled, and get back what they prepaid)."""
     return not groups.isdisjoint(TO_TELL)
-
-
-def notice_label(notice: str) -> str:
-    return _(NOTICE_LABELS.get(notice, notice))
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,9 @@ class RecallView:
                 "source": {"kind": self.source_kind, "label": self.source_label}, "ended_at": self.ended_at,
                 "ended_by": self.ended_by, "end_reason": self.end_reason,
                 "held_orders": [h["order_id"] for h in self.holds],
+                "refunds": [{"order_id": h.order_id, "order_code": order_code(h.order_id), "customer": c.name,
+                             "phone": c.phone_display, "refund": h.refund}
+                            for c in self.answer.customers for h in c.held_orders],
                 "not_reached": [c.phone_display for c in self.not_reached],
                 "recalled": [f.code for f in self.answer.lots], **{"answer": self.answer.as_json()}}
 
