@@ -67,7 +67,7 @@ def message_kind(c: recall.CustomerEntry) -> tuple[str, str]:
     of a recall, is only a precaution while the lot is checked, or tells them their order was cancelled."""
     if c.notice == CHECK_NOTICE:
         return _("Precautionary notice — no recall is open for this lot: it asks the buyer to keep the product "
-                 "aside while it is checked. Open a recall to tell buyers it is recalled."), "#8d5300"
+                 "aside while it is checked."), "#8d5300"
     if c.held_orders:
         held = ", ".join(order_code(h.order_id) for h in c.held_orders)
         owed = (_("refund {amount}").format(amount=format_vnd(c.refund)) if c.refund
@@ -227,7 +227,7 @@ class RecallPage(QWidget):
         self.copy_button.clicked.connect(self.copy_message)
         b.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         split.addWidget(bottom)
-        split.setSizes([420, 90])
+        split.setSizes([360, 150])  # a message of five lines shows whole, without scrolling
         layout.addWidget(split, 1)
         self._render()  # the pickers are filled when the page is first shown (refresh)
 
