@@ -62,6 +62,8 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert "DH000006" in said and "HỦY" in said and "Nếu đã nhận hàng" not in said
     assert "DH000006" in page.message_kind.text() and "chưa trả tiền trước" in page.message_kind.text()
     assert "2 khách cần báo hủy đơn" in page.summary.text()
+    page.copy_message()  # the copy button pastes the very same text
+    assert QApplication.clipboard().text() == said
     snapshot(window, "recall-page-held")
 
     page.select_customer("0987 654 002")
@@ -97,6 +99,7 @@ def test_the_other_direction_from_an_order(qtbot, window):
     window.show_received(2)
     page = window.recall_page
     assert page.received is not None and [f.code for f in page.received.lots] == [BUN, "HP-2026-0002"]
+    assert "Đơn DH000002 — " in page.summary.text() and "#2" not in page.summary.text()
     assert "Ruộng sắn Đồng Mới" in page.origin.toPlainText()
     assert "HP-2025-0001" in page.origin.toPlainText()
     snapshot(window, "recall-received")
