@@ -115,7 +115,8 @@ def contact_counts(answer: WhoGot) -> str:
     text = (f"{calls + held} khách cần liên hệ = {calls} cần gọi ({delivered} đã nhận hàng, {transit} có hàng đang "
             "vận chuyển)")
     if held_orders:
-        text += f" + {held} có đơn bị giữ lại · {held_orders} đơn đã hủy, hoàn trả {format_vnd(refund)}"
+        owed = f"hoàn trả {format_vnd(refund)}" if refund else "không phải hoàn tiền"
+        text += f" + {held} có đơn bị giữ lại · {held_orders} đơn đã hủy, {owed}"
     return text
 
 

@@ -305,3 +305,10 @@ def test_a_long_call_list_pages_both_sections_and_numbers_every_row():
     assert len(heads) == 1
     page, at = heads[0]
     assert "Lê Thị Thu" in pages[page][at:]  # a held row under its head, on the same page
+
+
+def test_call_list_counts_when_nothing_was_paid_ahead(demo_db, opened):
+    recall.hold_orders(demo_db, opened.id, "Hồng")  # the demo's orders 5 and 6, both cash on delivery
+    counts = recall_documents.call_list(demo_db, recall.recall_view(demo_db, opened.id).answer).counts
+    assert counts.endswith("+ 2 có đơn bị giữ lại · 2 đơn đã hủy, không phải hoàn tiền"), counts
+    assert "0\u00a0₫" not in counts
