@@ -12,6 +12,7 @@ import html
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from coopdesk.domain.errors import CoopDeskError
@@ -118,8 +119,8 @@ def e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _media_name(source: Path) -> str:
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+def _media_name(source: Path, data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()[:16]
     return f"{digest}{source.suffix.lower()}"
 
 
@@ -128,6 +129,8 @@ class _Writer:
         self.out = out
         self.report = SiteReport()
         self.files: set[str] = set()
+        self.folders: set[Path] = set()  # made (or found) this run: one mkdir a folder, not one a file
+        self.copied: dict[Path, str] = {}  # a photo used by many lots is read and hashed once
 
     def put(self, rel: str, data: bytes) -> None:
         target = self.out / rel
@@ -135,7 +138,9 @@ class _Writer:
         if target.exists() and target.read_bytes() == data:
             self.report.unchanged.append(rel)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_bytes(data)
         os.replace(tmp, target)
@@ -144,13 +149,22 @@ class _Writer:
     def media(self, source: Path | None) -> str | None:
         if source is None:
             return None
+        if source in self.copied:
+            return self.copied[source]
         if not source.is_file():
             raise CoopDeskError(_("The photo {file} is missing; put it back or remove it from the record.").format(
                 file=source))
-        name = f"media/{_media_name(source)}"
+        data = source.read_bytes()
+        name = f"media/{_media_name(source, data)}"
         if name not in self.files:
-            self.put(name, source.read_bytes())
+            self.put(name, data)
+        self.copied[source] = name
         return name
+
+
+@lru_cache(maxsize=8)
+def _css(root: str) -> str:
+    return CSS.replace("{root}", root)
 
 
 def _page(lang: str, root: str, title: str, coop: PublicCoop, logo: str | None, body: str, other: str) -> str:
@@ -160,7 +174,7 @@ def _page(lang: str, root: str, title: str, coop: PublicCoop, logo: str | None, 
     logo_html = f'<img src="{e(root + logo)}" alt="">' if logo else ""
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{e(title)}</title>\n<style>{CSS.replace('{root}', root)}</style>\n</head>\n<body>\n"
+            f"<title>{e(title)}</title>\n<style>{_css(root)}</style>\n</head>\n<body>\n"
             f'<header>{logo_html}<div><div class="coop">{e(coop.name)}</div>'
             f'<div class="sub">{e(t("Product traceability"))}</div></div>'
             f'<nav class="lang"><a href="{e(other)}" hreflang="{other_lang}" lang="{other_lang}">'
