@@ -278,8 +278,8 @@ def window_figures(path: Path, bare_page: float) -> list[tuple[str, float, float
     app = QApplication.instance() or QApplication(sys.argv[:1])
     out = []
     t = time.perf_counter()
-    db = datafile.open_data(path, program="window")
-    window = app_module.open_window(db)  # the lost-write check, the window, the backup started behind it
+    db = datafile.open_data(path, program="window", defer_check=True)  # as `coopdesk` (app.run) opens it
+    window = app_module.open_window(db)  # the lost-write check, the window; the file check and backup behind it
     app.processEvents()
     shown = (time.perf_counter() - t) * 1000
     t = time.perf_counter()

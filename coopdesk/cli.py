@@ -322,6 +322,17 @@ def cmd_who_got(args: argparse.Namespace) -> int:
     return 0
 
 
+def _order_number(text: str) -> int:
+    """--order takes the number as printed on slips (DH000123) or typed (123)."""
+    from coopdesk.domain.shipping import order_id_from_code
+
+    number = order_id_from_code(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(_("“{text}” is not an order number (e.g. DH000123 or 123)").format(
+            text=text))
+    return number
+
+
 def cmd_received(args: argparse.Namespace) -> int:
     from coopdesk.services import datafile, recall
 
@@ -873,7 +884,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", metavar="FILE", help=_("write the call list (A4 PDF)"))
     p = add("received", _("what an order or a customer received: every lot, raw lot, input and growing area"),
             cmd_received)
-    p.add_argument("--order", type=int, metavar="ID")
+    p.add_argument("--order", type=_order_number, metavar="DH000123",
+                   help=_("the order, as on its packing slip (DH000123) or its number"))
     p.add_argument("--phone", metavar="PHONE", help=_("the customer's phone"))
     p = add("recall", _("open a recall of a lot (and every lot made from it), or close, withdraw or show one"),
             cmd_recall)

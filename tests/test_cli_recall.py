@@ -85,6 +85,10 @@ def test_received_the_other_direction(data):
     assert got["lots"] == [BUN, "HP-2026-0002"] and got["made_from"] == [RAW, "HP-2025-0002"]
     assert "Ruộng sắn Đồng Mới" in got["areas"]
     assert coopdesk("received", "--phone", "0999 999 999", "--data", data).returncode == 2
+    as_printed = json.loads(coopdesk("received", "--order", "DH000002", "--data", data, "--json", check=True).stdout)
+    assert as_printed["lots"] == got["lots"]  # the number as on the packing slip
+    bad = coopdesk("received", "--order", "ĐH-hai", "--data", data)
+    assert bad.returncode == 2 and "DH000123" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_who_got_and_recall_write_the_documents(data, tmp_path):

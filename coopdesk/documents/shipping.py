@@ -827,7 +827,7 @@ def write_report(out: str | Path | IO[bytes], sender: Sender, reports: list[Sess
         span = " – ".join(x for x in (r.started_at[:16], r.ended_at[11:16] if r.ended_at else "") if x)
         y = page.top_block(f"{r.name} ({r.channel or '-'}) · {day_text(r.started_at)} {span[11:]}")
         figures = [("Đơn hàng", format_number(r.orders)), ("Gói hàng", format_number(r.items)),
-                   ("Doanh thu", vnd(r.revenue)), ("Thu hộ (COD)", vnd(r.cod)),
+                   ("Tiền hàng", vnd(r.revenue)), ("Phí ship", vnd(r.shipping)), ("Thu hộ (COD)", vnd(r.cod)),
                    ("Đơn huỷ", f"{r.cancelled} ({vnd(r.cancelled_value)})")]
         bw = page.w / len(figures)
         for i, (label, value) in enumerate(figures):

@@ -368,7 +368,8 @@ class SessionReport:
     ended_at: str
     orders: int
     items: int
-    revenue: int
+    revenue: int  # the goods (line amounts); the shipping fees apart
+    shipping: int
     cod: int
     cancelled: int
     cancelled_value: int

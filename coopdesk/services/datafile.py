@@ -30,8 +30,11 @@ def set_session(program: str, lock_wait: float, on_wait: Callable[[str], None] |
 
 
 def open_data(path: Path, allow_read_only: bool = False, *, lock_wait: float | None = None,
-              program: str | None = None, on_wait: Callable[[str], None] | None = None) -> Database:
+              program: str | None = None, on_wait: Callable[[str], None] | None = None,
+              defer_check: bool = False) -> Database:
     """Open the data file for this session: checked, migrated (after a backup), locked.
+
+    ``defer_check``: the window shows first and runs the check behind it (start_up_backup); see open_database.
 
     Waits up to ``lock_wait`` seconds (default: as set_session said, or not at all when ``allow_read_only``)
     when another CoopDesk holds the file.
@@ -46,7 +49,7 @@ def open_data(path: Path, allow_read_only: bool = False, *, lock_wait: float | N
     program = program or _session["program"]
     on_wait = on_wait or _session["on_wait"]
     database = open_database(path, allow_read_only=allow_read_only, backup_dir=paths.backup_dir_for(path),
-                             lock_wait=lock_wait, program=program, on_wait=on_wait)
+                             lock_wait=lock_wait, program=program, on_wait=on_wait, defer_check=defer_check)
     if not database.read_only:
         backups.clean_parts(paths.backup_dir_for(path))
         try:
@@ -90,6 +93,20 @@ def auto_backup(database: Database, now: datetime | None = None) -> Path | None:
     deleted = backups.rotate(folder, int(settings.get(database, "backup_keep")))
     manifest.forget_backups(folder, [p.name for p in deleted])
     return made
+
+
+def start_up_backup(database: Database, check_first: bool = True) -> Path | None:
+    """The window's start-up job, on its writer thread: the check a deferred open skipped, then the backup.
+
+    Raises DatabaseDamaged (before any backup is made: a damaged copy must not rotate a good one out) when the
+    check finds damage.
+    """
+    if check_first:
+        result = check_file(database.path)
+        if not result.ok:
+            raise DatabaseDamaged(_("{path} is damaged: {problems}").format(
+                path=database.path, problems="; ".join(result.problems[:3])))
+    return auto_backup(database)
 
 
 def _record(folder: Path, source_file: Path, source: str, backup_name: str | None = None) -> None:

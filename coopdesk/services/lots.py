@@ -119,6 +119,11 @@ def views(database: Database) -> list[LotView]:
     return _views(database)
 
 
+def choices(database: Database) -> list[tuple[str, str]]:
+    """(code, product name) of every lot, newest first, for a picker: one query, whatever the season's size."""
+    return store.code_names(database)
+
+
 def lot_id(database: Database, code: str) -> int | None:
     """The id of the lot with this code (any case), or None."""
     return store.lot_id(database, code)

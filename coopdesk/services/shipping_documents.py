@@ -500,7 +500,8 @@ def session_reports(database: Database, chosen: list[Parcel]) -> list[SessionRep
             session_id=session_id or 0, name=s["name"] if s else _("Orders outside a live session"),
             channel=s["channel"] if s else "", started_at=s["started_at"] if s else min(p.created_at for p in group),
             ended_at=(s["ended_at"] or "") if s else max(p.created_at for p in group),
-            orders=len(live), items=sum(p.items for p in live), revenue=sum(p.total for p in live),
+            orders=len(live), items=sum(p.items for p in live), revenue=sum(p.total - p.shipping for p in live),
+            shipping=sum(p.shipping for p in live),
             cod=sum(p.cod for p in live), cancelled=len(gone), cancelled_value=sum(p.total for p in gone),
             top_products=top, carriers=tuple((c, len(g), sum(p.cod for p in g)) for c, g in carriers.items()),
             per_ten_minutes=tuple(ten_minute_buckets([p.created_at for p in group], s["started_at"] if s else "",
@@ -512,13 +513,13 @@ def report_xlsx(reports: list[SessionReport]) -> bytes:
     """The report as a workbook; every text cell neutralised against formula injection."""
     safe = ts.xlsx_safe
     summary = [[safe(r.name), safe(r.channel), r.started_at[:16], (r.ended_at or "")[:16], r.orders, r.items,
-                r.revenue, r.cod, r.cancelled, r.cancelled_value] for r in reports]
+                r.revenue, r.shipping, r.cod, r.cancelled, r.cancelled_value] for r in reports]
     top = [[safe(r.name), safe(sku), safe(name), q, m] for r in reports for sku, name, q, m in r.top_products]
     carriers = [[safe(r.name), safe(c), n, cod] for r in reports for c, n, cod in r.carriers]
     slots = [[safe(r.name), t, n] for r in reports for t, n in r.per_ten_minutes]
     return write_xlsx([
-        ("Tổng quan", ["Phiên live", "Kênh", "Bắt đầu", "Kết thúc", "Đơn", "Gói", "Doanh thu (đ)", "COD (đ)",
-                       "Đơn huỷ", "Giá trị huỷ (đ)"], summary),
+        ("Tổng quan", ["Phiên live", "Kênh", "Bắt đầu", "Kết thúc", "Đơn", "Gói", "Tiền hàng (đ)", "Phí ship (đ)",
+                       "COD (đ)", "Đơn huỷ", "Giá trị huỷ (đ)"], summary),
         ("Sản phẩm", ["Phiên live", "Mã SP", "Sản phẩm", "Gói", "Doanh thu (đ)"], top),
         ("Vận chuyển", ["Phiên live", "Đơn vị", "Đơn", "COD (đ)"], carriers),
         ("Mỗi 10 phút", ["Phiên live", "Từ", "Đơn"], slots),

@@ -45,6 +45,7 @@ class Database:
         self.lock = lock
         self.read_only = read_only
         self._depth = 0  # unit-of-work nesting: 0 outside, 1 in the transaction, more in savepoints
+        self.check_deferred = False  # opened without the start-up check: the caller runs check_file after
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -192,9 +193,17 @@ def check_file(path: Path, full: bool = False) -> CheckResult:
     return CheckResult(not problems, problems, version)
 
 
+def _raise_if_damaged(path: Path) -> None:
+    result = check_file(path)
+    if not result.ok:
+        raise DatabaseDamaged(_("{path} is damaged: {problems}").format(
+            path=path, problems="; ".join(result.problems[:3])))
+
+
 def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool = False,
                   check: bool = True, backup_dir: Path | None = None, lock_wait: float = 0.0,
-                  program: str = "command", on_wait: Callable[[str], None] | None = None) -> Database:
+                  program: str = "command", on_wait: Callable[[str], None] | None = None,
+                  defer_check: bool = False) -> Database:
     """Open (creating when missing) and migrate the data file.
 
     When another CoopDesk holds the file, wait up to ``lock_wait`` seconds for it (``on_wait`` is told who),
@@ -202,6 +211,9 @@ def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool 
     (``Database.read_only`` tells which happened).
     Raises DatabaseDamaged when the start-up check fails, DatabaseTooNew for a newer schema.
     A file that already holds data is backed up into ``backup_dir`` before it is migrated.
+    ``defer_check`` leaves the check (a read of the whole file: seconds in a big season) to the caller, who
+    runs check_file off the GUI thread once the window shows (``Database.check_deferred`` says so); a file
+    that needs a migration is still checked first, and one SQLite cannot read at all is still refused here.
     """
     path = Path(path)
     if not path.parent.exists():
@@ -222,14 +234,21 @@ def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool 
     if read_only and not path.exists():
         raise StorageError(_("{path} does not exist.").format(path=path))
     try:
-        if check and path.exists() and path.stat().st_size > 0:
-            result = check_file(path)
-            if not result.ok:
-                raise DatabaseDamaged(_("{path} is damaged: {problems}").format(
-                    path=path, problems="; ".join(result.problems[:3])))
+        has_data = path.exists() and path.stat().st_size > 0
+        if check and has_data and not defer_check:
+            _raise_if_damaged(path)
         conn = _connect(path, read_only)
         database = Database(path, conn, lock, read_only)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if check and has_data and defer_check:
+            if version < SCHEMA_VERSION:
+                try:
+                    _raise_if_damaged(path)  # never migrate a damaged file
+                except DatabaseDamaged:
+                    conn.close()
+                    raise
+            else:
+                database.check_deferred = True
         if version > SCHEMA_VERSION:
             conn.close()
             raise DatabaseTooNew(_("{path} was written by a newer CoopDesk (schema {found}, this one knows "

@@ -106,6 +106,13 @@ def lots(database: Database, ids: list[int] | None = None) -> list[Lot]:
     return [_lot(r, area_map.get(r["id"], []), parent_map.get(r["id"], [])) for r in rows]
 
 
+def code_names(database: Database) -> list[tuple[str, str]]:
+    """(code, product name) of every lot, newest first: a picker's items, without reading events or stock."""
+    return [(r["code"], r["name"]) for r in database.query(
+        "SELECT l.code, p.name FROM lots l JOIN products p ON p.id = l.product_id "
+        "ORDER BY l.created DESC, l.code DESC")]
+
+
 def lot_id(database: Database, code: str) -> int | None:
     rows = database.query("SELECT id FROM lots WHERE code = ?", (code.strip(),))
     return rows[0]["id"] if rows else None

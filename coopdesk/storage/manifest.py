@@ -16,7 +16,7 @@ from pathlib import Path
 
 from coopdesk.i18n import _
 from coopdesk.storage.database import Database
-from coopdesk.storage.errors import DatabaseDamaged
+from coopdesk.storage.errors import DatabaseDamaged, translate
 
 MANIFEST = "manifest.json"
 # Tables that only ever grow: fewer rows, or a lower last id, than at the last backup means lost writes.
@@ -66,8 +66,11 @@ def read_marks(path: Path) -> tuple[str, Marks]:
 
 
 def database_marks(database: Database) -> tuple[str, Marks]:
-    """(file id, marks) of an open data file."""
-    return file_id(database.conn), marks(database.conn)
+    """(file id, marks) of an open data file; DatabaseDamaged when its pages cannot be read."""
+    try:
+        return file_id(database.conn), marks(database.conn)
+    except sqlite3.Error as e:  # reached at start when the whole-file check runs later, behind the window
+        raise translate(e, str(database.path)) from e
 
 
 def orders_missing(backup: Path, data_file: Path, limit: int = 200) -> tuple[list[dict], int]:

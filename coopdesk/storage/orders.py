@@ -82,9 +82,11 @@ def sessions(database: Database) -> list[dict]:
 
 
 def tally(database: Database, session_id: int) -> dict:
-    """Orders, packs, revenue and COD of a session, cancelled orders left out (and counted apart)."""
+    """Orders, packs, revenue (the goods: shipping fees apart) and COD of a session, cancelled orders left out
+    (and counted apart)."""
     return database.query("""
-        SELECT count(*) AS orders, coalesce(sum(o.total), 0) AS revenue, coalesce(sum(o.cod), 0) AS cod,
+        SELECT count(*) AS orders, coalesce(sum(o.total - o.shipping), 0) AS revenue,
+               coalesce(sum(o.shipping), 0) AS shipping, coalesce(sum(o.cod), 0) AS cod,
                coalesce((SELECT sum(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id
                          WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items,
                (SELECT count(*) FROM orders o3 WHERE o3.session_id = ? AND o3.status = 'cancelled') AS cancelled

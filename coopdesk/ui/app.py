@@ -72,8 +72,11 @@ def show_bug(exc_type, exc, tb) -> None:  # noqa: ANN001
     dialog.exec()
 
 
-def open_with_questions(path: Path, parent: QWidget | None = None) -> Database | None:
+def open_with_questions(path: Path, parent: QWidget | None = None, defer_check: bool = False) -> Database | None:
     """Open the data file, asking the person what to do when it is in use or damaged.
+
+    ``defer_check``: at start-up the whole-file check runs behind the shown window (open_window), so a season's
+    file opens in the same time as a new one; damage it finds then gets the same question, from the window.
 
     At start-up there is no window yet; opened from the File menu, the window's runner handles what fails.
     """
@@ -86,8 +89,8 @@ def open_with_questions(path: Path, parent: QWidget | None = None) -> Database |
             warn(parent, _("Cannot open the data file"), e.message)
 
     ok, database = run_anywhere(parent, lambda: datafile.open_data(
-        path, lock_wait=datafile.WINDOW_LOCK_WAIT_S, program="window"), title=_("Cannot open the data file"),
-        failed=in_use_or_damaged)
+        path, lock_wait=datafile.WINDOW_LOCK_WAIT_S, program="window", defer_check=defer_check),
+        title=_("Cannot open the data file"), failed=in_use_or_damaged)
     if ok or not refused:
         return database
     e = refused[0]
@@ -98,22 +101,8 @@ def open_with_questions(path: Path, parent: QWidget | None = None) -> Database |
                                 title=_("Cannot open the data file"))[1]
         return None
     if isinstance(e, DatabaseDamaged):
-        # Newest first, each verified: an unreadable newest backup never hides an older good one.
-        info = datafile.newest_good_backup(path)
+        info = offer_restore(path, e.message, parent, no=_("Quit"))
         if info is None:
-            warn(parent, _("The data file is damaged"), e.message + "\n\n" + _("No backup of it was found.")
-                 if datafile.latest_backup(path) is None else
-                 e.message + "\n\n" + _("None of its backups passes the check either."))
-            return None
-        from coopdesk.ui.settings.page import backup_summary
-
-        skipped = ""
-        latest = datafile.latest_backup(path)
-        if latest is not None and latest != info.path:
-            skipped = "\n" + _("(Newer backups failed their check and are not offered.)")
-        question = e.message + "\n\n" + _("Restore the latest backup?\n{summary}\n\nThe damaged file is kept "
-                                          "beside it, renamed.").format(summary=backup_summary(info)) + skipped
-        if not ask(parent, _("The data file is damaged"), question, yes=_("Restore the backup"), no=_("Quit")):
             return None
 
         def restore_and_open() -> Database:
@@ -122,6 +111,31 @@ def open_with_questions(path: Path, parent: QWidget | None = None) -> Database |
 
         return run_anywhere(parent, restore_and_open, title=_("Not restored"))[1]
     return None
+
+
+def offer_restore(path: Path, message: str, parent: QWidget | None, no: str) -> datafile.BackupInfo | None:
+    """A damaged data file: offer its newest backup that passes the check; the backup when the person agreed.
+
+    Newest first, each verified: an unreadable newest backup never hides an older good one. When none passes,
+    says so and returns None.
+    """
+    info = datafile.newest_good_backup(path)
+    if info is None:
+        warn(parent, _("The data file is damaged"), message + "\n\n" + _("No backup of it was found.")
+             if datafile.latest_backup(path) is None else
+             message + "\n\n" + _("None of its backups passes the check either."))
+        return None
+    from coopdesk.ui.settings.page import backup_summary
+
+    skipped = ""
+    latest = datafile.latest_backup(path)
+    if latest is not None and latest != info.path:
+        skipped = "\n" + _("(Newer backups failed their check and are not offered.)")
+    question = message + "\n\n" + _("Restore the latest backup?\n{summary}\n\nThe damaged file is kept "
+                                    "beside it, renamed.").format(summary=backup_summary(info)) + skipped
+    if not ask(parent, _("The data file is damaged"), question, yes=_("Restore the backup"), no=no):
+        return None
+    return info
 
 
 def rollback_message(rollback: datafile.Rollback) -> str:
@@ -233,7 +247,7 @@ def run(data_arg: str | None = None) -> int:
         path = Path(config["last_file"])
     else:
         path = paths.default_data_file()
-    database = open_with_questions(path)
+    database = open_with_questions(path, defer_check=True)
     if database is None:
         return 1
     is_demo = path.name == paths.DEMO_FILE_NAME
@@ -277,7 +291,7 @@ def open_window(database: Database, is_demo: bool = False) -> MainWindow:
         window.showMaximized()
     else:
         window.show()
-    window.start_backup()
+    window.start_backup(check_first=database.check_deferred)
     return window
 
 

@@ -37,7 +37,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.services.datafile import Database
 from coopdesk.ui.labels.page import LabelsPage
 from coopdesk.ui.lots.page import LotsPage
-from coopdesk.ui.operations import Operations, _Runner, _Signals
+from coopdesk.ui.operations import Operations, _Runner, _Signals, run_anywhere
 from coopdesk.ui.orders.page import OrdersPage
 from coopdesk.ui.products.page import ProductsPage
 from coopdesk.ui.recall.page import RecallPage
@@ -88,8 +88,10 @@ class MainWindow(QMainWindow):
         self.backup_timer.timeout.connect(self._on_backup_timer)
         self.ops = Operations(self)  # the one runner for screen operations and the one writer thread
         self.backups_running = 0
+        self.damaged = ""  # what the check behind the window found wrong with the file, shown in the banner
         self.last_backup: object = None
         self._pending: dict[QWidget, Changes] = {}  # what hidden pages have yet to catch up with
+        self._unloaded: set[QWidget] = set()  # pages not shown yet: they read their data when first shown
         self._build()
         self.restart_backup_timer()
 
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_label)
         self._refresh_all()
         self.nav.setCurrentRow(PRODUCTS)
+        self._ensure_loaded(self.stack.currentWidget())  # the first page: shown without a page change
 
     def show_fitted(self) -> None:
         """Maximised on a laptop-sized screen (a 1366×768 office laptop has no room to spare), else shown at
@@ -162,11 +165,11 @@ class MainWindow(QMainWindow):
 
     def show_shipping(self, session_id: int | None = None) -> None:
         """The Shipping page after a live: packing slips, picking lists and handover sheets of that session."""
+        self.nav.setCurrentRow(SHIPPING)
         if session_id is not None:
             page = self.documents_page
             page.refresh()
             page.session.setCurrentIndex(max(page.session.findData(session_id), 0))
-        self.nav.setCurrentRow(SHIPPING)
 
     def focus_first_field(self) -> None:
         """The shown page's first field takes the keys (unless staff are walking the section list)."""
@@ -219,14 +222,22 @@ class MainWindow(QMainWindow):
         return action
 
     def _refresh_all(self) -> None:
-        self.products_page.refresh()
-        self.lots_page.refresh()
-        self.labels_page.refresh()
-        self.orders_page.refresh()
-        self.settings_page.refresh()
-        self.recall_page.refresh()
-        self.documents_page.refresh()
+        """Every page loads the first time it is shown, not at start: a season's lots, orders and recall
+        pickers are read only by the page a person opens (the window shows in the same time at 500,000 orders
+        as at 100)."""
+        self._unloaded = set(self.pages)
+        self._pending = {}
         self._update_status()
+
+    def _ensure_loaded(self, page: QWidget) -> None:
+        if page in self._unloaded:
+            self._unloaded.discard(page)
+            self._pending.pop(page, None)  # a full load includes whatever it had missed
+            page.refresh()
+
+    def is_loaded(self, page: QWidget) -> bool:
+        """True once the page has been shown (and so read its data)."""
+        return page not in self._unloaded
 
     def _update_status(self) -> None:
         flags = []
@@ -243,6 +254,9 @@ class MainWindow(QMainWindow):
         if self.is_demo:
             banners.append(_("You are looking at the demo cooperative (invented data). Use File → New data file "
                              "to set up your own."))
+        if self.damaged:
+            banners.append(_("The data file is damaged: {message} Restore a backup (File → Restore from a "
+                             "backup…) before entering more.").format(message=self.damaged))
         self.banner.setText("\n".join(banners))
         self.banner.setVisible(bool(banners))
         self.setWindowTitle(self._title())
@@ -258,7 +272,7 @@ class MainWindow(QMainWindow):
         """
         current = self.stack.currentWidget()
         for page in self.pages:
-            if not hasattr(page, "on_changes"):
+            if not hasattr(page, "on_changes") or page in self._unloaded:
                 continue
             if page is current:
                 page.on_changes(changes, initiator)
@@ -269,24 +283,25 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self._title())
 
     def is_stale(self, page: QWidget) -> bool:
-        """True when a hidden page has changes to catch up with."""
-        return page in self._pending
+        """True when a hidden page has something to catch up with when shown (changes, or its first load)."""
+        return page in self._pending or page in self._unloaded
 
     def _on_page_shown(self, index: int) -> None:
         page = self.stack.widget(index)
+        self._ensure_loaded(page)
         pending = self._pending.pop(page, None)
         if pending is not None:
             page.on_changes(pending)
 
     def show_documents(self, order_ids: list[int]) -> None:
         """The Shipping page with these orders chosen (the order list's "Print documents…")."""
+        self.nav.setCurrentRow(SHIPPING)  # loaded first, then told the orders
         self.documents_page.set_order_ids(order_ids)
-        self.nav.setCurrentRow(SHIPPING)
 
     def open_labels(self, code: str) -> LabelsPage:
         """The labels page with ``code`` added to the job (the lots page's "Print labels…")."""
-        self.labels_page.add_lot(code)
         self.nav.setCurrentRow(LABELS)
+        self.labels_page.add_lot(code)
         return self.labels_page
 
     # --- trace & recall, one click from a lot or an order ---
@@ -329,7 +344,8 @@ class MainWindow(QMainWindow):
             return
         if got[0]:
             self.statusBar().showMessage(_("Backed up at {time}").format(time=f"{datetime.now():%H:%M}"), 5000)
-            self.settings_page.refresh_backups()
+            if self.is_loaded(self.settings_page):
+                self.settings_page.refresh_backups()
 
     def backup_now(self, folder: str | None = None) -> Path | None:
         if not folder:
@@ -439,9 +455,13 @@ class MainWindow(QMainWindow):
             "Licence: GNU GPL version 3 or later. Font: Be Vietnam Pro (SIL Open Font License 1.1).\n"
             "Data file: {path}").format(version=__version__, path=self.database.path))
 
-    def start_backup(self, then: Callable[[BaseException | None], None] | None = None) -> _Signals | None:
+    def start_backup(self, then: Callable[[BaseException | None], None] | None = None,
+                     check_first: bool = False) -> _Signals | None:
         """The automatic backup and its check on the one writer thread, with a connection of its own, while the
         window stays usable ("Backing up…" in the status bar). Used at start-up, once the window shows.
+
+        ``check_first``: the start-up check of the file the open deferred runs first (datafile.start_up_backup);
+        damage found then gets the question the open would have asked (restore the newest good backup).
 
         On the writer thread it waits behind any write already asked for, and the exit backup waits behind it.
         ``then(error or None)`` is called once it has ended (connected before the job starts: none is missed).
@@ -457,12 +477,18 @@ class MainWindow(QMainWindow):
             self.last_backup = made
             if made:
                 self.statusBar().showMessage(_("Backed up at {time}").format(time=f"{datetime.now():%H:%M}"), 5000)
-                self.settings_page.refresh_backups()
+                if self.is_loaded(self.settings_page):
+                    self.settings_page.refresh_backups()
             if then is not None:
                 then(None)
 
         def failed(error: BaseException) -> None:
             self.backups_running -= 1
+            if check_first and isinstance(error, datafile.DatabaseDamaged):
+                self.damaged_file(error.message)
+                if then is not None:
+                    then(error)
+                return
             message = error.message if isinstance(error, CoopDeskError) else str(error)
             log.warning("background backup failed: %s", message)
             self.statusBar().showMessage(_("Automatic backup failed: {message}").format(message=message), 15000)
@@ -471,8 +497,51 @@ class MainWindow(QMainWindow):
 
         signals.finished.connect(landed)
         signals.failed.connect(failed)
-        self.ops.writer.start(_Runner(self.database.path, True, datafile.auto_backup, signals, threading.Event()))
+        job = (lambda db: datafile.start_up_backup(db)) if check_first else datafile.auto_backup
+        self.ops.writer.start(_Runner(self.database.path, True, job, signals, threading.Event()))
         return signals
+
+    def damaged_file(self, message: str) -> bool:
+        """The check behind the window found damage: offer the newest good backup, as the start would have.
+
+        Restoring keeps the damaged file beside it, renamed, and reopens the window on the restored one. Declined
+        (or with no good backup), the window stays open with a banner saying so; True when restored.
+        """
+        from coopdesk.ui.app import offer_restore
+
+        path = self.database.path
+        log.warning("data file damaged, found after start: %s", message)
+        info = offer_restore(path, message, self, no=_("Not now"))
+        if info is not None:
+            self.ops.writer.waitForDone()
+            self.backup_timer.stop()
+            self.database.close()
+            reopened: list[Database] = []
+
+            def restore_and_open() -> Database:
+                datafile.restore_backup_file(path, info.path)
+                return datafile.open_data(path, program="window")
+
+            ok, db = run_anywhere(self, restore_and_open, title=_("Not restored"))
+            if ok:
+                reopened.append(db)
+            else:  # the file as it was, so the window can go on (read what it can, say what is wrong)
+                ok, db = run_anywhere(self, lambda: datafile.open_data(path, program="window", defer_check=True),
+                                      title=_("Cannot open the data file"))
+                if not ok:
+                    self.close()
+                    return False
+            self.database = db
+            self.statusBar().removeWidget(self.file_label)
+            self._build()
+            self.restart_backup_timer()
+            if reopened:
+                self.statusBar().showMessage(_("Restored the backup of {when}").format(
+                    when=backup_summary(info).split(" — ")[0]), 15000)
+                return True
+        self.damaged = message
+        self._update_status()
+        return False
 
     def _exit_backup(self) -> None:
         """The exit backup off the GUI thread, shown as "Backing up…" until it has landed: closing quickly (even

@@ -99,8 +99,8 @@ def test_session_tally(demo_db):
     oe.save_order(demo_db, draft(lines=(("bun500", "2"),), shipping="20k"), sid)
     oe.save_order(demo_db, draft(phone="0977 000 222", lines=(("bidoqua", "1"),), prepaid="39k"), sid)
     t = oe.tally(demo_db, sid)
-    assert t == {"orders": 2, "revenue": 2 * 40_000 + 20_000 + 39_000, "cod": 2 * 40_000 + 20_000, "items": 3,
-                 "cancelled": 0}
+    assert t == {"orders": 2, "revenue": 2 * 40_000 + 39_000, "shipping": 20_000, "cod": 2 * 40_000 + 20_000,
+                 "items": 3, "cancelled": 0}  # revenue is the goods; the shipping fee is passed on, shown apart
     oe.end_session(demo_db, sid)
     assert oe.current_session(demo_db) is None
 

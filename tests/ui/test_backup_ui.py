@@ -137,8 +137,8 @@ def test_the_window_start_reports_a_rollback_before_its_start_up_backup(qtbot, a
 
         showMaximized = show
 
-        def start_backup(self):  # the real window does this on its writer thread once shown
-            datafile.auto_backup(opened[0])
+        def start_backup(self, check_first=False):  # the real window does this on its writer thread once shown
+            datafile.start_up_backup(opened[0], check_first)
 
     monkeypatch.setattr(main_window, "MainWindow", NoWindow)
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
@@ -289,3 +289,72 @@ def test_the_full_check_in_settings_runs_off_the_gui_thread_and_names_the_row(wi
     qtbot.waitUntil(page.check_button.isEnabled, timeout=60_000)
     assert "orders" in page.check_label.text() and "4" in page.check_label.text()
     snapshot(window, "settings-full-check")
+
+
+# --- the start-up check behind the window (issue 12: shown within a second at 500,000 orders) ----------------
+
+def _damage_index(path, name):
+    """Overwrite one index's root page: SQLite still opens the file, but PRAGMA quick_check finds the damage."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(path.read_bytes())
+    data[size * (root - 1):size * root] = b"\xa5" * size
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def damaged_after_backup(demo_path):
+    db = datafile.open_data(demo_path)
+    good = datafile.auto_backup(db, datetime(2026, 11, 28, 9, 0))
+    db.close()
+    _damage_index(demo_path, "ix_label_prints_lot")  # a table the start does not read
+    assert not datafile.check(demo_path).ok
+    return good
+
+
+def _start_window(qtbot, demo_path):
+    import coopdesk.ui.app as app_module
+
+    db = app_module.open_with_questions(demo_path, defer_check=True)
+    assert db is not None and db.check_deferred  # opened at once: the whole-file read waits for the window
+    window = app_module.open_window(db)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.backups_running == 0, timeout=10_000)
+    return window
+
+
+def test_damage_found_behind_the_window_offers_the_newest_good_backup(qtbot, app, demo_path, answers,
+                                                                        damaged_after_backup):
+    asked, warned, replies = answers
+    backups_before = sorted(paths.backup_dir_for(demo_path).glob("*.db"))
+    replies.append(True)  # "Restore the backup"
+    window = _start_window(qtbot, demo_path)
+    try:
+        assert len(asked) == 1 and "28/11/2026 09:00" in asked[0][1] and not warned
+        assert list(demo_path.parent.glob("demo.db.damaged-*"))  # the damaged file kept beside, renamed
+        assert datafile.check(demo_path).ok and window.database.query("SELECT 1 AS x")[0]["x"] == 1
+        assert not window.damaged and "28/11/2026 09:00" in window.statusBar().currentMessage()
+    finally:
+        window.backup_timer.stop()
+        window.close()
+    # no backup of the damaged file was made before the question (it would push a good one out of the rotation)
+    made = sorted(paths.backup_dir_for(demo_path).glob("*.db"))
+    assert backups_before[0] in made
+
+
+def test_damage_declined_keeps_the_window_with_a_banner(qtbot, app, demo_path, answers, damaged_after_backup):
+    asked, _warned, replies = answers
+    replies.append(False)  # "Not now"
+    window = _start_window(qtbot, demo_path)
+    try:
+        assert len(asked) == 1 and window.damaged
+        assert window.banner.isVisible() and "hỏng" in window.banner.text()
+        assert not list(demo_path.parent.glob("demo.db.damaged-*"))
+    finally:
+        window.backup_timer.stop()
+        window.close()

@@ -48,7 +48,8 @@ def _on_hand_shown(lots_page, code):
 
 
 def test_a_hidden_page_catches_up_once_when_shown(window, qtbot, demo_db):
-    window.nav.setCurrentRow(3)  # the order desk is on screen; the lots page is hidden
+    window.nav.setCurrentRow(1)  # the lots page has been seen once (loaded) …
+    window.nav.setCurrentRow(3)  # … and now the order desk is on screen; the lots page is hidden
     lots = window.lots_page
     before = _on_hand_shown(lots, "HP-2026-0001")
     caught_up, reloaded = [], []
@@ -61,6 +62,23 @@ def test_a_hidden_page_catches_up_once_when_shown(window, qtbot, demo_db):
     window.nav.setCurrentRow(1)
     assert len(caught_up) == 1 and not window.is_stale(lots)  # three saves, one catch-up
     assert reloaded == [] and _on_hand_shown(lots, "HP-2026-0001") == before - 6  # only the lot touched, updated
+
+
+def test_pages_read_their_data_when_first_shown(window, qtbot, monkeypatch):
+    """Start-up reads only the first page: a season's lots, orders and recall pickers wait for their page."""
+    assert window.stack.currentWidget() is window.products_page and window.is_loaded(window.products_page)
+    hidden = [p for p in window.pages if p is not window.products_page]
+    assert not any(window.is_loaded(p) for p in hidden)
+    assert window.lots_page.model.rowCount() == 0  # nothing read yet
+    loads = []
+    for page in hidden:
+        monkeypatch.setattr(page, "refresh", lambda page=page, f=page.refresh: (loads.append(page), f()))
+    window.ops.run(window.orders_page, lambda db: oe.save_order(db, _draft("0966 555 447")), title="x")
+    assert loads == []  # a change does not load a page nobody has opened
+    for row in (1, 3, 1, 3):
+        window.nav.setCurrentRow(row)
+    assert loads == [window.lots_page, window.orders_page]  # once each, when first shown
+    assert window.lots_page.model.rowCount() > 0 and window.orders_page.table.model().rowCount() > 0
 
 
 def test_known_errors_are_shown_and_bugs_go_to_the_hook(window, qtbot, monkeypatch, _no_blocking_message_boxes):

@@ -53,6 +53,7 @@ def page_of(window):
 def choose_session(page, sid):
     page.refresh()  # the window was built before the fixture's session existed
     page.session.setCurrentIndex(page.session.findData(sid))
+    assert page.session.currentText() == "28/11/2026 20:00 · Live tối thứ Bảy"  # as people write dates
     page._recount.stop()  # count now rather than after the typing pause
     page.recount()
 

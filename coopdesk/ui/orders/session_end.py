@@ -27,7 +27,8 @@ class SessionEndDialog(QDialog):
         self.figures: dict[str, QLabel] = {}
         for key, label, value in (("orders", _("Orders"), str(tally["orders"])),
                                   ("items", _("Packs"), str(tally["items"])),
-                                  ("revenue", _("Revenue"), format_vnd(tally["revenue"])),
+                                  ("revenue", _("Revenue (goods)"), format_vnd(tally["revenue"])),
+                                  ("shipping", _("Shipping fees"), format_vnd(tally.get("shipping", 0))),
                                   ("cod", _("COD to collect"), format_vnd(tally["cod"])),
                                   ("cancelled", _("Cancelled orders"), str(tally.get("cancelled", 0)))):
             shown = QLabel(value)

@@ -32,8 +32,8 @@ from coopdesk.domain.recall import GROUPS, OPEN, group_label, outcome_label
 from coopdesk.domain.shipping import order_code, order_id_from_code
 from coopdesk.i18n import N_, _
 from coopdesk.services import recall, recall_documents
-from coopdesk.services import traceability as trace
 from coopdesk.services.changes import Changes
+from coopdesk.services.lots import choices as lot_choices
 from coopdesk.ui.recall.dialogs import EndRecallDialog, OpenRecallDialog, OutcomeDialog
 from coopdesk.ui.recall.table_model import DATA_ROLE, SORT_ROLE, RowsModel
 from coopdesk.ui.widgets.actions import page_action
@@ -197,8 +197,7 @@ class RecallPage(QWidget):
         split.addWidget(bottom)
         split.setSizes([420, 90])
         layout.addWidget(split, 1)
-        self._fill_values()
-        self._render()
+        self._render()  # the pickers are filled when the page is first shown (refresh)
 
     def _action(self, text: str, shortcut, slot):  # noqa: ANN001, ANN202
         return page_action(self, self.toolbar, text, shortcut, slot)
@@ -233,8 +232,8 @@ class RecallPage(QWidget):
         self.value.blockSignals(True)
         self.value.clear()
         if kind == "lot":
-            for v in trace.views(self.database):
-                self.value.addItem(f"{v.code} — {v.product.name}", v.code)
+            for code, name in lot_choices(self.database):
+                self.value.addItem(f"{code} — {name}", code)
         elif kind in ("input", "area", "member"):
             for value, shown in recall.starting_points(self.database)[kind]:
                 self.value.addItem(shown, value)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.domain.dates import DateError, parse_date
+from coopdesk.domain.dates import DateError, format_iso, parse_date
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.orders import CHANNELS, STATUS_LABELS
 from coopdesk.domain.shipping import (
@@ -233,7 +233,7 @@ class DocumentsPage(QWidget):
         self.session.clear()
         self.session.addItem(_("All sessions"), None)
         for s in order_entry.sessions(self.database):
-            self.session.addItem(f"{s['started_at'][:16]} · {s['name']}", s["id"])
+            self.session.addItem(f"{format_iso(s['started_at'])} · {s['name']}", s["id"])
         if current is None and self.session.count() > 1 and not self.hand_ids:
             self.session.setCurrentIndex(1)  # the latest live: what the team prints after it
         else:
