@@ -16,7 +16,7 @@ from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
 from coopdesk import paths
 from coopdesk.domain.errors import Collector
-from coopdesk.domain.text import fold, fold_place, sort_key
+from coopdesk.domain.text import fold, fold_place, nfc, sort_key
 from coopdesk.i18n import _
 
 ADDRESS_SCHEME = f"vn-2025@{version('vietnam-provinces')}"
@@ -144,9 +144,32 @@ def search_provinces(text: str) -> list[Place]:
 
 
 def find_commune(text: str, province_code: int) -> Place | None:
-    """The commune of that province named by ``text`` ('na tau' -> Xã Nà Tấu)."""
-    key = fold_place(text)
-    return next((c for c in communes(province_code) if c.folded == key), None)
+    """The commune of that province named by ``text`` ('na tau' -> Xã Nà Tấu).
+
+    Ten provinces have two communes that differ only by their marks (Xã Tân Thành, Xã Tân Thạnh): the one
+    written with exactly those marks wins; without marks, the first in Vietnamese order.
+    """
+    found = _communes_by_name(province_code).get(fold_place(text), ())
+    if len(found) > 1:
+        written = nfc(text).casefold().strip()
+        return next((c for c in found if written in (c.name.casefold(), _bare(c.name).casefold())), found[0])
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=64)
+def _communes_by_name(province_code: int) -> dict[str, tuple[Place, ...]]:
+    """Folded name -> the communes of that name in Vietnamese order, for an import's thousands of look-ups: built
+    without the sorting of the whole list (which a command paid in every process)."""
+    try:
+        code = ProvinceCode(province_code)
+    except ValueError:
+        return {}
+    out: dict[str, tuple[Place, ...]] = {}
+    for w in Ward.iter_by_province(code):
+        place = Place(int(w.code), w.name, fold_place(w.name))
+        out[place.folded] = (*out.get(place.folded, ()), place)
+    return {k: v if len(v) == 1 else tuple(sorted(v, key=lambda p: sort_key(_bare(p.name))))
+            for k, v in out.items()}
 
 
 def search_communes(text: str, province_code: int | None = None, limit: int = 20) -> list[Place]:
