@@ -467,17 +467,42 @@ def cmd_orders(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
+    from coopdesk.domain.dates import format_iso
+    from coopdesk.domain.money import format_vnd
     from coopdesk.services import datafile, order_entry
 
+    starting = args.name is not None or args.channel is not None or args.host is not None
+    if args.end and starting:
+        raise CoopDeskError(_("Either start a session (--name …) or end the open one (--end), not both."))
+    if not args.end and not starting:  # only asked: say what is open, change nothing
+        database = datafile.open_data(_data_path(args), allow_read_only=True)
+        try:
+            current = order_entry.current_session(database)
+            tally = order_entry.tally(database, current["id"]) if current else None
+        finally:
+            database.close()
+        if args.json:
+            _print_json({"open": {"id": current["id"], "name": current["name"], "channel": current["channel"],
+                                  "started_at": current["started_at"], **tally} if current else None})
+        elif current is None:
+            print(_("No live session is open. Start one with: coopdesk session --name NAME [--channel C]"))
+        else:
+            print(_("Open: #{id} {name} ({channel}) since {since}: {orders} orders, COD {cod}").format(
+                id=current["id"], name=current["name"], channel=current["channel"] or "-",
+                since=format_iso(current["started_at"]), orders=tally["orders"], cod=format_vnd(tally["cod"])))
+        return 0
     database = datafile.open_data(_data_path(args))
     try:
+        current = order_entry.current_session(database)
         if args.end:
-            current = order_entry.current_session(database)
             if current is None:
                 raise CoopDeskError(_("No live session is open."))
             order_entry.end_session(database, current["id"])
             result = {"ended": current["id"], **order_entry.tally(database, current["id"])}
         else:
+            if current is not None:
+                raise CoopDeskError(_("Live session “{name}” (#{id}) is still open: end it first (--end).").format(
+                    name=current["name"], id=current["id"]))
             sid = order_entry.start_session(database, args.name or _("Live session"), args.channel or "",
                                             args.host or "")
             result = {"started": sid}
@@ -835,7 +860,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--session", type=int, help=_("live session id (default: the open one)"))
     p = add("orders", _("list orders"), cmd_orders)
     p.add_argument("--session", type=int)
-    p = add("session", _("start a live session, or end the open one"), cmd_session)
+    p = add("session", _("show the open live session; start one (--name), or end it (--end)"), cmd_session)
     p.add_argument("--name")
     p.add_argument("--channel")
     p.add_argument("--host")

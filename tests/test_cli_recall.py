@@ -120,3 +120,18 @@ def test_who_got_while_the_window_has_the_file(data):
         assert json.loads(out.stdout)["orders"] == 5
     finally:
         db.close()
+
+
+def test_session_alone_shows_and_changes_nothing(data):
+    before = digest(data)
+    shown = json.loads(coopdesk("session", "--data", data, "--json", check=True).stdout)
+    assert shown == {"open": None} and digest(data) == before  # asking never opens a phantom session
+    started = json.loads(coopdesk("session", "--name", "Live tối", "--channel", "TikTok", "--data", data, "--json",
+                                  check=True).stdout)["started"]
+    shown = json.loads(coopdesk("session", "--data", data, "--json", check=True).stdout)["open"]
+    assert shown["id"] == started and shown["name"] == "Live tối" and shown["orders"] == 0
+    again = coopdesk("session", "--name", "Live nữa", "--data", data)
+    assert again.returncode == 2 and "--end" in again.stderr  # one open session at a time
+    assert "Live tối" in coopdesk("session", "--data", data, check=True).stdout
+    ended = json.loads(coopdesk("session", "--end", "--data", data, "--json", check=True).stdout)
+    assert ended["ended"] == started

@@ -828,7 +828,7 @@ def write_report(out: str | Path | IO[bytes], sender: Sender, reports: list[Sess
         y = page.top_block(f"{r.name} ({r.channel or '-'}) · {day_text(r.started_at)} {span[11:]}")
         figures = [("Đơn hàng", format_number(r.orders)), ("Gói hàng", format_number(r.items)),
                    ("Tiền hàng", vnd(r.revenue)), ("Phí ship", vnd(r.shipping)), ("Thu hộ (COD)", vnd(r.cod)),
-                   ("Đơn huỷ", f"{r.cancelled} ({vnd(r.cancelled_value)})")]
+                   ("Đơn hủy", f"{r.cancelled} ({vnd(r.cancelled_value)})")]
         bw = page.w / len(figures)
         for i, (label, value) in enumerate(figures):
             bx = page.x + i * bw

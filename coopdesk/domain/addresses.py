@@ -87,9 +87,16 @@ def commune_province(code: int) -> int | None:
 
 
 def find_province(text: str) -> Place | None:
-    """The province named by ``text`` ('dien bien', 'Tỉnh Điện Biên', 'TP. Hồ Chí Minh')."""
+    """The province named by ``text`` ('dien bien', 'Tỉnh Điện Biên', 'TP. Hồ Chí Minh'), or by a short form
+    staff type for it ('hn', 'hcm', 'tphcm', 'sai gon'), as the window's province box takes them."""
     key = fold_place(text)
-    return next((p for p in provinces() if p.folded == key), None)
+    found = next((p for p in provinces() if p.folded == key), None)
+    if found is None:
+        best = search_provinces(text)[:1]
+        q = " ".join(fold(text).replace(".", " ").split())
+        code = _PROVINCE_ALIASES.get(q) or _PROVINCE_ALIASES.get(q.replace(" ", ""))
+        found = best[0] if best and best[0].code == code else None
+    return found
 
 
 # What staff type for a province besides its name: common short forms and the names of the 63 pre-2025

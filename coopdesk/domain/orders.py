@@ -68,6 +68,8 @@ def find_items(query: str, catalog: list[CatalogItem], limit: int = 8) -> list[C
     exact = [c for c in catalog if c.sku.upper() == q.upper()]
     if exact:
         return exact
+    if q.isdigit() and len(q) < 3:
+        return []  # '5' is a quantity typed in the wrong box, never the product whose SKU holds a 5
     key = compact(q)
     by_sku = [c for c in catalog if compact(c.sku) == key]
     if by_sku:
@@ -93,9 +95,11 @@ def sure_item(query: str, catalog: list[CatalogItem]) -> CatalogItem | None:
     YDI-BUN-500, though 'bún' is in the name of the cassava too); 'nem' (three SKUs) is never guessed.
     """
     found = find_items(query, catalog, limit=1000)
+    q = clean(query)
+    if q.isdigit() and not any(c.sku.upper() == q.upper() for c in found):
+        return None  # a number alone is shown as a choice, never taken: it is more likely a quantity
     if len(found) <= 1:
         return found[0] if found else None
-    q = clean(query)
     exact = [c for c in found if c.sku.upper() == q.upper() or compact(c.sku) == compact(q)]
     if len(exact) == 1:
         return exact[0]

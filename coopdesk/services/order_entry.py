@@ -165,9 +165,18 @@ def stock_warnings(database: Database, draft: OrderDraft) -> list[str]:
         lots = stock.packed_lots(database.db, line.product_id, shelf.get(line.product_id), recalled)
         _takes, short = allocate(line.qty, [s for _i, s in lots], line.lot)
         if short:
-            warnings.append(_("{sku}: only {have} packs in stock, {short} short").format(
-                sku=line.sku, have=line.qty - short, short=short))
+            text = _("{sku}: only {have} packs in stock, {short} short").format(
+                sku=line.sku, have=line.qty - short, short=short)
+            held = _held_by_recall(database.db, line.product_id, recalled)
+            warnings.append(f"{text}; {held}" if held else text)
     return warnings
+
+
+def _held_by_recall(db, product_id: int, recalled: set[int]) -> str:  # noqa: ANN001
+    """'packs held back by a recall: HP-2026-0001 (40)' when recalled lots of the product still hold packs."""
+    held = [f"{code} ({n})" for lot_id, code, _day, n in store.packed_stock(db, product_id)
+            if lot_id in recalled and n > 0]
+    return _("packs held back by a recall: {lots}").format(lots=", ".join(held)) if held else ""
 
 
 # --- orders ------------------------------------------------------------------------------------------
@@ -200,15 +209,18 @@ def _store_lines(db, database: Database, order_id: int, checked: CheckedOrder,  
         line_id = store.insert_line(db, order_id, line)
         takes, short = _allocate(db, line_id, i, line, line.qty, shelf, recalled, line.lot)
         if short:
-            warnings.append(_oversold(line, short))
+            warnings.append(_oversold(db, line, short, recalled))
         lines.append({"sku": line.sku, "qty": line.qty, "unit_price_vnd": line.unit_price,
                       "lots": [{"code": c, "qty": q} for c, q in takes]})
     return lines, warnings
 
 
-def _oversold(line: OrderLine, short: int) -> str:
-    return _("{sku}: {short} of {qty} packs had no stock in any packed lot (oversold)").format(
+def _oversold(db, line: OrderLine, short: int, recalled: set[int]) -> str:  # noqa: ANN001
+    """The oversell warning; it names the recalled lots that still hold packs (held back, never sold)."""
+    text = _("{sku}: {short} of {qty} packs had no stock in any packed lot (oversold)").format(
         sku=line.sku, short=short, qty=line.qty)
+    held = _held_by_recall(db, line.product_id, recalled)
+    return f"{text}; {held}" if held else text
 
 
 def save_order(database: Database, draft: OrderDraft, session_id: int | None = None, who: str = "",
@@ -324,7 +336,7 @@ def edit_order(database: Database, order_id: int, draft: OrderDraft, who: str = 
                 line_id = store.insert_line(db, order_id, line)
                 short = _allocate(db, line_id, i, line, line.qty, shelf, recalled, line.lot)[1]
             if short:
-                warnings.append(_oversold(line, short))
+                warnings.append(_oversold(db, line, short, recalled))
         for line_id in old.keys() - kept:
             store.delete_line(db, line_id)
         store.add_history(db, order_id, who, "edit", {

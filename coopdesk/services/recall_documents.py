@@ -40,8 +40,9 @@ def _day(text: str) -> str:
 
 
 def _stamp(text: str) -> str:
+    """dd/mm/yyyy hh:mm: day first, as the other date columns and people write it."""
     try:
-        return datetime.fromisoformat(text).strftime("%H:%M %d/%m/%Y")
+        return datetime.fromisoformat(text).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         return text
 
@@ -166,7 +167,7 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
            "Theo phả hệ lô (lô nguyên liệu, rồi lô chế biến, rồi lô đóng gói) tìm mọi lô làm ra từ đó: "
            f"{', '.join(f.code for f in a.lots)}.",
            "Theo phân bổ từng gói của từng dòng đơn hàng cho lô, tìm mọi đơn hàng và khách hàng đã nhận; "
-           "đơn đã huỷ không tính, đơn hoàn về ghi là hoàn về.",
+           "đơn đã hủy không tính, đơn hoàn về ghi là hoàn về.",
            "Một bước trước: vật tư, vùng trồng và lô nguyên liệu được ghi trong nhật ký các lô.")
     status = {"open": "Đang thu hồi", "closed": "Đã kết thúc", "withdrawn": "Đã rút lại"}[view.status]
     ended = ""

@@ -445,7 +445,7 @@ def assign_carrier(database: Database, ids: list[int], carrier: str, tracking: d
     gone = [i for i in ids if current.get(i) not in (NEW, PACKED)]
     if gone:
         raise CoopDeskError(_("Orders {ids} are no longer new or packed: their carrier stays.").format(
-            ids=", ".join(str(i) for i in gone[:10])))
+            ids=", ".join(order_code(i) for i in gone[:10])))
     tracking = tracking or {}
     stray = sorted(set(tracking) - set(ids))
     if stray:
@@ -504,7 +504,7 @@ def session_reports(database: Database, chosen: list[Parcel]) -> list[SessionRep
             shipping=sum(p.shipping for p in live),
             cod=sum(p.cod for p in live), cancelled=len(gone), cancelled_value=sum(p.total for p in gone),
             top_products=top, carriers=tuple((c, len(g), sum(p.cod for p in g)) for c, g in carriers.items()),
-            per_ten_minutes=tuple(ten_minute_buckets([p.created_at for p in group], s["started_at"] if s else "",
+            per_ten_minutes=tuple(ten_minute_buckets([p.created_at for p in live], s["started_at"] if s else "",
                                                      (s["ended_at"] or "") if s else ""))))
     return out
 
@@ -519,7 +519,7 @@ def report_xlsx(reports: list[SessionReport]) -> bytes:
     slots = [[safe(r.name), t, n] for r in reports for t, n in r.per_ten_minutes]
     return write_xlsx([
         ("Tổng quan", ["Phiên live", "Kênh", "Bắt đầu", "Kết thúc", "Đơn", "Gói", "Tiền hàng (đ)", "Phí ship (đ)",
-                       "COD (đ)", "Đơn huỷ", "Giá trị huỷ (đ)"], summary),
+                       "COD (đ)", "Đơn hủy", "Giá trị hủy (đ)"], summary),
         ("Sản phẩm", ["Phiên live", "Mã SP", "Sản phẩm", "Gói", "Doanh thu (đ)"], top),
         ("Vận chuyển", ["Phiên live", "Đơn vị", "Đơn", "COD (đ)"], carriers),
         ("Mỗi 10 phút", ["Phiên live", "Từ", "Đơn"], slots),

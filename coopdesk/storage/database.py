@@ -227,6 +227,10 @@ def open_database(path: Path, *, read_only: bool = False, allow_read_only: bool 
             raise StorageError(_("Cannot write in {folder} ({detail}). Choose a folder you can write to.").format(
                 folder=path.parent, detail=e.strerror)) from e
         if not got:
+            holder = lock.holder()
+            if not allow_read_only and program == "command" and holder is not None and holder.program == "window":
+                raise DatabaseInUse(_("{path} is open in {holder}: do this from the window, or close the window "
+                                      "first.").format(path=path, holder=holder_text(holder)))
             if not allow_read_only:
                 raise DatabaseInUse(_("{path} is in use by {holder}. Close it first, or open this file "
                                       "read-only.").format(path=path, holder=holder_text(lock.holder())))

@@ -86,7 +86,8 @@ def tally(database: Database, session_id: int) -> dict:
     (and counted apart)."""
     return database.query("""
         SELECT count(*) AS orders, coalesce(sum(o.total - o.shipping), 0) AS revenue,
-               coalesce(sum(o.shipping), 0) AS shipping, coalesce(sum(o.cod), 0) AS cod,
+               coalesce(sum(o.shipping), 0) AS shipping, coalesce(sum(o.prepaid), 0) AS prepaid,
+               coalesce(sum(o.cod), 0) AS cod,
                coalesce((SELECT sum(l.qty) FROM order_lines l JOIN orders o2 ON o2.id = l.order_id
                          WHERE o2.session_id = ? AND o2.status <> 'cancelled' AND l.cancelled = 0), 0) AS items,
                (SELECT count(*) FROM orders o3 WHERE o3.session_id = ? AND o3.status = 'cancelled') AS cancelled

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
+from coopdesk import paths
 from coopdesk.documents.trace_site import MANIFEST
 from coopdesk.i18n import _
 from coopdesk.ui.widgets import dialogs
@@ -16,9 +17,11 @@ DEFAULT_NAME = "trang-truy-xuat"
 def choose_site_folder(parent: QWidget) -> Path | None:
     """Ask for the place (an existing folder, e.g. a USB stick), then the site folder's own name inside it,
     which may be new: the site never spills into the chosen folder itself."""
-    place = QFileDialog.getExistingDirectory(parent, _("Where should the trace site's folder go?"))
+    start = paths.load_config().get("site_place") or str(Path.home())  # where it went last time
+    place = QFileDialog.getExistingDirectory(parent, _("Where should the trace site's folder go?"), start)
     if not place:
         return None
+    paths.save_config(site_place=place)
     name, ok = QInputDialog.getText(parent, _("Trace site folder"), _(
         "Name of the site's folder inside {place} (made if it does not exist):").format(place=place),
         text=DEFAULT_NAME)

@@ -73,3 +73,15 @@ def test_communes_that_differ_only_by_their_marks():
     for p in addresses.provinces():  # every commune is found by its own name
         for c in addresses.communes(p.code):
             assert addresses.find_commune(c.name, p.code) == c
+
+
+def test_find_province_takes_the_short_forms_the_window_takes():
+    """`add-order --province hn` and a comment's “…, hcm” mean what the desk's province box makes of them."""
+    from coopdesk.domain.addresses import find_province
+
+    for typed, name in (("hn", "Thành phố Hà Nội"), ("HCM", "Thành phố Hồ Chí Minh"),
+                        ("TP.HCM", "Thành phố Hồ Chí Minh"), ("Sài Gòn", "Thành phố Hồ Chí Minh"),
+                        ("Tỉnh Thanh Hóa", "Tỉnh Thanh Hóa")):
+        assert find_province(typed).name == name, typed
+    assert find_province("thanh") is None  # a beginning is a suggestion in the window, never a silent choice
+    assert find_province("xyz") is None

@@ -16,6 +16,7 @@ from coopdesk.domain.orders import (
     given_name_key,
     parse_qty,
     split_item,
+    sure_item,
 )
 from coopdesk.domain.text import fold
 
@@ -38,6 +39,9 @@ def test_items_by_sku_short_sku_or_name():
     assert [c.sku for c in find_items("bun kho", CATALOG)] == ["YDI-BUN-500"]
     assert [c.sku for c in find_items("bun", CATALOG)][0] == "YDI-BUN-500"  # the SKU hit ranks first
     assert find_items("cà phê", CATALOG) == []
+    # a number alone is a quantity typed in the wrong box: never a product whose SKU holds that digit
+    assert find_items("5", CATALOG) == [] and find_items("0", CATALOG) == []
+    assert sure_item("500", CATALOG) is None
 
 
 def test_quantity_forms():

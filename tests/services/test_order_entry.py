@@ -58,8 +58,11 @@ def test_fefo_across_two_lots_and_forced_lot(demo_db, tmp_path):
 def test_oversell_is_saved_with_a_warning(demo_db):
     w = oe.stock_warnings(demo_db, draft(lines=(("bun500", "5000"),)))
     assert w and "YDI-BUN-500" in w[0]
+    asked = oe.stock_warnings(demo_db, draft(lines=(("nem10", "2"),)))
     saved = oe.save_order(demo_db, draft(lines=(("nem10", "2"),)))  # the only nem lot is recalled
     assert saved.lines[0]["lots"] == [] and saved.warnings
+    # the packs exist, but a recall holds them back: both warnings say so, naming the lot
+    assert "thu hồi" in asked[0] and "thu hồi" in saved.warnings[0] and "HP-" in saved.warnings[0]
 
 
 def test_bad_input_saves_nothing(demo_db):
@@ -99,8 +102,9 @@ def test_session_tally(demo_db):
     oe.save_order(demo_db, draft(lines=(("bun500", "2"),), shipping="20k"), sid)
     oe.save_order(demo_db, draft(phone="0977 000 222", lines=(("bidoqua", "1"),), prepaid="39k"), sid)
     t = oe.tally(demo_db, sid)
-    assert t == {"orders": 2, "revenue": 2 * 40_000 + 39_000, "shipping": 20_000, "cod": 2 * 40_000 + 20_000,
-                 "items": 3, "cancelled": 0}  # revenue is the goods; the shipping fee is passed on, shown apart
+    assert t == {"orders": 2, "revenue": 2 * 40_000 + 39_000, "shipping": 20_000, "prepaid": 39_000,
+                 "cod": 2 * 40_000 + 20_000, "items": 3, "cancelled": 0}
+    assert t["revenue"] + t["shipping"] - t["prepaid"] == t["cod"]  # the tally reconciles at a glance
     oe.end_session(demo_db, sid)
     assert oe.current_session(demo_db) is None
 

@@ -203,3 +203,18 @@ def test_a_lock_held_longer_is_refused_naming_the_holder(db_path, program, named
         assert abs((datetime.now() - held.since).total_seconds()) < 120
     finally:
         _release(holder)
+
+
+def test_a_command_is_told_at_once_when_the_window_has_the_file(db_path):
+    """A window keeps its file for hours: a command that writes does not wait its 10 s for it."""
+    import time
+
+    holder = _hold(db_path, "window")
+    try:
+        t = time.monotonic()
+        with pytest.raises(DatabaseInUse) as info:
+            open_database(db_path, lock_wait=30, program="command")
+        assert time.monotonic() - t < 10  # not the 30 s wait
+        assert "cửa sổ CoopDesk" in info.value.message and "đóng cửa sổ" in info.value.message
+    finally:
+        _release(holder)

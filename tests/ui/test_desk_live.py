@@ -177,6 +177,19 @@ def test_the_commune_box_searches_every_province_and_sets_it(window, qtbot):
     assert place.commune.text() == "Xã Nà Tấu" and place.province.currentText() == "Tỉnh Điện Biên"
 
 
+def test_the_commune_suggestions_are_wide_enough_to_read(window, qtbot):
+    """Seen in a walk: the list was as narrow as the ~105 px box, 'Phường Bến C…' beside 'Phường Bến T…'."""
+    place = orders_page(window).form.place
+    place.commune.setFocus()
+    qtbot.keyClicks(place.commune, "ben")
+    popup = place._completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    metrics = popup.fontMetrics()
+    widest = max(metrics.horizontalAdvance(popup.model().index(r, 0).data()) for r in range(popup.model().rowCount()))
+    assert popup.viewport().width() >= widest > place.commune.width()
+    assert popup.geometry().right() <= window.geometry().right() + 1  # and it stays on the window
+
+
 def test_the_communes_of_the_chosen_province_come_first(app, qtbot):
     from coopdesk.ui.widgets.fields import PlacePicker
 
@@ -235,6 +248,18 @@ def test_the_same_product_twice_adds_to_its_line(window, qtbot):
     _type_item(qtbot, form, "ydi-bun-500 x3")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert form.lines.rowCount() == 1 and form.lines.item(0, 2).text() == "5"
+
+
+def test_a_stray_number_in_the_item_box_adds_nothing(window, qtbot):
+    """Seen in a walk: '5' + Enter added a pack of YDI-BUN-500 (its SKU holds a 5) without a word."""
+    form = orders_page(window).form
+    form.add_line("YDI-BUN-500", "3")
+    for typed in ("5", "0"):
+        form.item.clear()
+        _type_item(qtbot, form, typed)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert form.lines.rowCount() == 1 and form.lines.item(0, 2).text() == "3"
+        assert "Số lượng" in form.stock_warning.text() or "SL" in form.stock_warning.text()
 
 
 def test_a_quantity_of_zero_is_refused_when_typed(window, qtbot):
@@ -616,7 +641,7 @@ def test_the_trace_site_goes_into_a_named_new_folder_and_asks_before_mixing(wind
     import coopdesk.ui.lots.page as page_module
 
     asked, replies = answers
-    monkeypatch.setattr(page_module, "inform", lambda *a: None)
+    monkeypatch.setattr(page_module, "ask", lambda *a, **k: False)  # "Trace site written": Close
     usb = tmp_path / "usb"
     usb.mkdir()
     (usb / "ke-toan.xlsx").write_text("sổ sách")  # the stick already holds other files

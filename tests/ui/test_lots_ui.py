@@ -140,11 +140,16 @@ def test_registers(window, qtbot, demo_db):
 def test_export_site_and_diary_from_the_screen(window, qtbot, demo_db, tmp_path, monkeypatch):
     import coopdesk.ui.lots.page as page_module
 
-    monkeypatch.setattr(page_module, "inform", lambda *a: None)  # the message box is the outside world here
+    told, opened = [], []
+    monkeypatch.setattr(page_module, "ask", lambda parent, title, text, **kw: told.append((text, kw)) or True)
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())))
     page = lots_page(window, qtbot)
     page.export_site(str(tmp_path / "site"))
     qtbot.waitUntil(lambda: hasattr(page, "last_site_report"), timeout=15000)
     assert (tmp_path / "site/lo/HP-2026-0003/index.html").exists()
+    assert told[0][1]["yes"] == "Mở thư mục" and opened == [str(tmp_path / "site")]  # one click to the pages
     page.select_code("HP-2026-0001")
     task = page.diary_pdf(tmp_path / "nk.pdf")  # typeset off the GUI thread
     qtbot.waitUntil(lambda: task.done, timeout=15000)

@@ -228,3 +228,24 @@ def test_a_full_disk_on_save_is_a_message_and_the_form_keeps_the_order(window, q
     demo_db.conn.execute("PRAGMA max_page_count = 1073741823")
     assert len(oe.order_rows(demo_db)) == count
     assert page.save() and len(oe.order_rows(demo_db)) == count + 1
+
+
+def test_enter_walks_the_buyer_fields_and_saves_from_the_money_fields(window, qtbot, demo_db):
+    """The button says Enter: Enter in the shipping fee (or prepaid, or a note) saves; in the name it moves on."""
+    page = orders_page(window)
+    form = page.form
+    form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.name)
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.street
+    form.phone.setFocus()
+    press(qtbot, "0912345001")
+    enter(qtbot)  # a repeat customer: name and address filled
+    press(qtbot, "bun")
+    enter(qtbot)
+    form.shipping.setFocus()
+    qtbot.keyClicks(form.shipping, "30k")
+    qtbot.keyClick(form.shipping, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(page, "last_saved", None) is not None and form.lines.rowCount() == 0)
+    stored = oe.get_order(demo_db, page.last_saved.order_id)
+    assert stored["shipping"] == 30_000  # written as the field showed it, then saved

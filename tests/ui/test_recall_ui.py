@@ -4,6 +4,7 @@ import re
 
 import pdfplumber
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.services import recall
 from coopdesk.services import traceability as trace
@@ -152,6 +153,13 @@ def test_the_open_recall_dialog_asks_the_date_and_who_decided(qtbot, window):
     dialog.decided_by.setText("  ")
     dialog.buttons.accepted.emit()
     assert dialog.isVisible() and "Người quyết định" in dialog.error.text()
+    where = dialog.decided_by.mapTo(dialog, dialog.decided_by.rect().topLeft())
+    dialog.reason.setFocus()
+    qtbot.keyClicks(dialog.reason, " 2")  # typing hides the message; the fields stay where they are
+    QApplication.processEvents()
+    assert not dialog.error.isVisible() and dialog.decided_by.mapTo(dialog, dialog.decided_by.rect().topLeft()) == where
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)  # Tab leaves the reason, as in every other field
+    assert QApplication.focusWidget() is dialog.public_reason and "\t" not in dialog.reason.toPlainText()
     dialog.decided_by.setText("Nguyễn Thị Hồng")
     dialog.day.setText("31/02/2026")
     dialog.buttons.accepted.emit()

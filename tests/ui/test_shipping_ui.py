@@ -275,6 +275,8 @@ def test_set_carrier_with_pasted_tracking_numbers(window, qtbot, demo_db, live_o
     assert any("rubbish" in t for t in _no_blocking_message_boxes)
     assert not page.set_carrier("GHN", "DH999999 GHN9")  # not a chosen order
     assert page.set_carrier("GHN", f"DH{ids[2]:06d}\tGHN5550001\n")
+    said = window.statusBar().currentMessage()  # staff are told what was done
+    assert "GHN" in said and "3 đơn" in said and "1 mã vận đơn" in said
     orders = {o["order_id"]: o for o in order_entry.orders_json(demo_db, sid)}
     got = {i: demo_db.query("SELECT carrier, tracking FROM orders WHERE id = ?", (i,))[0] for i in ids}
     assert [got[i]["carrier"] for i in ids] == ["GHN", "GHN", "GHN"] and orders

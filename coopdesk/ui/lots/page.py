@@ -506,10 +506,15 @@ class LotsPage(QWidget):
 
         def done(report) -> None:  # noqa: ANN001
             self.last_site_report = report
-            inform(self, _("Trace site written"), _(
-                "{pages} files in {folder}: {written} written, {unchanged} unchanged.\nCopy the folder to the web "
-                "host (or a USB stick); each lot's QR points to its page.").format(
-                pages=report.pages, folder=folder, written=len(report.written), unchanged=len(report.unchanged)))
+            if ask(self, _("Trace site written"), _(
+                    "{pages} files in {folder}: {written} written, {unchanged} unchanged.\nCopy the folder to the web "
+                    "host (or a USB stick); each lot's QR points to its page.").format(
+                    pages=report.pages, folder=folder, written=len(report.written),
+                    unchanged=len(report.unchanged)), yes=_("Open the folder"), no=_("Close")):
+                from PySide6.QtCore import QUrl
+                from PySide6.QtGui import QDesktopServices
+
+                QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
         # The site is written from a read-only connection of its own: the data file is only read.
         self._task = self.window_.ops.start(self, _("Writing the trace pages…"),

@@ -187,6 +187,7 @@ class OrderForm(QWidget):
         self.totals.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.delivery_note = QComboBox()
         self.delivery_note.setEditable(True)
+        self.delivery_note.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # a typed note is not added to the list
         self.delivery_note.addItems(["", *DELIVERY_NOTES])
         self.internal_note = QLineEdit()
         row = QHBoxLayout()
@@ -228,6 +229,12 @@ class OrderForm(QWidget):
         QShortcut(QKeySequence("Escape"), self, activated=self.on_escape,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut).setWhatsThis(
             _("Close the suggestion list; on a filled form, ask before clearing it"))
+        # Enter walks the buyer's fields like Tab, and saves from the money and note fields (the button says Enter).
+        for w in (self.name, self.street):
+            w.returnPressed.connect(lambda w=w: w.focusNextPrevChild(True))
+        for w in (self.shipping, self.prepaid, self.internal_note, self.delivery_note.lineEdit()):
+            # after the field has finished with the key (the money fields write 30k as 30.000 first)
+            w.returnPressed.connect(lambda: QTimer.singleShot(0, self.submitted.emit))
         self.phone.setProperty(HELP_PROPERTY, (_("Enter"), _("Phone: find the customer, then go to the items")))
         self.item.setProperty(HELP_PROPERTY, (_("Enter"), _("Item: add the line; on an empty item field, save")))
         self.fields: dict[str, QWidget] = {
@@ -426,6 +433,10 @@ class OrderForm(QWidget):
             self.stock_warning.setText("⚠ " + _("“{text}” matches {n} products: choose one with ↓ and Enter, or "
                                                 "type more of it.").format(text=query, n=len(found)))
             QTimer.singleShot(0, lambda: self._completer.show_items(found, None))  # after the completer hid it
+        elif query.isdigit():
+            popup.hide()
+            self.stock_warning.setText("⚠ " + _("“{text}” is a number: type the product too (e.g. nem50 x{text}), or "
+                                                "change the quantity in the line's Qty column.").format(text=query))
         else:
             popup.hide()
             self.stock_warning.setText(_("No product matches “{text}”.").format(text=query))

@@ -29,6 +29,7 @@ class SessionEndDialog(QDialog):
                                   ("items", _("Packs"), str(tally["items"])),
                                   ("revenue", _("Revenue (goods)"), format_vnd(tally["revenue"])),
                                   ("shipping", _("Shipping fees"), format_vnd(tally.get("shipping", 0))),
+                                  ("prepaid", _("Prepaid"), "−" + format_vnd(tally.get("prepaid", 0))),
                                   ("cod", _("COD to collect"), format_vnd(tally["cod"])),
                                   ("cancelled", _("Cancelled orders"), str(tally.get("cancelled", 0)))):
             shown = QLabel(value)

@@ -32,6 +32,7 @@ class ProductsTableModel(QAbstractTableModel):
     def __init__(self, today: date | None = None) -> None:
         super().__init__()
         self._rows: list[tuple[Product, str, tuple[CertStatus, str, date | None], str]] = []
+        self._keys: list[tuple | None] = []  # each row's sort keys, made once when first compared
         self._today = today
         self._headers = _headers()
 
@@ -43,6 +44,7 @@ class ProductsTableModel(QAbstractTableModel):
     def set_rows(self, products: list[Product]) -> None:
         self.beginResetModel()
         self._rows = [self._row(p) for p in products]
+        self._keys = [None] * len(self._rows)
         self.endResetModel()
 
     def upsert(self, product_id: int, product: Product | None) -> None:
@@ -52,17 +54,30 @@ class ProductsTableModel(QAbstractTableModel):
             if i is not None:
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self._rows[i]
+                del self._keys[i]
                 self.endRemoveRows()
         elif i is None:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
             self._rows.append(self._row(product))
+            self._keys.append(None)
             self.endInsertRows()
         else:
             self._rows[i] = self._row(product)
+            self._keys[i] = None
             self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def product(self, row: int) -> Product:
         return self._rows[row][0]
+
+    def sort_value(self, row: int, col: int) -> object:
+        """The key a column sorts by (Vietnamese order for text), made once per row rather than per comparison."""
+        keys = self._keys[row]
+        if keys is None:
+            p, _search, status, origin = self._rows[row]
+            keys = self._keys[row] = (
+                p.sku, sort_key(p.name), (sort_key(p.unit), p.net_weight_g or 0), p.price_vnd, p.ocop_stars or 0,
+                sort_key(origin), (status[0] != CertStatus.EXPIRED, status[0] != CertStatus.EXPIRING))
+        return keys[col]
 
     def search_text(self, row: int) -> str:
         """The folded text a filter matches (read directly: no QVariant per row per keystroke)."""
@@ -107,9 +122,7 @@ class ProductsTableModel(QAbstractTableModel):
             return (p.sku, p.name, pack, format_vnd(p.price_vnd), self._stars(p), origin,
                     self._badge(status))[col]
         if role == SORT_ROLE:
-            return (p.sku, sort_key(p.name), (sort_key(p.unit), p.net_weight_g or 0), p.price_vnd,
-                    p.ocop_stars or 0, sort_key(origin), (status[0] != CertStatus.EXPIRED,
-                                                          status[0] != CertStatus.EXPIRING))[col]
+            return self.sort_value(index.row(), col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_PRICE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -155,4 +168,5 @@ class ProductFilterProxy(QSortFilterProxyModel):
         return all(w in search for w in self._words)
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
-        return left.data(SORT_ROLE) < right.data(SORT_ROLE)
+        model = self.sourceModel()  # read directly: no QVariant, no key made again, per comparison
+        return model.sort_value(left.row(), left.column()) < model.sort_value(right.row(), right.column())

@@ -63,6 +63,10 @@ class _FormDialog(QDialog):
 
         def invalid(e: ValidationError) -> None:
             self.error.setText("\n".join(x.message for x in e.errors))
+            # once shown, its room stays when typing hides it: the fields never jump under the mouse
+            policy = self.error.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            self.error.setSizePolicy(policy)
             self.error.show()
 
         ok, self.result_value = run_save(self, self.save, title=self.windowTitle(), invalid=invalid)
@@ -89,6 +93,7 @@ class OpenRecallDialog(_FormDialog):
         self._save = save
         self.reason = QPlainTextEdit()
         self.reason.setFixedHeight(64)
+        self.reason.setTabChangesFocus(True)  # Tab moves on to the next field, as everywhere else
         self.reason.setPlaceholderText(_("e.g. Lab result: pesticide residue above the limit"))
         self.public_reason = QLineEdit()
         self.public_reason.setPlaceholderText(_("shown to buyers on the trace page (empty: the reason)"))
@@ -163,6 +168,7 @@ class EndRecallDialog(_FormDialog):
         self._save = save
         self.reason = QPlainTextEdit()
         self.reason.setFixedHeight(64)
+        self.reason.setTabChangesFocus(True)  # Tab moves on to the next field, as everywhere else
         self.who = QLineEdit(who)
         self.reason.textChanged.connect(self.error.hide)
         self.form.addRow(_("Reason"), self.reason)

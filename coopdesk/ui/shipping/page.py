@@ -142,7 +142,7 @@ class DocumentsPage(QWidget):
         for s in SIZES:
             self.size.addItem(_(SIZE_LABELS[s]), s)
         self.per_carrier = QCheckBox(_("One file per carrier"))
-        self.mark_packed = QCheckBox(_("After printing, move the orders from New to Packed"))
+        self.mark_packed = QCheckBox(_("Once printed or saved, move the orders from New to Packed"))
         self.mark_packed.setChecked(True)
         g.addRow(_("&Kind"), self.kind)
         g.addRow(_("Si&ze"), self.size)
@@ -691,8 +691,12 @@ class DocumentsPage(QWidget):
             warn(self, _("Not changed"), "\n".join(problems[:12]))
             return False
         order_ids = self.chosen.order_ids
-        return self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
-                                    title=_("Not changed"))  # the runner hands its Changes to the pages
+        if not self.window_.ops.run(self, lambda db: sd.assign_carrier(db, order_ids, name, tracking, who=_("staff")),
+                                    title=_("Not changed")):  # the runner hands its Changes to the pages
+            return False
+        said = _("Carrier {carrier} set on {n} orders; {t} tracking numbers saved")
+        self.window_.statusBar().showMessage(said.format(carrier=name, n=len(order_ids), t=len(tracking)), 10000)
+        return True
 
     def open_check(self):  # noqa: ANN201
         from coopdesk.ui.shipping.scan_check import ScanCheckDialog

@@ -116,6 +116,7 @@ class ProvinceBox(QComboBox):
         if index >= 0:
             self.setCurrentIndex(index)
         self.setEditText(self.itemText(self.currentIndex()))
+        self.lineEdit().setCursorPosition(0)  # the start of a long name in a narrow box
 
     def commit_text(self, enter: bool = False) -> None:
         """The typed text becomes the best-matching province (or the previous one when nothing matches).
@@ -214,11 +215,21 @@ class PlacePicker(QWidget):
             item.setData(p.code, PROVINCE_ROLE)
             self._model.appendRow(item)
         if self._model.rowCount():
-            self._completer.complete()
+            self._completer.complete(self._popup_rect())
             self._completer.popup().setCurrentIndex(self._completer.completionModel().index(0, 0))
         else:
             self._completer.popup().hide()
         self.changed.emit()
+
+    def _popup_rect(self) -> QRect:
+        """As wide as the longest suggestion ('Phường Bến Thành — Thành phố Hồ Chí Minh'), not the narrow field:
+        two communes that begin alike must be told apart before one is chosen."""
+        popup = self._completer.popup()
+        metrics = popup.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self._model.item(r).text()) for r in range(self._model.rowCount()))
+        room = self.window().width() - 24 if self.window() is not self else 520
+        width = min(max(self.commune.width(), widest + 40), max(room, self.commune.width()))
+        return QRect(0, 0, width, self.commune.height())
 
     def _on_commune_chosen(self, index: QModelIndex) -> None:
         """Choosing 'Xã Nà Tấu — Tỉnh Điện Biên' also sets the province."""
@@ -226,8 +237,14 @@ class PlacePicker(QWidget):
         if province is not None and province != self.province.currentData():
             self.province.setCurrentIndex(self.province.findData(province))
         self.commune.setText(addresses.commune_name(code) if code is not None else index.data())
+        self._show_starts()
         self.changed.emit()
         self.chosen.emit()
+
+    def _show_starts(self) -> None:
+        """A narrow box shows the start of a chosen name ('Phường Bến…'), not its end ('ường Bến Thành')."""
+        self.commune.setCursorPosition(0)
+        self.province.lineEdit().setCursorPosition(0)
 
     def province_code(self) -> int | None:
         return self.province.currentData()
@@ -244,3 +261,4 @@ class PlacePicker(QWidget):
             self.commune.setText(addresses.commune_name(int(commune)))
         else:
             self.commune.setText(str(commune or ""))
+        self._show_starts()
