@@ -38,6 +38,16 @@ MAX_PACKS = 10_000_000
 DEFAULT_LOT_PATTERN = "HP-{YYYY}-{NNNN}"
 
 
+def pattern_for(cooperative_name: str) -> str:
+    """A first lot code pattern from the cooperative's own name: its proper name comes last in Vietnamese
+    ('Hợp tác xã Nông sản sạch Hồng Phước' -> 'HP-{YYYY}-{NNNN}', 'HTX Đồng Tâm' -> 'DT-{YYYY}-{NNNN}')."""
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(cooperative_name))]
+    if not words:
+        return DEFAULT_LOT_PATTERN
+    initials = "".join(w[0] for w in words[-2:]) if len(words) >= 2 else words[0][:2]
+    return f"{initials.upper()}-{{YYYY}}-{{NNNN}}"
+
+
 def event_label(kind: str) -> str:
     return _(EVENT_LABELS.get(kind, kind))
 

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from coopdesk.domain import addresses
 from coopdesk.domain.cooperative import Cooperative, CooperativeDraft, validate_cooperative
+from coopdesk.domain.lots import pattern_for
 from coopdesk.services.catalog import copy_media
 from coopdesk.services.changes import Changes
 from coopdesk.services.unit_of_work import atomic
-from coopdesk.storage import audit
+from coopdesk.storage import audit, settings
 from coopdesk.storage import cooperative as store
 from coopdesk.storage.database import Database
 
@@ -27,6 +28,9 @@ def save_profile(database: Database, draft: CooperativeDraft) -> tuple[Cooperati
     with database.transaction() as db:
         store.save(db, coop, addresses.ADDRESS_SCHEME)
         audit.record(db, "update", "cooperative", 1, {"name": coop.name})
+        if not settings.stored(db, "lot_code_pattern") and not settings.lot_codes_given(db):
+            # a new cooperative's lots carry its own initials; an existing one's codes never change unasked
+            settings.put(db, "lot_code_pattern", pattern_for(coop.name))
     return coop, Changes(cooperative=True)
 
 

@@ -63,9 +63,8 @@ class FileLock:
         """
         if self._try():
             return True
-        held = self.holder()
-        if wait <= 0 or (self.program == "command" and held is not None and held.program == "window"):
-            return False  # a window keeps its file for hours: a command is told at once, not after the wait
+        if wait <= 0:
+            return False
         if callable(on_wait):
             on_wait(self.holder())
         deadline = time.monotonic() + wait

@@ -35,6 +35,16 @@ def get(database: Database, key: str) -> object:
         return spec.default
 
 
+def stored(db: sqlite_utils.Database, key: str) -> bool:
+    """True once the setting was written (False while it still reads as its default)."""
+    return db.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone() is not None
+
+
+def lot_codes_given(db: sqlite_utils.Database) -> bool:
+    """True once any lot has a code: from then on the code pattern changes only when staff change it."""
+    return db.execute("SELECT 1 FROM lots LIMIT 1").fetchone() is not None
+
+
 def put(db: sqlite_utils.Database, key: str, value: object) -> None:
     spec = SETTINGS[key]
     db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from coopdesk.ui.operations import BackgroundTask
 from coopdesk.ui.printing import PdfPreview, remember_printer, remembered_printer, ui_locale
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import inform, warn
+from coopdesk.ui.widgets.file_dialogs import save_path
 
 PREVIEW_PAGES = 12  # the preview draws at most this many pages; printing and saving always do the whole job
 NO_PRINTER = ""
@@ -478,8 +478,7 @@ class LabelsPage(QWidget):
             return None
         if not target:
             name = f"nhan-{'-'.join(job.codes)[:60]}-{job.template.name}.pdf"
-            target, _f = QFileDialog.getSaveFileName(self, _("Save the labels as PDF"), str(Path.home() / name),
-                                                     "PDF (*.pdf)")
+            target = save_path(self, _("Save the labels as PDF"), name, "PDF (*.pdf)")
         if not target:
             return None
         path = Path(target)
@@ -593,8 +592,7 @@ class LabelsPage(QWidget):
         """A page with the outlines and a ruler, moved by the offset: print it on the stock to calibrate."""
         t = self.current_template()
         if not target:
-            target, _f = QFileDialog.getSaveFileName(self, _("Save the test page"),
-                                                     str(Path.home() / f"trang-thu-{t.name}.pdf"), "PDF (*.pdf)")
+            target = save_path(self, _("Save the test page"), f"trang-thu-{t.name}.pdf", "PDF (*.pdf)")
         if not target:
             return None
         from coopdesk.documents.typeset import atomic_write

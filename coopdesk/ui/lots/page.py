@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -48,6 +47,7 @@ from coopdesk.ui.operations import BackgroundTask
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
+from coopdesk.ui.widgets.file_dialogs import open_path, save_path
 
 
 class LotsPage(QWidget):
@@ -430,7 +430,7 @@ class LotsPage(QWidget):
         return event
 
     def _save_file(self, title: str, name: str, pattern: str) -> Path | None:
-        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        path = save_path(self, title, name, pattern)
         return Path(path) if path else None
 
     def diary_pdf(self, target: Path | None = None) -> BackgroundTask | None:
@@ -475,8 +475,8 @@ class LotsPage(QWidget):
         if v is None:
             return
         if not source:
-            source, _f = QFileDialog.getOpenFileName(self, _("Import a filled diary into lot {code}").format(
-                code=v.code), str(Path.home()), _("Excel workbook (*.xlsx)"))
+            source = open_path(self, _("Import a filled diary into lot {code}").format(code=v.code),
+                               _("Excel workbook (*.xlsx)"))
         if not source:
             return
         previews: list = []

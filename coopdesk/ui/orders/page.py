@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -40,6 +39,7 @@ from coopdesk.ui.orders.table_model import COUNT_LIMIT, ID_ROLE, OrdersTableMode
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
 from coopdesk.ui.widgets.fields import DateEdit
+from coopdesk.ui.widgets.file_dialogs import open_path, save_path
 
 
 class OrdersPage(QWidget):
@@ -377,8 +377,7 @@ class OrdersPage(QWidget):
     def import_orders(self, path: str | None = None) -> OrderImport | None:
         """A TikTok Shop export (CSV or XLSX) or CoopDesk's order sheet: preview, map SKUs, then commit."""
         if not path:
-            path, _f = QFileDialog.getOpenFileName(self, _("Import orders"), str(Path.home()),
-                                                   _("Order exports (*.csv *.xlsx)"))
+            path = open_path(self, _("Import orders"), _("Order exports (*.csv *.xlsx)"))
         if not path:
             return None
         self.importer = OrderImport(self, self.database)
@@ -397,8 +396,7 @@ class OrdersPage(QWidget):
 
     def save_order_template(self, target: str | None = None) -> None:
         if not target:
-            target, _f = QFileDialog.getSaveFileName(self, _("Save the order sheet"),
-                                                     str(Path.home() / "don-hang.xlsx"), _("Excel workbook (*.xlsx)"))
+            target = save_path(self, _("Save the order sheet"), "don-hang.xlsx", _("Excel workbook (*.xlsx)"))
         if not target:
             return
         self.window_.ops.run(self, lambda _db: order_import.write_template(Path(target)), title=_("Not written"))

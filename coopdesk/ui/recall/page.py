@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +37,7 @@ from coopdesk.ui.recall.dialogs import EndRecallDialog, OpenRecallDialog, Outcom
 from coopdesk.ui.recall.table_model import DATA_ROLE, SORT_ROLE, RowsModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, inform
+from coopdesk.ui.widgets.file_dialogs import save_path
 from coopdesk.ui.workers import read_in_background
 
 KINDS = (("lot", N_("Lot")), ("input", N_("Input (pesticide, fertiliser …)")), ("area", N_("Growing area")),
@@ -553,7 +553,7 @@ class RecallPage(QWidget):
     def _target(self, title: str, name: str, pattern: str, target: Path | None) -> Path | None:
         if target is not None:
             return Path(target)
-        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        path = save_path(self, title, name, pattern)
         return Path(path) if path else None
 
     def _in_background(self, label: str, work, target: Path) -> None:  # noqa: ANN001

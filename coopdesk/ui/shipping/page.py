@@ -15,7 +15,6 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -59,6 +58,7 @@ from coopdesk.ui.printing import (
 )
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
+from coopdesk.ui.widgets.file_dialogs import folder_path, save_path
 from coopdesk.ui.workers import run_in_background
 
 
@@ -635,10 +635,10 @@ class DocumentsPage(QWidget):
         files = self.made.files
         if target is None:
             if len(files) > 1:
-                target = QFileDialog.getExistingDirectory(self, _("Choose the folder for the files"))
+                target = folder_path(self, _("Choose the folder for the files"))
             else:
                 filters = _("PDF (*.pdf)") + (";;" + _("Excel workbook (*.xlsx)") if self.made.kind == REPORT else "")
-                target, _f = QFileDialog.getSaveFileName(self, _("Save"), str(Path.home() / files[0].name), filters)
+                target = save_path(self, _("Save"), files[0].name, filters)
         if not target:
             return []
         written: list[Path] = []
