@@ -259,6 +259,7 @@ def import_figures(path: Path) -> list[tuple[str, float, float]]:
         demo.write_demo(db)
         db.close()
         run(warm)
+        warm.unlink()
     left, new, bare = [], [], []
     for n in range(3):
         for times, run, as_left in ((left, whole_process, True), (new, whole_process, False),
