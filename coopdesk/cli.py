@@ -115,11 +115,24 @@ def cmd_import_catalog(args: argparse.Namespace) -> int:
         database.close()
     report = {"new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged),
               "rejected": [{"sheet": e.sheet, "row": e.row, "reason": e.message} for e in preview.errors],
-              "committed": preview.ok and not args.dry_run}
+              "columns_not_imported": preview.ignored_columns, "tiktok_sku_ids": len(preview.sku_ids),
+              "tiktok_sku_ids_new": preview.sku_ids_new, "order_lines_mapped": preview.lines_to_map,
+              "notes": preview.notes, "committed": preview.ok and not args.dry_run}
     if args.json:
         _print_json(report)
     else:
         print(_("New: {new}, updated: {updated}, unchanged: {unchanged}").format(**report))
+        if preview.sku_ids:
+            print(_("TikTok SKU IDs: {n} ({new} new), remembered for TikTok order imports").format(
+                n=len(preview.sku_ids), new=preview.sku_ids_new))
+        if preview.lines_to_map:
+            print(_("Order lines imported earlier without a product that now get one: {n}").format(
+                n=preview.lines_to_map))
+        if preview.ignored_columns:
+            print(_("Columns not imported (CoopDesk has no field for them): {columns}").format(
+                columns=", ".join(preview.ignored_columns)))
+        for note in preview.notes:
+            print(f"  {note}")
         for e in preview.errors:
             print(f"  {e}", file=sys.stderr)
     return 0 if preview.ok else 1
@@ -822,8 +835,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("the backup file, or 'latest' for the newest one that verifies"))
     p = add("products", _("list the product catalog"), cmd_products)
     p.add_argument("--search", metavar="TEXT", help=_("only products matching TEXT (diacritics ignored)"))
-    p = add("import-catalog", _("import products from an xlsx file"), cmd_import_catalog)
-    p.add_argument("file", metavar="XLSX")
+    p = add("import-catalog", _("import products from an xlsx or CSV file"), cmd_import_catalog)
+    p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help=_("check and count, store nothing"))
     p = add("export-catalog", _("export the product catalog to an xlsx file"), cmd_export_catalog)
     p.add_argument("--out", metavar="XLSX", required=True)

@@ -35,7 +35,7 @@ def _text(value: object) -> str:
     return nfc(str(value))
 
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes, name: str, not_utf8: str | None = None) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -43,8 +43,9 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise CoopDeskError(_("{file} is not UTF-8 text (byte {pos}). Export it again from Seller Center, or save it "
-                              "from Excel as “CSV UTF-8”.").format(file=name, pos=e.start)) from e
+        message = not_utf8 or _("{file} is not UTF-8 text (byte {pos}). Export it again from Seller Center, or save "
+                                "it from Excel as “CSV UTF-8”.")
+        raise CoopDeskError(message.format(file=name, pos=e.start)) from e
 
 
 def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Order ID") -> Table:
@@ -56,7 +57,7 @@ def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Ord
         data = path.read_bytes()
         if data[:4] == b"PK\x03\x04":
             return _nonempty(_read_xlsx(path, data, sheet, first_column))
-        return _nonempty(_read_csv(path, data))
+        return _nonempty(read_csv(path, data))
     except CoopDeskError:
         raise
     except Exception as e:  # noqa: BLE001 - whatever the parser trips on, the person sees the file named
@@ -64,8 +65,13 @@ def read_table(path: Path, sheet: str = "OrderSKUList", first_column: str = "Ord
             file=path.name, detail=type(e).__name__)) from e
 
 
-def _read_csv(path: Path, data: bytes) -> Table:
-    text = _decode(data, path.name)
+def read_csv(path: Path, data: bytes, not_utf8: str | None = None) -> Table:
+    """A CSV file's rows: UTF-8 with or without BOM (or UTF-16), separated by ',' or Excel-VN's ';' (or tab).
+
+    Every reader of a CSV a person picks goes through here (orders, the catalog). ``not_utf8`` is the
+    translated message for a file in another encoding, with {file} and {pos} to fill.
+    """
+    text = _decode(data, path.name, not_utf8)
     if "\0" in text:
         raise CoopDeskError(_("{file} is not a CSV or Excel file (it holds binary data).").format(file=path.name))
     first = text.split("\n", 1)[0]

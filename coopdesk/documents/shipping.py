@@ -672,8 +672,11 @@ ROW_H = 13 * MM
 A4_BAR = 1.0  # points: two pixels at 150 dpi, several dots at 300-600 dpi
 
 
-def _kg(grams: int) -> str:
-    return f"{grams / 1000:.2f}".replace(".", ",") if grams else "—"
+def _kg(grams: int, known: bool = True) -> str:
+    """'0,45'; '≥0,45' when some line's weight is unknown (at least that much); '—' when none is known."""
+    if not grams:
+        return "—"
+    return ("" if known else "≥") + f"{grams / 1000:.2f}".replace(".", ",")
 
 
 @_binary
@@ -771,7 +774,7 @@ def _handover_row(c: Canvas, x: float, y: float, n: int, p: Parcel) -> float:
     cx += widths[2]
     _right(c, str(p.parcels), cx + widths[3] - 2, top, widths[3] - 4, ts.REGULAR, 9)
     cx += widths[3]
-    _right(c, _kg(p.weight_g), cx + widths[4] - 2, top, widths[4] - 4, ts.REGULAR, 8.5)
+    _right(c, _kg(p.weight_g, p.weight_known), cx + widths[4] - 2, top, widths[4] - 4, ts.REGULAR, 8.5)
     cx += widths[4]
     _right(c, format_number(p.cod), cx + widths[5] - 2, top, widths[5] - 4, ts.BOLD, 9)
     y -= ROW_H
@@ -798,7 +801,7 @@ def _handover_totals(c: Canvas, page: _A4, y: float, totals: Totals, carrier: st
     cx = x + left
     _box(c, str(totals.parcels), cx + 2, y, widths[3] - 4, 12, ts.BOLD, 9, 6, align="right")
     cx += widths[3]
-    _box(c, _kg(totals.weight_g), cx + 2, y, widths[4] - 4, 12, ts.BOLD, 8.5, 6, align="right")
+    _box(c, _kg(totals.weight_g, totals.weight_known), cx + 2, y, widths[4] - 4, 12, ts.BOLD, 8.5, 6, align="right")
     cx += widths[4]
     _box(c, format_number(totals.cod), cx + 2, y, widths[5] - 4, 12, ts.BOLD, 9, 6, align="right")
     y -= 14

@@ -228,12 +228,16 @@ def header_key(header: str) -> str:
     return " ".join(fold(header).split())
 
 
-def columns_of(sheet: Sheet, spec: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
-    """Map each (key, Vietnamese header, English header) of ``spec`` to the sheet's header, found by name."""
+def columns_of(sheet: Sheet, spec: tuple[tuple[str, str, str], ...],
+               aliases: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Map each (key, Vietnamese header, English header) of ``spec`` to the sheet's header, found by name.
+
+    ``aliases``: other headers a key is known by (another program's export: 'price_vnd' for the price).
+    """
     by_key = {header_key(h): h for h in sheet.headers}
     found = {}
     for key, vi, en in spec:
-        for name in (vi, en, key):
+        for name in (vi, en, key, *(aliases or {}).get(key, ())):
             if header_key(name) in by_key:
                 found[key] = by_key[header_key(name)]
                 break
@@ -241,7 +245,8 @@ def columns_of(sheet: Sheet, spec: tuple[tuple[str, str, str], ...]) -> dict[str
 
 
 def sheet_with_columns(sheets: list[Sheet], file: str, name: str, spec: tuple[tuple[str, str, str], ...],
-                       required: tuple[str, ...], no_sheet: str) -> tuple[Sheet, dict[str, str]]:
+                       required: tuple[str, ...], no_sheet: str,
+                       aliases: dict[str, tuple[str, ...]] | None = None) -> tuple[Sheet, dict[str, str]]:
     """The sheet called ``name`` (else the first) and its columns; refuse it when a required column is missing.
 
     ``no_sheet`` is the translated message for a file without sheets, with {file} to fill.
@@ -249,7 +254,7 @@ def sheet_with_columns(sheets: list[Sheet], file: str, name: str, spec: tuple[tu
     sheet = next((s for s in sheets if header_key(s.name) == header_key(name)), sheets[0] if sheets else None)
     if sheet is None:
         raise CoopDeskError(no_sheet.format(file=file))
-    cols = columns_of(sheet, spec)
+    cols = columns_of(sheet, spec, aliases)
     missing = [vi for key, vi, _en in spec if key in required and key not in cols]
     if missing:
         raise CoopDeskError(_("{file}: the sheet “{sheet}” has no column {columns}.").format(

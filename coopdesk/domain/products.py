@@ -82,6 +82,7 @@ class Product:
     photo: str = ""
     certifications: tuple[Certification, ...] = field(default_factory=tuple)
     storage_place: str = ""  # where it sits in the store ("Kệ A-3"): the order of the picking list
+    shipping_weight_g: int | None = None  # one unit as the carrier weighs it, packed; None: the net weight is used
 
     @property
     def search_text(self) -> str:
@@ -131,10 +132,11 @@ class ProductDraft:
     photo: str = ""
     certifications: list[dict[str, str]] = field(default_factory=list)
     storage_place: str = ""
+    shipping_weight: str = ""
 
 
 def parse_weight_g(text: str) -> int:
-    """'500', '500 g', '1,2 kg', '1.5kg' -> grams."""
+    """'500', '500 g', '1,2 kg', '1.5kg' -> grams (a bare number is grams)."""
     raw = text.strip().lower().replace(" ", "")
     m = re.fullmatch(r"([0-9]{1,9}(?:[.,][0-9]{1,6})?)(kg|g|gr|gam)?", raw)
     if not m:
@@ -189,6 +191,13 @@ def validate_product(draft: ProductDraft, existing_skus: set[str] | None = None,
         except ValueError:
             c.add("net_weight", _("Net weight: “{text}” is not a weight (e.g. 500 g or 1,2 kg)").format(
                 text=draft.net_weight))
+    shipping_weight = None
+    if draft.shipping_weight.strip():
+        try:
+            shipping_weight = parse_weight_g(draft.shipping_weight)
+        except ValueError:
+            c.add("shipping_weight", _("Shipping weight: “{text}” is not a weight (e.g. 550 g or 1,2 kg)").format(
+                text=draft.shipping_weight))
     price = 0
     try:
         price = parse_vnd(draft.price)
@@ -245,7 +254,7 @@ def validate_product(draft: ProductDraft, existing_skus: set[str] | None = None,
         ocop_authority=authority if stars else "", ocop_issued=issued if stars else None,
         ocop_expires=expires if stars else None, origin_province=province, origin_commune=commune,
         shelf_life_days=shelf, storage=clean(draft.storage), photo=draft.photo.strip(),
-        certifications=tuple(certs), storage_place=clean(draft.storage_place),
+        certifications=tuple(certs), storage_place=clean(draft.storage_place), shipping_weight_g=shipping_weight,
     )
 
 
@@ -261,6 +270,7 @@ def draft_from_product(p: Product) -> ProductDraft:
         certifications=[{"kind": x.kind, "number": x.number, "issuer": x.issuer,
                          "issued": format_date(x.issued), "expires": format_date(x.expires)}
                         for x in p.certifications], storage_place=p.storage_place,
+        shipping_weight=format_weight(p.shipping_weight_g),
     )
 
 

@@ -7,12 +7,13 @@ returned (the parcel came back). Cancelled lines never reached anyone and are le
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from coopdesk.domain.shipping import order_code
-from coopdesk.domain.text import clean, sort_key
+from coopdesk.domain.text import clean, nfc, sort_key
 from coopdesk.i18n import N_, _
 
 # What can still be done for a line, in the order the screen and the call list show them.
@@ -37,12 +38,16 @@ RECALL_STATUS_LABELS = {OPEN: N_("Open"), CLOSED: N_("Closed"), WITHDRAWN: N_("W
 SOURCE_LABELS = {"lot": N_("Lot"), "input": N_("Input"), "area": N_("Growing area"), "member": N_("Household")}
 
 
+# The group of a line of an order not held by a recall, by the order's status (cancelled: none, it never left).
+GROUP_OF_STATUS = {"new": TO_HOLD, "packed": TO_HOLD, "handed": IN_TRANSIT, "delivered": DELIVERED,
+                   "returned": RETURNED}
+
+
 def group_of(status: str, held: bool) -> str | None:
     """The group of an order line by its order's status; None for a line that never left (cancelled)."""
     if held:
         return HELD
-    return {"new": TO_HOLD, "packed": TO_HOLD, "handed": IN_TRANSIT, "delivered": DELIVERED,
-            "returned": RETURNED}.get(status)
+    return GROUP_OF_STATUS.get(status)
 
 
 def group_label(group: str) -> str:
@@ -57,9 +62,9 @@ def recall_status_label(status: str) -> str:
     return _(RECALL_STATUS_LABELS.get(status, status))
 
 
-def needs_call(groups: set[str]) -> bool:
+def needs_call(groups: Set[str]) -> bool:
     """A customer is on the call list when some of the product is out there with them or on its way."""
-    return bool(groups & set(OUT_THERE))
+    return not groups.isdisjoint(OUT_THERE)
 
 
 _MOBILE_PREFIXES = ("3", "5", "7", "8", "9")
@@ -85,6 +90,39 @@ def name_key(full_name: str) -> tuple:
     if not words:
         return ((), ())
     return (_word_key(words[-1]), tuple(_word_key(w) for w in words[:-1]), full_name)
+
+
+def name_order(names: Iterable[str]) -> dict[str, int]:
+    """Each distinct name's place in name_key's order, to sort many rows by an int.
+
+    Sorting 10,000 buyers by name_key compares nested tuples 150,000 times; here each distinct word is keyed
+    and compared once, each name becomes a tuple of word ranks, and the rows then compare small ints.
+    """
+    words_of = {name: nfc(name).split() for name in set(names)}  # clean(name).split(), without the join
+    ordered = sorted({w for words in words_of.values() for w in words}, key=_word_key)
+    rank: dict[str, int] = {}
+    previous, place = None, -1
+    for w in ordered:
+        key = _word_key(w)
+        if key != previous:  # words with the same key (a punctuation mark for another) share a rank
+            previous, place = key, place + 1
+        rank[w] = place
+
+    def ranks(name: str) -> tuple:
+        """name_key with word ranks for word keys, flat: (given, other words…, -1, name); the -1 ends the
+        other words as the end of name_key's inner tuple does (a shorter list first)."""
+        words = words_of[name]
+        if not words:
+            return (-2,)  # as name_key: every blank name first, and alike
+        return (rank[words[-1]], *[rank[w] for w in words[:-1]], -1, name)
+
+    out: dict[str, int] = {}
+    previous, place = None, -1
+    for name, key in sorted(((n, ranks(n)) for n in words_of), key=itemgetter(1)):
+        if key != previous:
+            previous, place = key, place + 1
+        out[name] = place
+    return out
 
 
 def salutation(full_name: str) -> str:

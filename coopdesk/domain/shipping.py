@@ -140,13 +140,21 @@ class ParcelLine:
     discount: int
     unit: str
     storage_place: str
-    weight_g: int | None  # net weight of one pack
+    weight_g: int | None  # one pack as shipped: the product's shipping weight, else its net weight
     lots: tuple[LotTake, ...]
     product_id: int | None = None
+    stated_weight_g: int | None = None  # the whole line's weight as the platform's export stated it
 
     @property
     def amount(self) -> int:
         return self.qty * self.unit_price - self.discount
+
+    @property
+    def shipping_weight_g(self) -> int | None:
+        """What the line adds to the parcel: the weight the export stated, else packs × one pack; None: unknown."""
+        if self.stated_weight_g:
+            return self.stated_weight_g
+        return self.weight_g * self.qty if self.weight_g else None
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,13 @@ class Parcel:
 
     @property
     def weight_g(self) -> int:
-        return sum((line.weight_g or 0) * line.qty for line in self.lines)
+        """The parcel's weight as far as it is known (lines of unknown weight add nothing: see weight_known)."""
+        return sum(line.shipping_weight_g or 0 for line in self.lines)
+
+    @property
+    def weight_known(self) -> bool:
+        """Whether every line has a weight, so weight_g is the whole parcel's."""
+        return all(line.shipping_weight_g for line in self.lines)
 
     @property
     def scan_code(self) -> str:
@@ -241,11 +255,13 @@ class Totals:
     items: int
     cod: int
     weight_g: int
+    weight_known: bool = True  # every line of every parcel has a weight: weight_g is the whole
 
     @classmethod
     def of(cls, parcels: list[Parcel]) -> Totals:
         return cls(len(parcels), sum(p.parcels for p in parcels), sum(p.items for p in parcels),
-                   sum(p.cod for p in parcels), sum(p.weight_g for p in parcels))
+                   sum(p.cod for p in parcels), sum(p.weight_g for p in parcels),
+                   all(p.weight_known for p in parcels))
 
 
 def carrier_name(p: Parcel) -> str:

@@ -50,6 +50,7 @@ class ImportedLine:
     unit_price: int
     subtotal_after_discount: int
     cancel_type: str
+    weight_g: int | None = None  # the line's whole shipping weight as the export states it (Weight(kg))
 
 
 @dataclass
@@ -118,6 +119,20 @@ def _time(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def line_weight_g(text: str) -> int | None:
+    """Grams of a ``Weight(kg)`` cell: '0.45', '0,45', '1.8' (kg); '' or 0 -> None (unknown).
+
+    Raises ValueError for what is not a weight, so the caller can flag it (a weight never rejects an order).
+    """
+    raw = text.strip().replace(",", ".")
+    if not raw:
+        return None
+    if not re.fullmatch(r"[0-9]{1,6}(?:\.[0-9]{1,6})?", raw):
+        raise ValueError(text)
+    grams = round(float(raw) * 1000)
+    return grams or None
 
 
 def map_status(status: str, substatus: str) -> str | None:
@@ -260,7 +275,13 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], platform_ids: bool = True
         if twin != number:
             order.flags.append(_("SKU {sku} is on rows {first} and {row} with different details: both kept, "
                                  "check them").format(sku=sku, first=twin, row=number))
+        try:
+            weight = line_weight_g(_cell(row, "Weight(kg)"))
+        except ValueError:
+            weight = None
+            order.flags.append(_("row {row}: Weight(kg) “{text}” is not a weight in kg; the catalog's weight is "
+                                 "used").format(row=number, text=_cell(row, "Weight(kg)")))
         order.lines.append(ImportedLine(number, sku, _cell(row, "SKU ID"), _cell(row, "Product Name"),
                                         _cell(row, "Variation"), qty, unit, after,
-                                        _cell(row, "Cancelation/Return Type")))
+                                        _cell(row, "Cancelation/Return Type"), weight))
     return [o for oid, o in orders.items() if oid not in bad], rejected

@@ -74,6 +74,9 @@ class ImportPlan:
     unknown_skus: dict[str, str] = field(default_factory=dict)  # platform SKU -> product name
     unknown_prices: dict[str, int] = field(default_factory=dict)  # platform SKU -> its unit price in the file
     sku_to_product: dict[str, int | None] = field(default_factory=dict)  # upper SKU -> product id (None: unmapped)
+    # TikTok SKU ID -> product id, for the IDs a catalog file named: they map a line before its seller SKU does
+    # (a seller SKU may be renamed or left empty in Seller Center; the SKU ID stays).
+    sku_id_to_product: dict[str, int] = field(default_factory=dict)
     lines: int = 0
     cancelled: int = 0
     cod_orders: int = 0
@@ -121,9 +124,14 @@ def preview_import(database: Database, source: Path) -> ImportPlan:
     _hold_back(plan, table, original)
     catalog = {r["sku"].upper(): r["id"] for r in product_store.catalog_rows(database)}
     remembered = store.sku_map(database, platform)
+    by_sku_id = {k: v[0] for k, v in store.sku_map(database, platform, "sku_id").items()
+                 if v[1] == "map" and v[0] is not None}
     existing = store.platform_orders(database, platform, [o.order_id for o in orders])
     for o in orders:
         for line in o.lines:
+            if line.sku_id and line.sku_id in by_sku_id:
+                plan.sku_id_to_product[line.sku_id] = by_sku_id[line.sku_id]
+                continue
             key = line.seller_sku.upper()
             if key in plan.sku_to_product:
                 continue
@@ -327,11 +335,12 @@ def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | 
                                    o.payment_method, o.buyer_username, o.buyer_message, o.package_id,
                                    _state(o.status, o.tracking, o.carrier), "; ".join(o.flags)))
                 for x in o.lines:
-                    product_id = sku_to_product.get(x.seller_sku.upper())
+                    product_id = plan.sku_id_to_product.get(x.sku_id) or sku_to_product.get(x.seller_sku.upper())
                     discount = max(x.unit_price * x.qty - x.subtotal_after_discount, 0)
                     cancelled = o.status == "cancelled" or fold(x.cancel_type) == "cancel"
                     line_rows.append((line_id, order_id, product_id, x.seller_sku, x.name, x.qty, x.unit_price,
-                                      discount, int(cancelled), x.sku_id, x.variation, int(product_id is None)))
+                                      discount, int(cancelled), x.sku_id, x.variation, int(product_id is None),
+                                      x.weight_g))
                     if product_id is not None and not cancelled:
                         alloc_rows += _allocate(db, stock, product_id, products, recalled, line_id, x.qty)
                     line_id += 1

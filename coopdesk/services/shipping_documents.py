@@ -159,7 +159,8 @@ def parcels(database: Database, ids: list[int]) -> list[Parcel]:
             takes.append(LotTake(a["code"], a["qty"], expiry, url, recalled.get(a["lot_id"], "")))
         by_order[line["order_id"]].append(ParcelLine(
             line["sku"], line["name"], line["qty"], line["unit_price"], line["discount"], line["unit"],
-            line["storage_place"], line["net_weight_g"], tuple(takes), line["product_id"]))
+            line["storage_place"], line["unit_weight_g"], tuple(takes), line["product_id"],
+            line["stated_weight_g"]))
     out = []
     for o in orders:
         place = [o["street"], addresses.commune_name(o["commune"]), addresses.province_name(o["province"])]

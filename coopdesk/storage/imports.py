@@ -36,7 +36,7 @@ ORDER_COLUMNS = ("id", "session_id", "customer_id", "phone", "name", "street", "
                  "tracking", "search_text", "created_at", "platform", "platform_order_id", "payment_method",
                  "buyer_username", "buyer_message", "package_id", "import_state", "flags")
 LINE_COLUMNS = ("id", "order_id", "product_id", "sku", "name", "qty", "unit_price", "discount", "cancelled",
-                "platform_sku_id", "variation", "unmapped")
+                "platform_sku_id", "variation", "unmapped", "weight_g")
 
 
 def insert_orders(db: sqlite_utils.Database, rows: list[tuple]) -> None:

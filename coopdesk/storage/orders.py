@@ -163,10 +163,15 @@ def update_order(db: sqlite_utils.Database, order_id: int, customer_id: int, o: 
 
 
 def update_line(db: sqlite_utils.Database, line_id: int, line: OrderLine) -> None:
-    """Change a stored line in place (its allocations are handled apart: they are facts of the parcel)."""
-    db.execute("UPDATE order_lines SET product_id=?, sku=?, name=?, qty=?, unit_price=?, discount=?, price_reason=? "
+    """Change a stored line in place (its allocations are handled apart: they are facts of the parcel).
+
+    A weight the export stated for the line follows its quantity, and goes when the product changes (the
+    catalog's weight is used then)."""
+    db.execute("UPDATE order_lines SET product_id=?, sku=?, name=?, qty=?, unit_price=?, discount=?, price_reason=?, "
+               "weight_g = CASE WHEN product_id IS ? AND weight_g IS NOT NULL "
+               "THEN max(1, (weight_g * ? + qty / 2) / qty) END "
                "WHERE id=?", (line.product_id, line.sku, line.name, line.qty, line.unit_price, line.discount,
-                              line.price_reason, line_id))
+                              line.price_reason, line.product_id, line.qty, line_id))
 
 
 def delete_line(db: sqlite_utils.Database, line_id: int) -> None:
@@ -193,23 +198,47 @@ def trim_allocations(db: sqlite_utils.Database, line_id: int, packs: int) -> Non
         packs -= min(qty, packs)
 
 
-def sku_map(database: Database, platform: str) -> dict[str, tuple[int | None, str]]:
-    """Remembered answers for platform SKUs: upper-cased SKU -> (product id, 'map' or 'skip')."""
+def sku_map(database: Database, platform: str, kind: str = "seller_sku") -> dict[str, tuple[int | None, str]]:
+    """Remembered answers for a platform's seller SKUs (or, with ``kind='sku_id'``, for its own SKU IDs):
+    upper-cased key -> (product id, 'map' or 'skip')."""
     return {r["platform_sku"].upper(): (r["product_id"], r["action"]) for r in
-            database.query("SELECT * FROM sku_map WHERE platform = ?", (platform,))}
+            database.query("SELECT * FROM sku_map WHERE platform = ? AND kind = ?", (platform, kind))}
 
 
 def remember_sku(db: sqlite_utils.Database, platform: str, platform_sku: str, product_id: int | None,
-                 action: str) -> None:
-    db.execute("INSERT INTO sku_map (platform, platform_sku, product_id, action) VALUES (?,?,?,?) "
-               "ON CONFLICT(platform, platform_sku) DO UPDATE SET product_id = excluded.product_id, "
-               "action = excluded.action", (platform, platform_sku, product_id, action))
+                 action: str, kind: str = "seller_sku") -> None:
+    db.execute("INSERT INTO sku_map (platform, kind, platform_sku, product_id, action) VALUES (?,?,?,?,?) "
+               "ON CONFLICT(platform, kind, platform_sku) DO UPDATE SET product_id = excluded.product_id, "
+               "action = excluded.action", (platform, kind, platform_sku, product_id, action))
 
 
 def map_unmapped_lines(db: sqlite_utils.Database, platform_sku: str, product_id: int) -> int:
     """Point stored unmapped lines of a platform SKU at a product, now that staff mapped it."""
     return db.execute("UPDATE order_lines SET product_id = ?, unmapped = 0 WHERE unmapped = 1 AND upper(sku) = ?",
                       (product_id, platform_sku.upper())).rowcount
+
+
+def map_unmapped_sku_id(db: sqlite_utils.Database, sku_id: str, product_id: int) -> int:
+    """Point stored unmapped lines of a platform SKU ID at a product (a catalog file named the ID)."""
+    return db.execute("UPDATE order_lines SET product_id = ?, unmapped = 0 WHERE unmapped = 1 AND platform_sku_id = ?",
+                      (product_id, sku_id)).rowcount
+
+
+def unmapped_line_counts(database: Database, skus: list[str], sku_ids: list[str]) -> tuple[int, int]:
+    """How many stored unmapped lines have one of these (upper-cased) seller SKUs, and how many one of these SKU
+    IDs (apart from the first): what a catalog import would point at its products."""
+    by_sku = by_id = 0
+    for i in range(0, len(sku_ids), 500):
+        chunk = sku_ids[i:i + 500]
+        by_id += database.query(f"SELECT count(*) AS n FROM order_lines WHERE unmapped = 1 AND platform_sku_id IN "
+                                f"({','.join('?' * len(chunk))})", tuple(chunk))[0]["n"]
+    ids = set(sku_ids)
+    for i in range(0, len(skus), 500):
+        chunk = skus[i:i + 500]
+        rows = database.query(f"SELECT platform_sku_id FROM order_lines WHERE unmapped = 1 AND upper(sku) IN "
+                              f"({','.join('?' * len(chunk))})", tuple(chunk))
+        by_sku += sum(1 for r in rows if r["platform_sku_id"] not in ids)
+    return by_sku, by_id
 
 
 def platform_orders(database: Database, platform: str, ids: list[str]) -> dict[str, dict]:

@@ -11,7 +11,7 @@ from coopdesk.storage.database import Database
 
 _COLUMNS = ("sku", "name", "name_en", "unit", "net_weight_g", "price_vnd", "gtin", "ocop_stars", "ocop_cert_no",
             "ocop_authority", "ocop_issued", "ocop_expires", "origin_province", "origin_commune",
-            "shelf_life_days", "storage", "photo", "storage_place")
+            "shelf_life_days", "storage", "photo", "storage_place", "shipping_weight_g")
 
 
 def _iso(d: date | None) -> str | None:
@@ -59,7 +59,14 @@ def lot_count(database: Database, product_id: int) -> int:
     return database.query("SELECT count(*) AS n FROM lots WHERE product_id = ?", (product_id,))[0]["n"]
 
 
+def order_line_count(database: Database, product_id: int) -> int:
+    """How many order lines sell this product (a product on an order is never deleted)."""
+    return database.query("SELECT count(*) AS n FROM order_lines WHERE product_id = ?", (product_id,))[0]["n"]
+
+
 def delete(db: sqlite_utils.Database, product_id: int) -> None:
+    """The product and the platform SKUs remembered for it (the next import asks about them again)."""
+    db.execute("DELETE FROM sku_map WHERE product_id = ?", (product_id,))
     db.execute("DELETE FROM products WHERE id = ?", (product_id,))
 
 
@@ -71,7 +78,8 @@ def _product(row: dict, certs: list[Certification]) -> Product:
         ocop_issued=_date(row["ocop_issued"]), ocop_expires=_date(row["ocop_expires"]),
         origin_province=row["origin_province"], origin_commune=row["origin_commune"],
         shelf_life_days=row["shelf_life_days"], storage=row["storage"], photo=row["photo"],
-        certifications=tuple(certs), storage_place=row["storage_place"])
+        certifications=tuple(certs), storage_place=row["storage_place"],
+        shipping_weight_g=row["shipping_weight_g"])
 
 
 def _certs(database: Database, ids: list[int] | None = None) -> dict[int, list[Certification]]:

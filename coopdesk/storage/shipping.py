@@ -69,7 +69,8 @@ def load_orders(database: Database, ids: list[int]) -> tuple[list[dict], list[di
         lines += database.query(f"""
             SELECT l.id, l.order_id, l.product_id, l.sku, l.name, l.qty, l.unit_price, l.discount,
                    coalesce(p.unit, '') AS unit, coalesce(p.storage_place, '') AS storage_place,
-                   p.net_weight_g, p.shelf_life_days
+                   coalesce(p.shipping_weight_g, p.net_weight_g) AS unit_weight_g, l.weight_g AS stated_weight_g,
+                   p.shelf_life_days
             FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
             WHERE l.order_id IN ({marks}) AND l.cancelled = 0 ORDER BY l.order_id, l.id""", tuple(chunk))
         allocs += database.query(f"""

@@ -204,7 +204,19 @@ def catalog_cases() -> None:
     sheet("cat-header-only.xlsx", [])
     case("catalog", "cat-header-only.xlsx", "refused", needle="trống")
     (FILES / "cat-products.csv").write_text("Mã SKU,Tên sản phẩm,Giá bán (đồng)\nX-1,Xôi,1000\n", encoding="utf-8")
-    case("catalog", "cat-products.csv", "refused")
+    case("catalog", "cat-products.csv", "imported", products=1, stored=[["price_vnd", "X-1", 1000]])
+    # Excel-VN's CSV: ';' between cells, ',' in decimals, '.' in thousands, no BOM.
+    (FILES / "cat-excel-vn.csv").write_bytes("sku;name;price_vnd;weight_kg;tiktok_sku_id\r\n"
+                                             "X-1;Xôi gấc;35.000;0,45;1729384756102938499\r\n".encode())
+    case("catalog", "cat-excel-vn.csv", "imported", products=1,
+         stored=[["price_vnd", "X-1", 35000], ["shipping_weight_g", "X-1", 450]])
+    (FILES / "cat-sku-id-excel.csv").write_text("sku,name,price_vnd,tiktok_sku_id\nX-1,Xôi,1000,\"1,72938E+18\"\n",
+                                                encoding="utf-8-sig")
+    case("catalog", "cat-sku-id-excel.csv", "rejected", rows=[2], field="SKU TikTok")
+    (FILES / "cat-weight-kg-word.csv").write_text("sku,name,price_vnd,weight_kg\nX-1,Xôi,1000,nặng\n", encoding="utf-8")
+    case("catalog", "cat-weight-kg-word.csv", "rejected", rows=[2], field="Khối lượng giao hàng")
+    (FILES / "cat-latin1.csv").write_bytes("sku,name,price_vnd\nX-1,Café,1000\n".encode("latin-1"))
+    case("catalog", "cat-latin1.csv", "refused", needle="UTF-8")
     sheet("cat-good.xlsx", [["X-1", "Xôi", "10000"]])
     data = (FILES / "cat-good.xlsx").read_bytes()
     (FILES / "cat-xml-cut.xlsx").write_bytes(_rezip(data, lambda b: b[:len(b) // 2]))

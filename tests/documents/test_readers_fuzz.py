@@ -105,13 +105,17 @@ def test_sheet_xml_mangled_in_a_valid_zip(demo_db, tmp_path_factory, good_xlsx, 
     _check_all(demo_db, tmp_path_factory.mktemp("m"), "mangled.xlsx", _rezip(good_xlsx, mangle))
 
 
-@pytest.mark.parametrize("name", ["products.csv", "orders.csv"])
-def test_a_csv_given_to_the_catalog_import_is_named(demo_db, tmp_path, name):
-    path = tmp_path / name
-    path.write_text("Mã SKU,Tên sản phẩm,Giá bán (đồng)\nX-1,Xôi,1000\n", encoding="utf-8")
+def test_an_order_export_given_to_the_catalog_import_is_named(demo_db, tmp_path):
+    """A CSV product list is read (tests/services/test_catalog_csv.py); an order export is refused by name."""
+    from tests.orderfiles import write_csv
+
+    path = write_csv(tmp_path / "orders.csv", orders(2))
+    before = demo_db.conn.total_changes
     with pytest.raises(CoopDeskError) as info:
         catalog.preview_import(demo_db, path)
-    assert name in info.value.message and "CSV" in info.value.message and ".xlsx" in info.value.message
+    assert "orders.csv" in info.value.message and "Mã SKU" in info.value.message
+    assert "Đơn hàng" in info.value.message  # where it belongs
+    assert demo_db.conn.total_changes == before
 
 
 def test_a_damaged_site_manifest_removes_nothing_outside_the_site(demo_db, tmp_path):

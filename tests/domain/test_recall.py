@@ -2,7 +2,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from coopdesk.domain.phones import display_phone, normalize_phone
-from coopdesk.domain.recall import MessageFacts, customer_message, dial_form, group_of, name_key, salutation
+from coopdesk.domain.recall import (
+    MessageFacts,
+    customer_message,
+    dial_form,
+    group_of,
+    name_key,
+    name_order,
+    salutation,
+)
 
 
 def test_groups_by_what_can_still_be_done():
@@ -27,3 +35,18 @@ def test_message_and_names():
     assert "từ chối nhận" in text
     names = ["Trần Văn Ba", "Lê Thị Ánh", "Nguyễn Văn Đức", "Phạm Thị Dung"]
     assert sorted(names, key=name_key) == ["Lê Thị Ánh", "Trần Văn Ba", "Phạm Thị Dung", "Nguyễn Văn Đức"]
+
+
+# Names as buyers type them: Vietnamese words in both cases and with every tone, repeated words, stray spaces,
+# punctuation and digits, an empty name.
+WORDS = st.sampled_from(["Nguyễn", "nguyễn", "NGUYỄN", "Thị", "Văn", "Ánh", "Anh", "Ảnh", "Ạnh", "Đức", "Dúc", "Ba",
+                         "Bà", "Lê", "Ư", "ư", "A.", "An-", "2", "Mai", "Mái", "Mải", "Y", "Ý"])
+NAMES = st.builds(lambda ws, pad: pad + " ".join(ws) + pad, st.lists(WORDS, max_size=4), st.sampled_from(["", " "]))
+
+
+@given(st.lists(NAMES, max_size=30))
+def test_name_order_is_the_order_of_name_key(names):
+    """Sorting many buyers by their place is sorting them by name_key, ties and repeats included."""
+    place = name_order(names)
+    assert set(place) == set(names)
+    assert sorted(names, key=place.__getitem__) == sorted(names, key=name_key)

@@ -14,6 +14,7 @@ from coopdesk.domain.errors import CoopDeskError, ValidationError
 from coopdesk.domain.orders import LineDraft, OrderDraft
 from coopdesk.services import order_entry, recall
 from coopdesk.services import traceability as trace
+from coopdesk.storage import recalls as store
 
 RAW, OTHER_RAW, BUN, PUMPKIN, NEM = "HP-2025-0001", "HP-2025-0002", "HP-2026-0001", "HP-2026-0002", "HP-2026-0003"
 
@@ -181,12 +182,22 @@ def test_the_other_direction_from_an_order_and_a_customer(demo_db):
         recall.what_they_got(demo_db, order_id=999)
 
 
-def test_who_got_reads_through_the_allocation_index(demo_db):
-    from coopdesk.storage import recalls as store
+def _plans(database, action) -> dict[str, list[str]]:
+    """Each statement ``action`` runs, with the steps of its query plan."""
+    seen: list[str] = []
+    database.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        database.conn.set_trace_callback(None)
+    return {sql: [r[-1] for r in database.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()]
+            for sql in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))}
 
+
+def test_who_got_reads_through_the_allocation_index(demo_db):
     plan = " ".join(r["detail"] for r in demo_db.query(
         f"EXPLAIN QUERY PLAN {store.LINE_SQL} WHERE a.lot_id IN (?, ?)", (1, 2)))
-    assert "USING INDEX ix_allocations_lot" in plan, plan
+    assert "USING COVERING INDEX ix_allocations_lot" in plan, plan
     assert "SCAN a" not in plan and "SCAN allocations" not in plan
     for direction in ("forward", "back"):
         walk = " ".join(r["detail"] for r in demo_db.query(
@@ -194,6 +205,32 @@ def test_who_got_reads_through_the_allocation_index(demo_db):
             + ("p.child_id FROM lot_parents p JOIN walk w ON p.parent_id = w.id" if direction == "forward" else
                "p.parent_id FROM lot_parents p JOIN walk w ON p.child_id = w.id") + ") SELECT id FROM walk", (1,)))
         assert "SCAN p" not in walk, walk
+
+
+@pytest.mark.parametrize("start", [{"lot": RAW}, {"input": "Abamectin"}, {"area": "Đồng Mới"}])
+def test_who_got_reads_only_the_rows_of_its_lots(demo_db, start):
+    """Every statement a who-got runs (the lines one as it is really sent, with its sort) reaches the season's
+    tables by index only: the allocations of the lots from the covering index, each line and order by its key."""
+    plans = _plans(demo_db, lambda: recall.who_got(demo_db, **start))
+    lines = [steps for sql, steps in plans.items() if "FROM allocations a JOIN order_lines" in sql]
+    assert len(lines) == 1, list(plans)
+    steps = lines[0]
+    assert "SEARCH a USING COVERING INDEX ix_allocations_lot (lot_id=?)" in steps, steps
+    assert "SEARCH l USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
+    assert "SEARCH o USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
+    assert "SEARCH lo USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps
+    assert not [step for step in steps if step.startswith("SCAN")], steps
+    # No statement scans a table that grows with the season (plans name tables by their alias when they have one:
+    # a, l, o, h, e, p, q, k are allocations, order lines or lots, orders, holds, events, lot parents, stock).
+    history = {"orders", "order_lines", "allocations", "events", "lot_parents", "recall_holds", "customers", "lots",
+               "lot_stock", "a", "l", "o", "h", "e", "p", "q", "k", "lo"}
+    scans = [f"{step} <- {sql.strip()[:80]}" for sql, steps in plans.items() for step in steps
+             if step.startswith("SCAN ") and step.split()[1] in history and "USING" not in step]
+    assert scans == []
+    # The check itself: the same lines read without the index do scan the allocations, and would be caught.
+    forced = [r[-1] for r in demo_db.conn.execute(
+        f"EXPLAIN QUERY PLAN {store.LINE_SQL} WHERE +a.lot_id IN (1, 2)").fetchall()]
+    assert any(step.startswith("SCAN a") for step in forced), forced
 
 
 def test_the_trace_page_of_a_descendant_shows_the_published_reason(demo_db, tmp_path):
@@ -232,3 +269,13 @@ def test_labels_refuse_every_lot_of_a_recall_until_it_is_withdrawn(demo_db):
     recall.withdraw_recall(demo_db, view.id, "Mẫu lưu lấy nhầm")
     content, _lot_id, _warnings = labels.lot_content(demo_db, BUN, date(2026, 11, 29))
     assert content is not None
+
+
+def test_an_answer_over_many_statements_is_the_same_answer(demo_db, monkeypatch):
+    """More lots than one statement takes (500) are read in parts and put back in one order: the same answer."""
+    handed_order(demo_db)
+    start = {"input": "Phân hữu cơ vi sinh"}  # both the vermicelli and the pumpkins, orders 2 and 5 took both
+    whole = recall.who_got(demo_db, **start).as_json()
+    assert {x["lot"] for x in whole["lines"]} == {BUN, PUMPKIN}
+    monkeypatch.setattr(store, "CHUNK", 1)
+    assert recall.who_got(demo_db, **start).as_json() == whole

@@ -338,6 +338,9 @@ def test_a_line_with_nothing_to_ship_asks_in_the_form(window, qtbot, demo_db):
     assert not page.save()
     assert form.question.isVisible() and "thu hồi" in form.question_text.text()
     assert form.backorder_button.isVisible() and QApplication.focusWidget() is form.fix_button
+    window.resize(1366, 728)  # a laptop's usable height: the question fits without scrolling the notes away
+    QApplication.processEvents()
+    assert form.scroll.verticalScrollBar().maximum() == 0
     qtbot.keyClick(form.fix_button, Qt.Key.Key_Return)  # Enter from habit: back to fix, nothing saved
     assert not form.question.isVisible() and len(oe.orders_json(demo_db)) == count
     assert QApplication.focusWidget() is form.item

@@ -2,6 +2,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from coopdesk.services import catalog
+from tests.conftest import SAMPLES, needs_samples
 from tests.ui.conftest import snapshot, type_text
 
 
@@ -58,13 +59,15 @@ def test_new_product_by_keyboard_alone(window, qtbot, demo_db):
     type_and_tab(qtbot, "Ginger cu do candy")     # English name
     type_and_tab(qtbot, "")                       # unit: keep "gói"
     type_and_tab(qtbot, "200 g")                  # net weight
+    type_and_tab(qtbot, "0,25 kg")                # shipping weight (boxed)
     type_and_tab(qtbot, "45k")                    # price
     assert form.price.text() == "45.000"
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not form.isVisible())
     saved = [p for p in catalog.list_products(demo_db) if p.sku == "TSE-CUDO-GUNG"]
     assert len(saved) == 1
-    assert (saved[0].name, saved[0].price_vnd, saved[0].net_weight_g) == ("Kẹo cu đơ gừng hộp nhỏ", 45_000, 200)
+    assert (saved[0].name, saved[0].price_vnd, saved[0].net_weight_g, saved[0].shipping_weight_g) == (
+        "Kẹo cu đơ gừng hộp nhỏ", 45_000, 200, 250)
     assert page.model.rowCount() == 17
 
 
@@ -142,7 +145,7 @@ def test_import_runs_in_the_background(window, qtbot, demo_db, tmp_path):
     cat.export_xlsx(demo_db, out)
     shown = []
     window.products_page.show_import_preview = lambda preview: shown.append(preview)
-    window.products_page.import_xlsx(str(out))
+    window.products_page.import_file(str(out))
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert len(shown[0].unchanged) == 16
 
@@ -219,3 +222,34 @@ def test_double_click_opens_one_product_dialog(window, qtbot):
     assert len(forms) == 1
     for f in forms:
         f.done(0)
+
+
+@needs_samples
+def test_the_sample_csv_through_the_toolbar(window, qtbot, demo_db, monkeypatch):
+    """As a person does it: Import products…, pick the CSV, read the preview, Import."""
+    from PySide6.QtWidgets import QFileDialog
+
+    import coopdesk.ui.products.page as page_module
+
+    asked = []
+
+    def pick(parent, title, folder, filters):  # noqa: ANN001, ANN202
+        asked.append(filters)
+        return str(SAMPLES / "products.csv"), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    before = {p.sku for p in catalog.list_products(demo_db)}
+    window.products_page.import_action.trigger()
+    qtbot.waitUntil(lambda: any(isinstance(w, page_module.ImportPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=10000)
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, page_module.ImportPreviewDialog) and w.isVisible())
+    assert "*.csv" in asked[0].split(";;")[0]
+    assert dialog.ignored.text() == ("Các cột không được nhập (CoopDesk không có trường cho chúng): "
+                                     "“cooperative”, “category”")
+    assert dialog.height() <= 728 and dialog.import_button.isEnabled()
+    snapshot(dialog, "catalog-import-csv-preview")
+    dialog.import_button.click()
+    sample = {r.split(",", 1)[0] for r in (SAMPLES / "products.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    qtbot.waitUntil(lambda: window.products_page.model.rowCount() == len(before | sample), timeout=10000)
+    assert catalog.tiktok_sku_ids(demo_db) and len(catalog.tiktok_sku_ids(demo_db)) == 20

@@ -68,8 +68,11 @@ class NewLotDialog(GuardedDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.areas.addItem(item)
         self.parents = QTableWidget(0, 3)
-        self.parents.setHorizontalHeaderLabels([_("Lot"), _("Left"), _("Kg taken (empty: not used)")])
-        self.parents.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.parents.setHorizontalHeaderLabels([_("Lot"), _("Left"), _("Kg taken")])
+        self.parents.horizontalHeaderItem(2).setToolTip(_("Empty: this lot is not used"))
+        header = self.parents.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the code and product name take the room
         self.parents.verticalHeader().hide()
         for v in trace.views(database):
             amount, unit = v.state.on_hand()

@@ -44,7 +44,7 @@ from coopdesk.ui.lots.table_model import (
     stock_text,
 )
 from coopdesk.ui.operations import BackgroundTask
-from coopdesk.ui.widgets.actions import page_action
+from coopdesk.ui.widgets.actions import page_action, toolbar_menu
 from coopdesk.ui.widgets.dialogs import ask, inform, warn
 from coopdesk.ui.widgets.fields import DateEdit
 from coopdesk.ui.widgets.file_dialogs import open_path, save_path
@@ -69,10 +69,11 @@ class LotsPage(QWidget):
         self.new_action = self._action(_("New lot"), QKeySequence.StandardKey.New, self.new_lot)
         self.event_action = self._action(_("Add to diary"), QKeySequence("Ctrl+E"), self.add_event)
         self.toolbar.addSeparator()
-        self.pdf_action = self._action(_("Diary PDF…"), QKeySequence.StandardKey.Print, self.diary_pdf)
-        self.xlsx_action = self._action(_("Diary xlsx…"), QKeySequence("Ctrl+Shift+P"), self.diary_xlsx)
-        self.import_action = self._action(_("Import diary…"), QKeySequence("Ctrl+I"), self.import_diary)
-        self.template_action = self._action(_("Diary template…"), None, self.diary_template)
+        diary = toolbar_menu(self.toolbar, _("Diary files"))
+        self.pdf_action = page_action(self, diary, _("Diary PDF…"), QKeySequence.StandardKey.Print, self.diary_pdf)
+        self.xlsx_action = page_action(self, diary, _("Diary xlsx…"), QKeySequence("Ctrl+Shift+P"), self.diary_xlsx)
+        self.import_action = page_action(self, diary, _("Import diary…"), QKeySequence("Ctrl+I"), self.import_diary)
+        self.template_action = page_action(self, diary, _("Diary template…"), None, self.diary_template)
         self.labels_action = self._action(_("Print labels…"), QKeySequence("Ctrl+Shift+L"), self.print_labels)
         self.toolbar.addSeparator()
         self.site_action = self._action(_("Export trace site…"), QKeySequence("Ctrl+Shift+E"), self.export_site)

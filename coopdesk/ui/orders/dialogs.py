@@ -31,6 +31,7 @@ class SessionDialog(GuardedDialog):
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Start a live session"))
+        self.setMinimumWidth(440)  # the example name in the field reads in full
         f = QFormLayout(self)
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("e.g. Live tối thứ Sáu — bún & nem"))

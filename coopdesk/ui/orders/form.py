@@ -157,8 +157,8 @@ class OrderForm(QWidget):
         self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.lines.verticalHeader().setDefaultSectionSize(24)
         # six lines in view without scrolling: a live order rarely has more
-        header = self.lines.horizontalHeader().sizeHint().height()
-        self.lines.setMinimumHeight(header + 6 * 24 + 2 * self.lines.frameWidth() + 2)
+        self._lines_header = self.lines.horizontalHeader().sizeHint().height()
+        self.lines.setMinimumHeight(self._lines_header + 6 * 24 + 2 * self.lines.frameWidth() + 2)
         self.lines.itemChanged.connect(lambda _i: (self._recompute(), self.lines_changed.emit()))
         self.lines.setItemDelegate(_LineDelegate(self))
         # Typing never lands in a cell by accident: a cell is edited with F2 or a double-click, and Tab
@@ -299,6 +299,10 @@ class OrderForm(QWidget):
         self.question.setVisible(on)
         self.button_bar.setVisible(not on)
         self.stock_warning.setVisible(not on and bool(self.stock_warning.text()))
+        # The question is taller than the buttons: the lines table lends it the room of its empty rows, so the
+        # shipping fee and notes stay in view without a scroll bar.
+        rows = max(self.lines.rowCount(), 2) if on else 6
+        self.lines.setMinimumHeight(self._lines_header + rows * 24 + 2 * self.lines.frameWidth() + 2)
 
     def _confirm(self, backorder: bool) -> None:
         if backorder:

@@ -71,6 +71,10 @@ class ProductForm(GuardedDialog):
         self.unit.addItems(UNITS)
         self.net_weight = QLineEdit()
         self.net_weight.setPlaceholderText(_("e.g. 500 g or 1,2 kg"))
+        self.shipping_weight = QLineEdit()
+        self.shipping_weight.setPlaceholderText(_("e.g. 550 g (empty: the net weight)"))
+        self.shipping_weight.setToolTip(_("What one unit weighs in its box or bag, as the carrier weighs it. The "
+                                          "handover sheet adds it up per parcel; left empty, the net weight is used."))
         self.price = MoneyEdit()
         self.gtin = QLineEdit()
         self.gtin.setPlaceholderText(_("13 digits, optional (Vietnamese codes start 893)"))
@@ -82,6 +86,7 @@ class ProductForm(GuardedDialog):
         f.addRow(_("English name"), self.name_en)
         f.addRow(_("&Unit"), self.unit)
         f.addRow(_("Net &weight"), self.net_weight)
+        f.addRow(_("Shipping w&eight"), self.shipping_weight)
         f.addRow(_("&Price (đồng) *"), self.price)
         f.addRow(_("&GTIN"), self.gtin)
         f.addRow(_("Shelf &life (days)"), self.shelf_life)
@@ -170,7 +175,8 @@ class ProductForm(GuardedDialog):
 
         self.fields: dict[str, QWidget] = {
             "sku": self.sku, "name": self.name, "name_en": self.name_en, "unit": self.unit,
-            "net_weight": self.net_weight, "price": self.price, "gtin": self.gtin,
+            "net_weight": self.net_weight, "shipping_weight": self.shipping_weight, "price": self.price,
+            "gtin": self.gtin,
             "shelf_life_days": self.shelf_life, "ocop_stars": self.ocop_stars, "ocop_cert_no": self.ocop_cert_no,
             "ocop_authority": self.ocop_authority, "ocop_issued": self.ocop_issued,
             "ocop_expires": self.ocop_expires, "origin_province": self.place.province,
@@ -250,7 +256,8 @@ class ProductForm(GuardedDialog):
             ocop_authority=self.ocop_authority.text(), ocop_issued=self.ocop_issued.text(),
             ocop_expires=self.ocop_expires.text(), origin_province=province, origin_commune=commune,
             shelf_life_days=self.shelf_life.text(), storage=self.storage.toPlainText(), photo=self.photo_path,
-            certifications=self._cert_values(), storage_place=self.storage_place.text())
+            certifications=self._cert_values(), storage_place=self.storage_place.text(),
+            shipping_weight=self.shipping_weight.text())
 
     def set_value(self, d: ProductDraft) -> None:
         self.sku.setText(d.sku)
@@ -258,6 +265,7 @@ class ProductForm(GuardedDialog):
         self.name_en.setText(d.name_en)
         self.unit.setCurrentText(d.unit)
         self.net_weight.setText(d.net_weight)
+        self.shipping_weight.setText(d.shipping_weight)
         self.price.setText(d.price)
         self.gtin.setText(d.gtin)
         self.shelf_life.setText(d.shelf_life_days)

@@ -41,19 +41,37 @@ from coopdesk.ui.widgets.dialogs import ask
 
 
 class ImportPreviewDialog(QDialog):
-    """Counts and row errors of a catalog file before anything is stored."""
+    """Counts and row errors of a catalog file before anything is stored, and the columns it leaves out."""
 
     def __init__(self, preview: catalog.CatalogImport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Import products from {file}").format(file=preview.file))
         self.resize(640, 420)
         layout = QVBoxLayout(self)
-        summary = QLabel(_("New products: {new}\nUpdated: {updated}\nUnchanged: {unchanged}\n"
-                           "Rows with errors: {errors}").format(
+        lines = [_("New products: {new}\nUpdated: {updated}\nUnchanged: {unchanged}\n"
+                   "Rows with errors: {errors}").format(
             new=len(preview.new), updated=len(preview.updated), unchanged=len(preview.unchanged),
-            errors=len(preview.errors)))
+            errors=len(preview.errors))]
+        if preview.sku_ids:
+            lines.append(_("TikTok SKU IDs: {n} ({new} new), remembered for TikTok order imports").format(
+                n=len(preview.sku_ids), new=preview.sku_ids_new))
+        if preview.lines_to_map:
+            lines.append(_("Order lines imported earlier without a product that now get one: {n}").format(
+                n=preview.lines_to_map))
+        summary = QLabel("\n".join(lines))
         summary.setStyleSheet("font-size: 14px;")
         layout.addWidget(summary)
+        self.ignored = QLabel()
+        self.ignored.setWordWrap(True)
+        if preview.ignored_columns:
+            self.ignored.setText(_("Columns not imported (CoopDesk has no field for them): {columns}").format(
+                columns=", ".join(f"“{c}”" for c in preview.ignored_columns)))
+            self.ignored.setStyleSheet("color: #8a5300;")
+            layout.addWidget(self.ignored)
+        if preview.notes:
+            notes = QLabel("\n".join(preview.notes))
+            notes.setWordWrap(True)
+            layout.addWidget(notes)
         if preview.errors:
             note = QLabel(_("Nothing will be imported until every row is right. Fix these rows in the file "
                             "and import it again:"))
@@ -67,7 +85,7 @@ class ImportPreviewDialog(QDialog):
             layout.addStretch(1)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setEnabled(preview.ok and bool(preview.new or preview.updated))
+        self.import_button.setEnabled(preview.ok and preview.has_work)
         buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -97,7 +115,7 @@ class ProductsPage(QWidget):
         self.delete_action = self._action(_("Delete"), QKeySequence(QKeySequence.StandardKey.Delete),
                                           self.delete_selected)
         self.toolbar.addSeparator()
-        self.import_action = self._action(_("Import xlsx…"), QKeySequence("Ctrl+I"), self.import_xlsx)
+        self.import_action = self._action(_("Import products…"), QKeySequence("Ctrl+I"), self.import_file)
         self.export_action = self._action(_("Export xlsx…"), QKeySequence("Ctrl+E"), self.export_xlsx)
         layout.addWidget(self.toolbar)
 
@@ -230,10 +248,13 @@ class ProductsPage(QWidget):
                              success=lambda n: self.window_.statusBar().showMessage(
                                  _("{n} products written to {file}").format(n=n, file=path), 8000))
 
-    def import_xlsx(self, path: str | None = None) -> None:
+    def import_file(self, path: str | None = None) -> None:
+        """Pick a product list (xlsx, or CSV from a spreadsheet or another program), preview it, then import."""
         if not path:
-            path, _f = QFileDialog.getOpenFileName(self, _("Import products"), str(Path.home()),
-                                                   _("Excel workbook (*.xlsx)"))
+            path, _f = QFileDialog.getOpenFileName(
+                self, _("Import products"), str(Path.home()),
+                ";;".join((_("Product lists (*.xlsx *.csv)"), _("Excel workbook (*.xlsx)"), _("CSV text (*.csv)"),
+                           _("All files (*)"))))
         if not path:
             return
         self._task = self.window_.ops.start(self, _("Reading {file}…").format(file=Path(path).name),

@@ -82,7 +82,8 @@ class ProvinceBox(QComboBox):
         self.addItem("", None)  # none chosen: the field stays empty, ready to type into
         for p in addresses.provinces():
             self.addItem(p.name, p.code)
-        self.lineEdit().setPlaceholderText(_("province: type e.g. thanh, hcm"))
+        self.lineEdit().setPlaceholderText(_("province (thanh, hcm…)"))  # short: the box is narrow
+        self.setToolTip(_("Type part of the province without diacritics, e.g. thanh, hcm, hn, sai gon"))
         self._matches = QStringListModel(self)
         self.suggestions = QCompleter(self._matches, self)
         self.suggestions.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -165,7 +166,9 @@ class PlacePicker(QWidget):
         self.province.setObjectName("province")
         self.commune = QLineEdit()
         self.commune.setObjectName("commune")
-        self.commune.setPlaceholderText(_("type the commune, e.g. yen dinh"))
+        self.commune.setPlaceholderText(_("commune (yen dinh…)"))
+        self.commune.setToolTip(_("Type part of the commune without diacritics, e.g. yen dinh; communes of every "
+                                  "province are offered, and choosing one sets its province"))
         self.commune.setToolTip(_("Type part of the name without diacritics. The list shows communes of every "
                                   "province, the chosen province's first; choosing one sets the province."))
         self._model = QStandardItemModel(self)
