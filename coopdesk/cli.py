@@ -967,3 +967,7 @@ def run_command(args: argparse.Namespace) -> int:
     except CoopDeskError as e:
         print(_("Error: {message}").format(message=e.message), file=sys.stderr)
         return 2
+    finally:
+        from coopdesk.services import datafile
+
+        datafile.mark_closed_files()  # the next command skips the whole-file check of a file closed cleanly
