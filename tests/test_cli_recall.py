@@ -105,6 +105,11 @@ def test_who_got_and_recall_write_the_documents(data, tmp_path):
     out = coopdesk("recall", "--show", rid, "--summary", tmp_path / "bao-cao.pdf", "--data", data, "--json")
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "bao-cao.pdf").read_bytes().startswith(b"%PDF")
+    coopdesk("who-got", BUN, "--data", data, "--pdf", tmp_path / "goi-2.pdf", check=True)
+    import pdfplumber
+
+    with pdfplumber.open(tmp_path / "goi-2.pdf") as pdf:  # the recall covering the lot says why, on the list
+        assert "Lý do: Kiểm nghiệm không đạt" in pdf.pages[0].extract_text()
     bad = coopdesk("who-got", BUN, "--data", data, "--xlsx", tmp_path / "k.txt")
     assert bad.returncode == 2 and not (tmp_path / "k.txt").exists()
 

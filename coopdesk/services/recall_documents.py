@@ -28,7 +28,7 @@ from coopdesk.domain.recall import (
 )
 from coopdesk.domain.shipping import order_code
 from coopdesk.i18n import _, translator
-from coopdesk.services.recall import CustomerEntry, RecallView, WhoGot
+from coopdesk.services.recall import CustomerEntry, RecallView, WhoGot, recall_view
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage.database import Database
 
@@ -123,8 +123,10 @@ def contact_counts(answer: WhoGot) -> str:
 def call_list(database: Database, answer: WhoGot, view: RecallView | None = None,
               today: date | None = None) -> recall_docs.CallList:
     name, line, *_rest = _coop(database)
-    recalled = any(f.recall_id is not None for f in answer.lots)
+    recalled = [f.recall_id for f in answer.lots if f.recall_id is not None]
     heading = "DANH SÁCH GỌI KHÁCH — THU HỒI SẢN PHẨM"
+    if view is None and len(set(recalled)) == 1:  # one recall covers what was asked: its record says why
+        view = recall_view(database, recalled[0])
     if view is not None:
         title = f"Thu hồi #{view.id} — {VI(SOURCE_LABELS[view.source_kind]).lower()} {view.source_label}"
         decided = f"Quyết định ngày {_day(view.day)}" + (f" · {view.decided_by}" if view.decided_by else "")
