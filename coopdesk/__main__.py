@@ -18,7 +18,15 @@ def main(argv: list[str] | None = None) -> int:
         i18n.set_language(str(lang))
     args = build_parser().parse_args(argv)
     if args.command:
-        return run_command(args)
+        try:
+            return run_command(args)
+        except BrokenPipeError:
+            # `coopdesk orders --json | head`: the reader stopped early, which is not an error (Python's
+            # documented way: point stdout at devnull so the interpreter's final flush stays quiet).
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     from coopdesk.ui.app import run
 
     return run(args.data)

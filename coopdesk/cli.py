@@ -421,6 +421,12 @@ def cmd_recall(args: argparse.Namespace) -> int:
                                                          lots=", ".join(f.code for f in view.answer.lots)))
         if "held" in written:
             print(_("Orders held: {ids}").format(ids=", ".join(order_code(i) for i in written["held"]) or "—"))
+        owed = [(c, h) for c in view.answer.customers for h in c.held_orders if h.refund]
+        if owed:
+            from coopdesk.domain.money import format_vnd
+
+            print(_("To refund (paid ahead on held orders): {list}").format(list="; ".join(
+                f"{order_code(h.order_id)} {c.name} {format_vnd(h.refund)}" for c, h in owed)))
         if view.not_reached and view.status == "open":
             print(_("Customers not reached yet: {n}").format(n=len(view.not_reached)))
         for kind, file in written.items():
@@ -961,3 +967,7 @@ def run_command(args: argparse.Namespace) -> int:
     except CoopDeskError as e:
         print(_("Error: {message}").format(message=e.message), file=sys.stderr)
         return 2
+    finally:
+        from coopdesk.services import datafile
+
+        datafile.mark_closed_files()  # the next command skips the whole-file check of a file closed cleanly

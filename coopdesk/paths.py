@@ -36,6 +36,14 @@ def data_dir() -> Path:
     return base
 
 
+def cache_dir() -> Path:
+    """Files CoopDesk can always rebuild (the old-address index): the platform's user cache folder, or
+    ``cache`` inside the data folder when one is chosen (--data-dir, COOPDESK_DATA_DIR: a USB stick, tests)."""
+    if _override or os.environ.get("COOPDESK_DATA_DIR"):
+        return data_dir() / "cache"
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def default_data_file() -> Path:
     return data_dir() / DATA_FILE_NAME
 

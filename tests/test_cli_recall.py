@@ -66,7 +66,8 @@ def test_recall_open_twice_hold_close_and_withdraw(data):
     held = json.loads(coopdesk("recall", "--hold", rid, "--by", "Mai", "--data", data, "--json", check=True).stdout)
     assert held["held"] == [5, 6]
     refused = coopdesk("recall", "--close", rid, "--data", data)
-    assert refused.returncode == 2 and "2" in refused.stderr
+    # Two buyers to call, and the two whose orders were held: they must hear the order is cancelled.
+    assert refused.returncode == 2 and "4" in refused.stderr
     closed = json.loads(coopdesk("recall", "--close", rid, "--reason", "Đã thông báo qua Zalo nhóm khách", "--data",
                                  data, "--json", check=True).stdout)
     assert closed["status"] == "closed"
@@ -104,6 +105,11 @@ def test_who_got_and_recall_write_the_documents(data, tmp_path):
     out = coopdesk("recall", "--show", rid, "--summary", tmp_path / "bao-cao.pdf", "--data", data, "--json")
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "bao-cao.pdf").read_bytes().startswith(b"%PDF")
+    coopdesk("who-got", BUN, "--data", data, "--pdf", tmp_path / "goi-2.pdf", check=True)
+    import pdfplumber
+
+    with pdfplumber.open(tmp_path / "goi-2.pdf") as pdf:  # the recall covering the lot says why, on the list
+        assert "Lý do: Kiểm nghiệm không đạt" in pdf.pages[0].extract_text()
     bad = coopdesk("who-got", BUN, "--data", data, "--xlsx", tmp_path / "k.txt")
     assert bad.returncode == 2 and not (tmp_path / "k.txt").exists()
 
@@ -135,3 +141,31 @@ def test_session_alone_shows_and_changes_nothing(data):
     assert "Live tối" in coopdesk("session", "--data", data, check=True).stdout
     ended = json.loads(coopdesk("session", "--end", "--data", data, "--json", check=True).stdout)
     assert ended["ended"] == started
+
+
+def test_received_names_the_order_by_its_printed_code(data):
+    """Orders are DH000005 everywhere a person reads them; the json keeps the numbers in its id fields."""
+    got = json.loads(coopdesk("received", "--order", "DH000005", "--data", data, "--json", check=True).stdout)
+    assert got["for"].startswith("Đơn DH000005 — ") and "#" not in got["for"]
+    assert got["orders"] == [5] and got["order_codes"] == ["DH000005"]
+    text = coopdesk("received", "--order", "5", "--data", data, check=True).stdout
+    assert text.splitlines()[0].startswith("Đơn DH000005 — ") and "#5" not in text
+
+
+def test_who_got_json_keeps_its_fields_and_says_which_message(data):
+    """The fields scripts read stay as they were; each buyer says what kind of message it is and what is owed."""
+    before = json.loads(coopdesk("who-got", BUN, "--data", data, "--json", check=True).stdout)
+    buyer = before["buyers"][0]
+    assert {"customer_id", "name", "phone", "address", "orders", "order_codes", "quantity", "groups", "lots",
+            "needs_call", "outcome", "outcome_by", "outcome_at", "message"} <= set(buyer)
+    assert buyer["notice"] == "check" and "THU HỒI" not in buyer["message"]  # nothing recalled yet
+    rid = json.loads(coopdesk("recall", BUN, "--reason", "Kiểm nghiệm không đạt", "--data", data, "--json",
+                              check=True).stdout)["recall_id"]
+    held = json.loads(coopdesk("recall", "--hold", rid, "--data", data, "--json", check=True).stdout)
+    assert [r["order_code"] for r in held["refunds"]] == ["DH000005", "DH000006"]
+    assert all(r["refund"] == 0 for r in held["refunds"])  # the demo's unshipped orders were COD
+    after = json.loads(coopdesk("who-got", BUN, "--data", data, "--json", check=True).stdout)
+    ong = next(b for b in after["buyers"] if b["name"] == "Vũ Đình Ông")
+    assert (ong["notice"], ong["needs_call"], ong["needs_contact"], ong["held_orders"], ong["refund"]) == (
+        "recall", False, True, [6], 0)
+    assert "HỦY" in ong["message"] and "Nếu đã nhận hàng" not in ong["message"]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from coopdesk.documents.spreadsheets import write_xlsx
 from coopdesk.documents.typeset import BOLD, LEADING, MM, REGULAR, new_canvas, plain_text, text_box, xlsx_safe
 
+# The refund comes last: a bulk-SMS service set up on the earlier columns keeps working.
 BUYER_COLUMNS = ("STT", "Khách hàng", "Điện thoại", "Địa chỉ", "Đơn hàng", "Ngày đặt", "Sản phẩm (lô)", "Số lượng",
                  "Tình trạng", "Hãng vận chuyển", "Mã vận đơn", "Kết quả liên hệ", "Người gọi", "Lúc",
-                 "Tin nhắn gửi khách")
+                 "Tin nhắn gửi khách", "Tiền hoàn trả (đồng)")
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,13 @@ class CallRow:
     outcome_by: str
     outcome_at: str
     message: str
+    refund: int = 0  # đồng paid ahead on orders the recall cancelled: to be refunded
+    refund_text: str = ""  # "Hoàn trả 150.000 ₫ qua TikTok Shop" / "Không phải hoàn tiền (chưa thu tiền)"
 
     def cells(self, n: int) -> list[object]:
         return [n, self.name, self.phone, self.address, self.orders, self.order_date, self.products, self.quantity,
                 self.situation, self.carrier, self.tracking, self.outcome, self.outcome_by, self.outcome_at,
-                self.message]
+                self.message, self.refund or None]
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,11 @@ class CallList:
     reason: str
     decided: str  # "Quyết định ngày 29/11/2026 · Nguyễn Thị Hồng"
     lots: str
-    counts: str  # "12 khách cần gọi · 3 đơn đang vận chuyển · 9 đã giao"
+    counts: str  # "12 khách cần liên hệ = 9 cần gọi (…) + 3 có đơn bị giữ lại"
     printed_on: str
-    rows: tuple[CallRow, ...]
+    rows: tuple[CallRow, ...]  # to call: the product is out there with them
+    held: tuple[CallRow, ...] = ()  # to tell: the recall cancelled their order (refund what they prepaid)
+    heading: str = "DANH SÁCH GỌI KHÁCH — THU HỒI SẢN PHẨM"
 
 
 def buyers_xlsx(rows: list[CallRow]) -> bytes:
@@ -83,11 +88,33 @@ ROW_H = 14 * MM
 PRODUCT_SIZE, PRODUCT_MIN = 8.0, 7.5  # wrapped rather than shrunk: 5 pt cannot be read while on the phone
 # Ticked by hand on paper; an outcome already recorded is ticked in print (the same words as the outcome).
 OUTCOME_BOXES = ("Đã gọi", "Không nghe máy", "Đã trả hàng", "Đã hoàn tiền")
+HELD_BOXES = ("Đã gọi", "Không nghe máy", "Đã hoàn tiền")  # nothing to send back: the order never left
+SECTION_H = 8 * MM
+SECTION_CALL = "A. GỌI NGAY — {n} khách đã nhận hoặc đang nhận hàng: dặn KHÔNG sử dụng, từ chối nhận kiện đang giao"
+SECTION_HELD = ("B. BÁO KHÁCH — {n} khách có đơn đã giữ lại và HỦY do thu hồi (chưa gửi đi): báo hủy đơn, "
+                "hoàn lại tiền đã trả trước")
+
+
+def _pages(items: list[tuple], first_room: float, other_room: float) -> list[list[tuple]]:
+    """The items (section heads and rows) page by page: a head never ends a page without a row under it."""
+    pages: list[list[tuple]] = [[]]
+    room = first_room
+    for item in items:
+        height = SECTION_H if item[0] == "head" else ROW_H
+        need = height + (ROW_H if item[0] == "head" else 0)
+        if pages[-1] and need > room + 0.01:
+            pages.append([])
+            room = other_room
+        pages[-1].append(item)
+        room -= height
+    return pages
 
 
 def call_list_pdf(cl: CallList) -> bytes:
-    """A4 landscape: header with the reason and lots, then one row per buyer with room to tick the outcome.
-    Rows have a fixed height, so the page count is known and every page says 'Trang x/y'."""
+    """A4 landscape: header with the reason and lots, then one row per buyer with room to tick the outcome:
+    first the buyers to call (the product is out there), then, in their own section, the buyers of the orders
+    the recall held (to be told it is cancelled, and refunded). Rows have a fixed height, so the page count is
+    known and every page says 'Trang x/y'."""
     from reportlab.lib.pagesizes import A4, landscape
 
     width, height = landscape(A4)
@@ -96,29 +123,37 @@ def call_list_pdf(cl: CallList) -> bytes:
     c = new_canvas(buf, (width, height), title=cl.title)
     first_top = height - margin - 34 * MM
     other_top = height - margin - 8 * MM
-    per_first = max(int((first_top - 8 * MM - margin - 6 * MM) // ROW_H), 1)
-    per_other = max(int((other_top - 8 * MM - margin - 6 * MM) // ROW_H), 1)
-    rows = list(cl.rows)
-    _box_form(c, CALL_COLUMNS[-1][1] * MM - 2 * 1.2 * MM)
-    pages = 1 + max(0, -(-(len(rows) - per_first) // per_other))
+    boxes_w = CALL_COLUMNS[-1][1] * MM - 2 * 1.2 * MM
+    _box_form(c, boxes_w, "outcome_boxes", OUTCOME_BOXES)
+    items: list[tuple] = [("row", r, False) for r in cl.rows]
+    if cl.held:
+        _box_form(c, boxes_w, "held_boxes", HELD_BOXES)
+        items = [*([("head", SECTION_CALL.format(n=len(cl.rows)))] if cl.rows else []), *items,
+                 ("head", SECTION_HELD.format(n=len(cl.held))), *(("row", r, True) for r in cl.held)]
+    pages = _pages(items, first_top - 8 * MM - margin - 6 * MM, other_top - 8 * MM - margin - 6 * MM)
+    total_w = sum(w for _h, w in CALL_COLUMNS) * MM
     i = 0
-    for page in range(1, pages + 1):
+    for page, content in enumerate(pages, start=1):
         if page == 1:
             _call_header(c, cl, margin, height - margin, width - 2 * margin)
-            top, take = first_top, per_first
+            top = first_top
         else:
             text_box(c, f"{cl.cooperative} · {cl.title}", margin, height - margin, width - 2 * margin, 5 * MM,
                      BOLD, 9, 7)
-            top, take = other_top, per_other
+            top = other_top
         y = _call_table_head(c, margin, top)
-        for row in rows[i:i + take]:
+        for item in content:
+            if item[0] == "head":
+                _section_head(c, item[1], margin, y, total_w)
+                y -= SECTION_H
+                continue
             i += 1
-            _call_row(c, i, row, margin, y)
+            _call_row(c, i, item[1], margin, y, held=item[2])
             y -= ROW_H
         c.setFont(REGULAR, 7.5)
         c.setFillGray(0.35)
         c.drawString(margin, margin - 2 * MM, f"In ngày {cl.printed_on} · CoopDesk")
-        c.drawRightString(width - margin, margin - 2 * MM, f"Trang {page}/{pages}")
+        c.drawRightString(width - margin, margin - 2 * MM, f"Trang {page}/{len(pages)}")
         c.setFillGray(0)
         c.showPage()
     c.save()
@@ -130,8 +165,7 @@ def _call_header(c, cl: CallList, x: float, top: float, width: float) -> None:  
     text_box(c, cl.coop_line, x, top - 5.5 * MM, width * 0.6, 4.5 * MM, REGULAR, 8, 6.5)
     text_box(c, cl.printed_on, x + width * 0.6, top, width * 0.4, 5 * MM, REGULAR, 8, 7, align="right")
     c.setFillColorRGB(0.72, 0.11, 0.11)
-    text_box(c, "DANH SÁCH GỌI KHÁCH — THU HỒI SẢN PHẨM", x, top - 11 * MM, width, 7.5 * MM, BOLD, 15, 10,
-             align="center")
+    text_box(c, cl.heading, x, top - 11 * MM, width, 7.5 * MM, BOLD, 15, 10, align="center")
     c.setFillGray(0)
     text_box(c, cl.title + " · " + cl.decided, x, top - 18.5 * MM, width, 5 * MM, BOLD, 9.5, 7, align="center")
     text_box(c, "Lý do: " + cl.reason, x, top - 23.5 * MM, width, 5 * MM, REGULAR, 9, 7, align="center")
@@ -143,12 +177,12 @@ BOX = 2.6 * MM
 BOX_ROW = 3.9 * MM
 
 
-def _box_form(c, width: float) -> None:  # noqa: ANN001
-    """Four tick boxes (2 × 2) with their labels, drawn once per document as a PDF form and placed on every row:
+def _box_form(c, width: float, name: str, labels: tuple[str, ...]) -> None:  # noqa: ANN001
+    """Tick boxes (2 × 2) with their labels, drawn once per document as a PDF form and placed on every row:
     the same marks, a smaller file, a faster 2,000-buyer list. Origin: the top-left corner of the group."""
-    c.beginForm("outcome_boxes", lowerx=-1, lowery=-(BOX_ROW + BOX + 2 * MM), upperx=width + 1, uppery=2 * MM)
+    c.beginForm(name, lowerx=-1, lowery=-(BOX_ROW + BOX + 2 * MM), upperx=width + 1, uppery=2 * MM)
     c.setLineWidth(0.5)
-    for i, label in enumerate(OUTCOME_BOXES):
+    for i, label in enumerate(labels):
         bx = (i % 2) * width / 2
         by = -(i // 2) * BOX_ROW - BOX
         c.rect(bx, by, BOX, BOX, stroke=1, fill=0)
@@ -157,17 +191,19 @@ def _box_form(c, width: float) -> None:  # noqa: ANN001
     c.endForm()
 
 
-def _boxes(c, x: float, top: float, width: float, recorded: str, outcome: str) -> None:  # noqa: ANN001
+def _boxes(c, x: float, top: float, width: float, recorded: str, outcome: str,  # noqa: ANN001
+           held: bool = False) -> None:
     """The tick boxes of one row; an outcome already recorded is written above them and its box ticked."""
     y0 = top - 0.6 * MM
     if recorded:
         text_box(c, recorded, x, top, width, 3.6 * MM, REGULAR, 7, 5.5, max_lines=1)
         y0 = top - 3.6 * MM
+    labels = HELD_BOXES if held else OUTCOME_BOXES
     c.saveState()
     c.translate(x, y0)
-    c.doForm("outcome_boxes")
-    if outcome in OUTCOME_BOXES:
-        i = OUTCOME_BOXES.index(outcome)
+    c.doForm("held_boxes" if held else "outcome_boxes")
+    if outcome in labels:
+        i = labels.index(outcome)
         bx, by = (i % 2) * width / 2, -(i // 2) * BOX_ROW - BOX  # the box's lower-left corner, as in the form
         tick = c.beginPath()
         tick.moveTo(bx + 0.45 * MM, by + 1.3 * MM)
@@ -193,15 +229,27 @@ def _call_table_head(c, x: float, top: float) -> float:  # noqa: ANN001
     return top - h
 
 
-def _call_row(c, n: int, r: CallRow, x: float, top: float) -> None:  # noqa: ANN001
+def _section_head(c, text: str, x: float, top: float, width: float) -> None:  # noqa: ANN001
+    """A band across the table that starts a section (to call / to tell of a held order)."""
+    c.setFillColorRGB(0.95, 0.91, 0.84)
+    c.rect(x, top - SECTION_H, width, SECTION_H, stroke=0, fill=1)
+    c.setFillGray(0)
+    text_box(c, text, x + 1.5 * MM, top - 1.8 * MM, width - 3 * MM, SECTION_H - 2.5 * MM, BOLD, 9.5, 7,
+             max_lines=1)
+    c.setLineWidth(0.6)
+    c.line(x, top - SECTION_H, x + width, top - SECTION_H)
+
+
+def _call_row(c, n: int, r: CallRow, x: float, top: float, held: bool = False) -> None:  # noqa: ANN001
     pad = 1.2 * MM
+    shipped = " ".join(x for x in (r.carrier, r.tracking) if x)
     cells = (
         (str(n), None),
         (r.name, r.address),
         (r.phone, None),
         (r.orders, r.order_date),
         (f"SL {r.quantity} · {r.products}", None),
-        (r.situation, " ".join(x for x in (r.carrier, r.tracking) if x)),
+        (r.situation, " · ".join(x for x in (shipped, r.refund_text) if x)),
         (f"{r.outcome} · {r.outcome_by}" if r.outcome_by else "", None),
     )
     cx = x
@@ -210,7 +258,7 @@ def _call_row(c, n: int, r: CallRow, x: float, top: float) -> None:  # noqa: ANN
         inner = w * MM - 2 * pad
         bold = BOLD if _head in ("Điện thoại", "Khách hàng · địa chỉ") else REGULAR
         if _head.startswith("Kết quả"):
-            _boxes(c, cx + pad, top - pad, inner, main, r.outcome)
+            _boxes(c, cx + pad, top - pad, inner, main, r.outcome, held)
         elif _head.startswith("Sản phẩm"):
             text_box(c, main, cx + pad, top - pad, inner, ROW_H - 2 * pad, bold, PRODUCT_SIZE, PRODUCT_MIN,
                      max_lines=3)
@@ -261,9 +309,12 @@ class Summary:
     lots: tuple[LotLine, ...]
     one_step_back: tuple[tuple[str, str], ...]  # (what, detail)
     buyers: tuple[tuple[str, str], ...]  # (label, figure)
-    outcomes: tuple[tuple[str, str], ...]
+    # Section 5: a header row, then per outcome (every one the domain defines) its count of buyers in each
+    # column, and a total row; then (label, detail) lines: reached, not reached, the held orders, refunds.
+    outcomes: tuple[tuple[str, ...], ...]
     ended: str
     printed_on: str
+    contact: tuple[tuple[str, str], ...] = ()
 
 
 def summary_pdf(s: Summary) -> bytes:
@@ -338,9 +389,20 @@ def summary_pdf(s: Summary) -> bytes:
     story.append(p("4. Một bước sau: khách hàng đã nhận", h2))
     story.append(Table([[p(a, cell_b), p(b, cell)] for a, b in s.buyers], colWidths=[87 * MM, 87 * MM],
                        style=pairs))
-    story.append(p("5. Kết quả liên hệ khách hàng", h2))
-    story.append(Table([[p(a, cell_b), p(b, cell)] for a, b in s.outcomes] or [[p("—", cell), p("", cell)]],
+    fifth = [p("5. Kết quả liên hệ khách hàng", h2)]
+    if s.outcomes:
+        head_row, *body = s.outcomes
+        num = ParagraphStyle("num", parent=cell, alignment=2)
+        num_b = ParagraphStyle("numb", parent=num, fontName=BOLD)
+        table = [[p(h, cell_b) for h in head_row]]
+        table += [[p(r[0], cell_b if i == len(body) - 1 else cell),
+                   *(p(v, num_b if i == len(body) - 1 else num) for v in r[1:])] for i, r in enumerate(body)]
+        first = 174 - 30 * (len(head_row) - 1)
+        fifth.append(Table(table, colWidths=[first * MM] + [30 * MM] * (len(head_row) - 1), style=grid))
+        fifth.append(Spacer(1, 3))
+    fifth.append(Table([[p(a, cell_b), p(b, cell)] for a, b in s.contact] or [[p("—", cell), p("", cell)]],
                        colWidths=[87 * MM, 87 * MM], style=pairs))
+    story.append(KeepTogether(fifth))  # the outcomes and their totals are read together
     last = [p("6. Cách truy xuất", h2), *(p("• " + step, cell) for step in s.how_traced), Spacer(1, 14)]
     sign = ParagraphStyle("sign", parent=base, fontName=BOLD, alignment=1)
     last.append(Table([[p("NGƯỜI LẬP BÁO CÁO", sign), p("ĐẠI DIỆN HỢP TÁC XÃ", sign)],

@@ -12,6 +12,7 @@ import html
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from coopdesk.domain.errors import CoopDeskError
@@ -118,8 +119,8 @@ def e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _media_name(source: Path) -> str:
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+def _media_name(source: Path, data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()[:16]
     return f"{digest}{source.suffix.lower()}"
 
 
@@ -128,47 +129,69 @@ class _Writer:
         self.out = out
         self.report = SiteReport()
         self.files: set[str] = set()
+        self.folders: set[str] = set()  # made (or found) this run: one mkdir a folder, not one a file
+        self.copied: dict[Path, str] = {}  # a photo used by many lots is read and hashed once
 
     def put(self, rel: str, data: bytes) -> None:
-        target = self.out / rel
+        # Plain strings, not Path objects: two thousand pages make pathlib's parsing show in the profile.
+        target = os.path.join(self.out, rel)
         self.files.add(rel)
-        if target.exists() and target.read_bytes() == data:
-            self.report.unchanged.append(rel)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
+        if os.path.exists(target):
+            with open(target, "rb") as f:
+                if f.read() == data:
+                    self.report.unchanged.append(rel)
+                    return
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        tmp = target + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
         os.replace(tmp, target)
         self.report.written.append(rel)
 
     def media(self, source: Path | None) -> str | None:
         if source is None:
             return None
+        if source in self.copied:
+            return self.copied[source]
         if not source.is_file():
             raise CoopDeskError(_("The photo {file} is missing; put it back or remove it from the record.").format(
                 file=source))
-        name = f"media/{_media_name(source)}"
+        data = source.read_bytes()
+        name = f"media/{_media_name(source, data)}"
         if name not in self.files:
-            self.put(name, source.read_bytes())
+            self.put(name, data)
+        self.copied[source] = name
         return name
 
 
 def _page(lang: str, root: str, title: str, coop: PublicCoop, logo: str | None, body: str, other: str) -> str:
+    head, foot = _chrome(lang, root, coop, logo, other)
+    return f"{head[0]}{e(title)}{head[1]}{body}{foot}"
+
+
+@lru_cache(maxsize=64)
+def _chrome(lang: str, root: str, coop: PublicCoop, logo: str | None, other: str) -> tuple[tuple[str, str], str]:
+    """What every page of one language and depth shares, around its title and its body: made once, not per lot."""
     t = translator(lang)
     other_label = "English" if lang == "vi" else "Tiếng Việt"
     other_lang = "en" if lang == "vi" else "vi"
     logo_html = f'<img src="{e(root + logo)}" alt="">' if logo else ""
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{e(title)}</title>\n<style>{CSS.replace('{root}', root)}</style>\n</head>\n<body>\n"
-            f'<header>{logo_html}<div><div class="coop">{e(coop.name)}</div>'
-            f'<div class="sub">{e(t("Product traceability"))}</div></div>'
-            f'<nav class="lang"><a href="{e(other)}" hreflang="{other_lang}" lang="{other_lang}">'
-            f"{other_label}</a></nav></header>\n<main>\n{body}\n</main>\n"
+    before_title = (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+                    f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>')
+    after_title = (f"</title>\n<style>{CSS.replace('{root}', root)}</style>\n</head>\n<body>\n"
+                   f'<header>{logo_html}<div><div class="coop">{e(coop.name)}</div>'
+                   f'<div class="sub">{e(t("Product traceability"))}</div></div>'
+                   f'<nav class="lang"><a href="{e(other)}" hreflang="{other_lang}" lang="{other_lang}">'
+                   f"{other_label}</a></nav></header>\n<main>\n")
+    foot = ("\n</main>\n"
             f'<footer>{e(coop.name)} · {e(coop.address)}'
             f'{" · " + e(coop.phone) if coop.phone else ""}'
             f'{" · " + e(t("Tax code")) + " " + e(coop.tax_code) if coop.tax_code else ""}'
             f"<br>{e(t('Made with CoopDesk'))}</footer>\n</body>\n</html>\n")
+    return (before_title, after_title), foot
 
 
 def _lot_body(lang: str, root: str, lot: PublicLot, w: _Writer) -> str:

@@ -5,14 +5,18 @@ Codes were reused across the reform, so every stored code goes with ADDRESS_SCHE
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
+from coopdesk import paths
 from coopdesk.domain.errors import Collector
-from coopdesk.domain.text import fold, fold_place, sort_key
+from coopdesk.domain.text import fold, fold_place, nfc, sort_key
 from coopdesk.i18n import _
 
 ADDRESS_SCHEME = f"vn-2025@{version('vietnam-provinces')}"
@@ -102,27 +106,9 @@ _PROVINCE_ALIASES = {"sai gon": 79, "saigon": 79, "sg": 79, "hcm": 79, "tphcm": 
 _QUERY_PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ", "tinh ")
 
 
-@lru_cache(maxsize=1)
 def _old_province_aliases() -> dict[str, int]:
     """Folded old province name -> the 2025 province that took it in (through one of its wards)."""
-    from vietnam_provinces.legacy import District as OldDistrict
-    from vietnam_provinces.legacy import Province as OldProvince
-    from vietnam_provinces.legacy import Ward as OldWard
-
-    out: dict[str, int] = {}
-    wards_by_province: dict[int, int] = {}
-
-    district_province = {int(d.code): int(d.province_code) for d in OldDistrict.iter_all()}
-    for w in OldWard.iter_all():
-        wards_by_province.setdefault(district_province[int(w.district_code)], int(w.code))
-    for p in OldProvince.iter_all():
-        ward = wards_by_province.get(int(p.code))
-        new = _new_wards(ward) if ward is not None else ()
-        if new:
-            code = commune_province(new[0].code)
-            if code is not None:
-                out[fold_place(p.name)] = code
-    return out
+    return _legacy_data()["provinces"]
 
 
 def search_provinces(text: str) -> list[Place]:
@@ -158,16 +144,39 @@ def search_provinces(text: str) -> list[Place]:
         else:
             continue
         ranked.append((rank, order, p))
-    if not ranked:  # an old name: looked up only then, as building that index takes most of a second
+    if not ranked:  # an old name: the old-address index is read (or built) only then
         codes = {code for name, code in _old_province_aliases().items() if name.startswith(q)}
         ranked = [(5, order, p) for order, p in enumerate(provinces()) if p.code in codes]
     return [p for _r, _o, p in sorted(ranked, key=lambda x: (x[0], x[1]))]
 
 
 def find_commune(text: str, province_code: int) -> Place | None:
-    """The commune of that province named by ``text`` ('na tau' -> Xã Nà Tấu)."""
-    key = fold_place(text)
-    return next((c for c in communes(province_code) if c.folded == key), None)
+    """The commune of that province named by ``text`` ('na tau' -> Xã Nà Tấu).
+
+    Ten provinces have two communes that differ only by their marks (Xã Tân Thành, Xã Tân Thạnh): the one
+    written with exactly those marks wins; without marks, the first in Vietnamese order.
+    """
+    found = _communes_by_name(province_code).get(fold_place(text), ())
+    if len(found) > 1:
+        written = nfc(text).casefold().strip()
+        return next((c for c in found if written in (c.name.casefold(), _bare(c.name).casefold())), found[0])
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=64)
+def _communes_by_name(province_code: int) -> dict[str, tuple[Place, ...]]:
+    """Folded name -> the communes of that name in Vietnamese order, for an import's thousands of look-ups: built
+    without the sorting of the whole list (which a command paid in every process)."""
+    try:
+        code = ProvinceCode(province_code)
+    except ValueError:
+        return {}
+    out: dict[str, tuple[Place, ...]] = {}
+    for w in Ward.iter_by_province(code):
+        place = Place(int(w.code), w.name, fold_place(w.name))
+        out[place.folded] = (*out.get(place.folded, ()), place)
+    return {k: v if len(v) == 1 else tuple(sorted(v, key=lambda p: sort_key(_bare(p.name))))
+            for k, v in out.items()}
 
 
 def search_communes(text: str, province_code: int | None = None, limit: int = 20) -> list[Place]:
@@ -227,30 +236,92 @@ def _old_key(name: str) -> str:
     return folded
 
 
+# Bump when what the old-address index holds, or how its keys are folded (_old_key, fold_place), changes: the
+# cache written by an older CoopDesk is then rebuilt. A new vietnam-provinces or CoopDesk rebuilds it anyway.
+LEGACY_CACHE_FORMAT = 1
+
+
+def legacy_cache_file() -> Path:
+    """Where the old-address index is kept between processes."""
+    return paths.cache_dir() / "old-addresses.json"
+
+
+def _legacy_cache_key() -> str:
+    from coopdesk import __version__
+
+    return f"{LEGACY_CACHE_FORMAT}|coopdesk {__version__}|{ADDRESS_SCHEME}"
+
+
 @lru_cache(maxsize=1)
-def _legacy_index() -> dict[tuple[str, str, str], list[tuple[str, int]]]:
-    """(old province, old district, old ward) names, folded and without 'tỉnh/quận/phường' -> old wards."""
+def _legacy_data() -> dict:
+    """The pre-2025 units and what became of them: read from the cache file, or built and written there.
+
+    Building takes about half a second (vietnam-provinces' old tables and its conversion table, imported only
+    then), which every ``coopdesk import-orders`` paid before; reading the file takes a few milliseconds.
+    A file that is missing, unreadable, damaged or written for another version is rebuilt.
+    """
+    path = legacy_cache_file()
+    key = _legacy_cache_key()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if (isinstance(data, dict) and data.get("key") == key
+                and all(isinstance(data.get(k), dict) for k in ("index", "new", "provinces"))):
+            return data
+    except (OSError, ValueError):
+        pass
+    data = {"key": key, **build_legacy_data()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes may build it at once
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a cache: the next process builds it again
+    return data
+
+
+def build_legacy_data() -> dict:
+    """The old-address index from vietnam-provinces' pre-2025 tables.
+
+    ``index``: "old province<TAB>old district<TAB>old ward", folded and without 'tỉnh/quận/phường' (the district
+    also left empty, as districts were renamed or regrouped before 2025 too) -> [[old full name, old ward code]];
+    ``new``: old ward code -> the 2025 commune codes it became; ``provinces``: folded old province name -> the
+    2025 province that took it in.
+    """
     from vietnam_provinces.legacy import District as OldDistrict
     from vietnam_provinces.legacy import Province as OldProvince
     from vietnam_provinces.legacy import Ward as OldWard
 
     provinces_by_code = {int(p.code): p.name for p in OldProvince.iter_all()}
     districts = {int(d.code): (d.name, int(d.province_code)) for d in OldDistrict.iter_all()}
-    index: dict[tuple[str, str, str], list[tuple[str, int]]] = {}
+    index: dict[str, list[list]] = {}
+    new: dict[str, list[int]] = {}
+    first_ward: dict[int, int] = {}
     for w in OldWard.iter_all():
+        code = int(w.code)
         district, province_code = districts[int(w.district_code)]
         province = provinces_by_code[province_code]
-        entry = (f"{w.name}, {district}, {province}", int(w.code))
-        index.setdefault((_old_key(province), _old_key(district), _old_key(w.name)), []).append(entry)
-        # Districts were renamed or regrouped before 2025 too, so the ward is also found by province alone.
-        index.setdefault((_old_key(province), "", _old_key(w.name)), []).append(entry)
-    return index
+        entry = [f"{w.name}, {district}, {province}", code]
+        for key in ((_old_key(province), _old_key(district), _old_key(w.name)),
+                    (_old_key(province), "", _old_key(w.name))):
+            index.setdefault("\t".join(key), []).append(entry)
+        became = [int(r.ward.code) for r in Ward.search_from_legacy(code=code)]
+        if became:
+            new[str(code)] = became
+        first_ward.setdefault(province_code, code)
+    aliases: dict[str, int] = {}
+    for code, name in provinces_by_code.items():
+        became = new.get(str(first_ward.get(code)), [])
+        target = commune_province(became[0]) if became else None
+        if target is not None:
+            aliases[fold_place(name)] = target
+    return {"index": index, "new": new, "provinces": aliases}
 
 
 @lru_cache(maxsize=4096)
 def _new_wards(old_code: int) -> tuple[Place, ...]:
-    return tuple(Place(int(r.ward.code), r.ward.name, fold_place(r.ward.name))
-                 for r in Ward.search_from_legacy(code=old_code))
+    names = [(code, commune_name(code)) for code in _legacy_data()["new"].get(str(old_code), ())]
+    return tuple(Place(code, name, fold_place(name)) for code, name in names if name)
 
 
 @lru_cache(maxsize=8192)
@@ -263,10 +334,10 @@ def legacy_candidates(text: str) -> list[LegacyMatch]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) < 3:
         return []
-    index = _legacy_index()
+    index = _legacy_data()["index"]
     province, district, ward = _old_key(parts[-1]), _old_key(parts[-2]), _old_key(parts[-3])
     province = {"thua thien hue": "hue"}.get(province, province)  # renamed a city in January 2025
-    found = index.get((province, district, ward)) or index.get((province, "", ward), [])
+    found = index.get(f"{province}\t{district}\t{ward}") or index.get(f"{province}\t\t{ward}", [])
     out = []
     for old_name, code in found:
         places = _new_wards(code)

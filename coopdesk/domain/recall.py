@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
+from coopdesk.domain.money import format_vnd
 from coopdesk.domain.shipping import order_code
 from coopdesk.domain.text import clean, nfc, sort_key
 from coopdesk.i18n import N_, _
@@ -131,6 +132,42 @@ def salutation(full_name: str) -> str:
     return f"anh/chị {words[-1]}" if words else "anh/chị"
 
 
+# The kind of message a buyer gets: the lots stand recalled, or a precautionary notice while a lot is checked
+# (no recall is open for it yet: buyers are asked to keep it aside, not told it is recalled).
+RECALL_NOTICE, CHECK_NOTICE = "recall", "check"
+
+# Orders of buyers to tell: out there (call them to stop use) or held by the recall (tell them it is cancelled).
+TO_TELL = (IN_TRANSIT, DELIVERED, HELD)
+
+
+def needs_telling(groups: Set[str]) -> bool:
+    """A customer is to be contacted when some of the product is out there with them, or when the recall
+    cancelled one of their orders (they must hear it is cancelled, and get back what they prepaid)."""
+    return not groups.isdisjoint(TO_TELL)
+
+
+@dataclass(frozen=True)
+class HeldOrder:
+    """An order the recall cancelled before it was handed to a carrier, and what the buyer paid ahead."""
+
+    order_id: int
+    refund: int  # whole đồng paid ahead (prepaid, or paid on the platform): to be refunded; 0 for COD
+    platform: str = ""  # 'tiktok' for a platform order: its refund goes back through the platform
+
+
+def refund_of(prepaid: int, total: int, cod: int, platform: str) -> int:
+    """What the buyer of a cancelled order paid ahead: the prepaid amount, or for a platform order paid on the
+    platform (no COD) its whole total."""
+    if prepaid > 0:
+        return prepaid
+    if platform and cod == 0:
+        return total
+    return 0
+
+
+PLATFORM_NAMES = {"tiktok": "TikTok Shop"}
+
+
 @dataclass(frozen=True)
 class MessageFacts:
     """What one customer's message needs to say."""
@@ -142,22 +179,90 @@ class MessageFacts:
     reason: str  # the reason the cooperative chose to publish
     cooperative: str
     phone: str  # the cooperative's phone, as shown
+    groups: frozenset[str] = frozenset({DELIVERED})  # what can still be done for the buyer's lines
+    held: tuple[HeldOrder, ...] = ()  # orders the recall cancelled (they are in ``orders`` too)
+    notice: str = RECALL_NOTICE  # a recall, or a precautionary notice while the lot is checked
+
+    @property
+    def refund(self) -> int:
+        return sum(h.refund for h in self.held)
+
+
+def _codes(orders: Iterable[int]) -> str:
+    return ", ".join(order_code(n) for n in orders)
 
 
 def customer_message(f: MessageFacts) -> str:
     """A ready Vietnamese text for Zalo or SMS: who writes, what product and lot, why, and what to do.
 
+    What to do follows where the buyer's product is: received (do not use it, keep it, get a refund), on the
+    way (refuse the parcel), not yet sent (it will not be), cancelled by the recall (it will not come; what
+    was paid ahead is refunded, the amount named). Without a recall (a lot being checked) the message asks the
+    buyer to keep the product aside until the result is known, and recalls nothing.
     Always Vietnamese, whatever the screen's language: it goes to buyers in Vietnam.
     """
+    if f.notice == CHECK_NOTICE:
+        return _check_message(f)
     who = salutation(f.name)
-    orders = ", ".join(order_code(n) for n in f.orders)
     what = "; ".join(f.products)
-    text = f"{f.cooperative} xin thông báo tới {who}: sản phẩm {what} trong đơn hàng {orders} đang được THU HỒI. "
+    held = {h.order_id for h in f.held}
+    text = (f"{f.cooperative} xin thông báo tới {who}: sản phẩm {what} trong đơn hàng {_codes(f.orders)} "
+            "đang được THU HỒI. ")
     if f.reason:
         text += f"Lý do: {f.reason.rstrip('.')}. "
+    if f.held:
+        text += _held_sentences(f, who)
+    contact = f" {f.phone}" if f.phone else " hợp tác xã"
+    rest = [n for n in f.orders if n not in held]
+    if not rest:  # every order of this buyer was cancelled: nothing of it reached them
+        return text + f"Mọi thắc mắc xin {who} liên hệ{contact}. Chân thành xin lỗi và cảm ơn {who}."
     if f.in_transit:
         text += f"Đơn hàng đang trên đường giao: xin {who} từ chối nhận kiện hàng này, {who} không phải trả tiền. "
-    text += (f"Nếu đã nhận hàng, xin {who} KHÔNG sử dụng sản phẩm, giữ lại và liên hệ"
-             f"{' ' + f.phone if f.phone else ' hợp tác xã'} để được hoàn tiền hoặc đổi hàng. "
-             "Chân thành xin lỗi và cảm ơn {who}.").replace("{who}", who)
+    out_there = not f.groups.isdisjoint((IN_TRANSIT, DELIVERED))
+    if not out_there and TO_HOLD in f.groups:
+        text += (f"Đơn hàng {_codes(rest)} chưa được gửi đi: hợp tác xã sẽ không giao sản phẩm này. "
+                 f"Mọi thắc mắc xin {who} liên hệ{contact}. Chân thành xin lỗi và cảm ơn {who}.")
+        return text
+    received = f"Với đơn hàng {_codes(rest)}: nếu" if f.held else "Nếu"
+    text += (f"{received} đã nhận hàng, xin {who} KHÔNG sử dụng sản phẩm, giữ lại và liên hệ{contact} để được "
+             f"hoàn tiền hoặc đổi hàng. Chân thành xin lỗi và cảm ơn {who}.")
     return text
+
+
+def _held_sentences(f: MessageFacts, who: str) -> str:
+    """The orders the recall cancelled: they will not come, and what was paid ahead comes back (named)."""
+    some = "Các đơn hàng" if len(f.held) > 1 else "Đơn hàng"
+    text = (f"{some} {_codes(h.order_id for h in f.held)} chưa được gửi đi và đã được HỦY do đợt thu hồi "
+            f"này: {who} sẽ không nhận được {some.lower()} này. ")
+    paid = [h for h in f.held if h.refund > 0]
+    if not paid:
+        return text
+    if len(paid) == 1:
+        amount = f"{format_vnd(paid[0].refund)} {who} đã thanh toán trước"
+        if len(f.held) > 1:
+            amount += f" cho đơn {order_code(paid[0].order_id)}"
+    else:
+        each = ", ".join(f"{order_code(h.order_id)}: {format_vnd(h.refund)}" for h in paid)
+        amount = f"{format_vnd(f.refund)} {who} đã thanh toán trước ({each})"
+    platforms = {h.platform for h in paid}
+    via = ""
+    if len(platforms) == 1 and (name := PLATFORM_NAMES.get(next(iter(platforms)))):
+        via = f" qua {name}"
+    return text + f"Số tiền {amount} sẽ được hoàn lại đầy đủ{via}. "
+
+
+def _check_message(f: MessageFacts) -> str:
+    """A precautionary notice: the lot is being checked, nothing is recalled yet."""
+    who = salutation(f.name)
+    what = "; ".join(f.products)
+    contact = f" {f.phone}" if f.phone else " hợp tác xã"
+    text = (f"{f.cooperative} xin thông báo tới {who}: hợp tác xã đang KIỂM TRA LẠI chất lượng sản phẩm {what} "
+            f"trong đơn hàng {_codes(f.orders)}. ")
+    if not f.groups.isdisjoint((IN_TRANSIT, DELIVERED)):
+        text += (f"Trong khi chờ kết quả, xin {who} tạm thời CHƯA sử dụng sản phẩm này, để riêng và giữ lại bao bì. "
+                 f"Hợp tác xã sẽ báo lại {who} ngay khi có kết quả. ")
+    elif TO_HOLD in f.groups:
+        text += f"Đơn hàng chưa được gửi đi: hợp tác xã sẽ giao khi có kết quả và báo lại {who}. "
+    else:
+        text += f"Hợp tác xã sẽ báo lại {who} ngay khi có kết quả. "
+    return text + f"Mọi thắc mắc xin {who} liên hệ{contact}. Cảm ơn {who}."

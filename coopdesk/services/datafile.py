@@ -10,7 +10,7 @@ from pathlib import Path
 from coopdesk import paths
 from coopdesk.i18n import N_, _
 from coopdesk.storage import backup as backups
-from coopdesk.storage import manifest, settings, verify
+from coopdesk.storage import known_good, manifest, settings, verify
 from coopdesk.storage.database import CheckResult, Database, check_file, open_database
 from coopdesk.storage.errors import DatabaseDamaged, DatabaseInUse, StorageError
 from coopdesk.storage.lock import FileLock, holder_text
@@ -22,6 +22,9 @@ CLI_LOCK_WAIT_S = 10.0  # a command waits this long for another CoopDesk to fini
 WINDOW_LOCK_WAIT_S = 2.0
 
 _session: dict = {"program": "command", "lock_wait": 0.0, "on_wait": None}
+# Files this process opened for writing -> (when their content was last verified, their inode then); None while
+# the window's deferred check has not passed. mark_closed_files() leaves the mark (storage.known_good) from it.
+_verified: dict[Path, tuple[datetime | None, int | None]] = {}
 
 
 def set_session(program: str, lock_wait: float, on_wait: Callable[[str], None] | None = None) -> None:
@@ -48,9 +51,15 @@ def open_data(path: Path, allow_read_only: bool = False, *, lock_wait: float | N
         lock_wait = 0 if allow_read_only else _session["lock_wait"]
     program = program or _session["program"]
     on_wait = on_wait or _session["on_wait"]
+    # A command skips the whole-file check of the file CoopDesk closed cleanly after verifying it (known_good).
+    verified = known_good.verified_at(paths.backup_dir_for(path), path) if program == "command" else None
     database = open_database(path, allow_read_only=allow_read_only, backup_dir=paths.backup_dir_for(path),
-                             lock_wait=lock_wait, program=program, on_wait=on_wait, defer_check=defer_check)
+                             lock_wait=lock_wait, program=program, on_wait=on_wait, defer_check=defer_check,
+                             check=verified is None)
     if not database.read_only:
+        if verified is None and not database.check_deferred:
+            verified = datetime.now()  # checked just now (or a new, empty file)
+        _verified[path.absolute()] = (verified, _inode(path))
         backups.clean_parts(paths.backup_dir_for(path))
         try:
             guard_order_ids(database)
@@ -58,6 +67,22 @@ def open_data(path: Path, allow_read_only: bool = False, *, lock_wait: float | N
             database.close()
             raise
     return database
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
+def mark_closed_files() -> None:
+    """At the end of a command or of the window: each file this process verified (or found known good) and has
+    closed cleanly is marked, so the next command on it skips the whole-file check (storage.known_good)."""
+    for path, (verified, inode) in list(_verified.items()):
+        if verified is not None:
+            known_good.write(paths.backup_dir_for(path), path, verified, inode)
+    _verified.clear()
 
 
 def check(path: Path, full: bool = False) -> CheckResult:
@@ -106,6 +131,9 @@ def start_up_backup(database: Database, check_first: bool = True) -> Path | None
         if not result.ok:
             raise DatabaseDamaged(_("{path} is damaged: {problems}").format(
                 path=database.path, problems="; ".join(result.problems[:3])))
+        key = Path(database.path).absolute()
+        if key in _verified:
+            _verified[key] = (datetime.now(), _verified[key][1])
     return auto_backup(database)
 
 

@@ -32,8 +32,8 @@ from coopdesk.domain.tiktok import (
     parse_rows,
 )
 from coopdesk.i18n import _
-from coopdesk.services import traceability
 from coopdesk.services.changes import Changes
+from coopdesk.services.lots import recalled_lot_ids
 from coopdesk.services.progress import Progress
 from coopdesk.services.stock import packed_lots
 from coopdesk.storage import imports as bulk
@@ -300,7 +300,7 @@ def commit_steps(database: Database, plan: ImportPlan, mapping: dict[str, int | 
         for sku, product_id in mapping.items():
             sku_to_product[sku.upper()] = product_id
         products = {r["id"]: r for r in product_store.catalog_rows(database)}
-        recalled = traceability.recalled_lot_ids(database)
+        recalled = recalled_lot_ids(database)
         for sku, product_id in mapping.items():
             store.remember_sku(db, plan.platform, sku, product_id, "map" if product_id else "skip")
             if product_id:

@@ -81,11 +81,13 @@ def _place(ev: TraceEvent, all_areas: dict[int, GrowingArea]) -> str:
 
 def public_lot(database: Database, v: LotView, today: date, registry: dict[int, Input],
                all_areas: dict[int, GrowingArea], private_ids: set[int],
-               paths: dict[str, str], redact: Redactor | None = None) -> trace_site.PublicLot:
+               paths: dict[str, str], redact: Redactor | None = None,
+               members: dict[int, dict] | None = None) -> trace_site.PublicLot:
     """Only what a buyer may see: no buyers, no prices paid, nothing a member kept private.
 
     A private household is hidden by its id wherever a record points at it (an entry's 'Who', an area's
-    owner); ``redact`` also takes its name out of free text someone typed it into.
+    owner); ``redact`` also takes its name out of free text someone typed it into. ``members`` (id -> member)
+    is read once by a caller making many lots' pages.
     """
     redact = redact or Redactor([])
     p = v.product
@@ -105,7 +107,8 @@ def public_lot(database: Database, v: LotView, today: date, registry: dict[int, 
             for c in p.certifications if c.expires is None or c.expires >= today)
     origin = ", ".join(x for x in (addresses.commune_name(p.origin_commune),
                                    addresses.province_name(p.origin_province)) if x)
-    members = {m["id"]: m for m in cooperative.members(database)}
+    if members is None:
+        members = {m["id"]: m for m in cooperative.members(database)}
     area_lines = []
     for a in v.areas:
         owner = members.get(a.member_id)
@@ -161,13 +164,14 @@ def export_site_job(database: Database, out: Path, today: date | None = None
     items = traceability.views(database)
     registry = traceability.inputs(database)
     all_areas = traceability.areas(database)
-    private = [m for m in cooperative.members(database) if m["private"]]
+    members = {m["id"]: m for m in cooperative.members(database)}
+    private = [m for m in members.values() if m["private"]]
     private_ids = {m["id"] for m in private}
     redact = Redactor([m["name"] for m in private])
     paths = {v.code: trace_path(v.code, v.product.gtin) for v in items}
     lots = []
     for i, v in enumerate(items):
-        lots.append(public_lot(database, v, today, registry, all_areas, private_ids, paths, redact))
+        lots.append(public_lot(database, v, today, registry, all_areas, private_ids, paths, redact, members))
         yield Progress(i + 1, len(items) + 1, v.code)
     logo = catalog.media_path(database, coop.logo)
     public = trace_site.PublicCoop(name=coop.name, address=coop.address_line(),

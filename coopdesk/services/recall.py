@@ -20,6 +20,7 @@ from coopdesk.domain.errors import CoopDeskError, FieldError, ValidationError
 from coopdesk.domain.lots import format_kg
 from coopdesk.domain.phones import display_phone, normalize_phone
 from coopdesk.domain.recall import (
+    CHECK_NOTICE,
     CLOSED,
     DELIVERED,
     GROUP_OF_STATUS,
@@ -32,16 +33,20 @@ from coopdesk.domain.recall import (
     OPEN,
     OUT_RETURNED,
     OUTCOMES,
+    RECALL_NOTICE,
     RETURNED,
     TO_HOLD,
     WITHDRAWN,
+    HeldOrder,
     MessageFacts,
     customer_message,
     dial_form,
     name_order,
     needs_call,
+    needs_telling,
     outcome_label,
     recall_status_label,
+    refund_of,
 )
 from coopdesk.domain.shipping import order_code
 from coopdesk.domain.text import clean, fold
@@ -117,11 +122,15 @@ class LotFigure:
 
 @dataclass(frozen=True)
 class Sender:
-    """What every buyer's message of one answer shares: who writes, their phone, and the published reason."""
+    """What every buyer's message of one answer shares: who writes, their phone, the published reason, which
+    lots stand recalled, and the few orders a recall held (with what their buyers paid ahead)."""
 
     cooperative: str
     phone: str  # as shown
     reason: str
+    recalled: frozenset[str] = frozenset()  # codes of the answer's lots a standing recall covers
+    # Customer id -> the orders a recall held (few; read once per answer), and each held order's refund.
+    held: dict[int, tuple[HeldOrder, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -150,13 +159,31 @@ class CustomerEntry:
     sender: Sender | None = field(default=None, repr=False)  # one for the whole answer
 
     @property
+    def held_orders(self) -> tuple[HeldOrder, ...]:
+        """This buyer's orders the recall cancelled before they were handed to a carrier."""
+        s = self.sender
+        return s.held.get(self.customer_id, ()) if s is not None else ()
+
+    @property
+    def refund(self) -> int:
+        """Đồng paid ahead on the held orders: to be refunded."""
+        return sum(h.refund for h in self.held_orders)
+
+    @property
+    def notice(self) -> str:
+        """'recall' when a standing recall covers a lot this buyer got; 'check' (a precautionary notice while the
+        lot is checked) when none does yet."""
+        s = self.sender
+        return RECALL_NOTICE if s is not None and not s.recalled.isdisjoint(self.lots) else CHECK_NOTICE
+
+    @property
     def facts(self) -> MessageFacts | None:
         """What the message says (made when asked for: a list of 10,000 buyers shows one at a time)."""
         s = self.sender
         if s is None:
             return None
         return MessageFacts(self.name, self.products, self.orders, IN_TRANSIT in self.groups, s.reason,
-                            s.cooperative, s.phone)
+                            s.cooperative, s.phone, self.groups, self.held_orders, self.notice)
 
     @property
     def message(self) -> str:
@@ -169,16 +196,23 @@ class CustomerEntry:
         return needs_call(self.groups)
 
     @property
+    def needs_contact(self) -> bool:
+        """To be told: the product is out there with them (call), or the recall cancelled an order of theirs."""
+        return needs_telling(self.groups)
+
+    @property
     def reached(self) -> bool:
-        return not self.needs_call or self.outcome not in NOT_REACHED
+        return not self.needs_contact or self.outcome not in NOT_REACHED
 
     def as_json(self) -> dict:
         return {"customer_id": self.customer_id, "name": self.name, "phone": self.phone_display,
                 "address": self.address, "orders": self.orders,
                 "order_codes": [order_code(n) for n in self.orders], "quantity": self.quantity,
                 "groups": sorted(self.groups, key=GROUPS.index), "lots": self.lots, "needs_call": self.needs_call,
+                "needs_contact": self.needs_contact,
+                "held_orders": [h.order_id for h in self.held_orders], "refund": self.refund,
                 "outcome": self.outcome, "outcome_by": self.outcome_who, "outcome_at": self.outcome_at,
-                "message": self.message}
+                "notice": self.notice, "message": self.message}
 
 
 @dataclass
@@ -258,6 +292,11 @@ class RecallView:
         return [c for c in self.answer.customers if c.needs_call]
 
     @property
+    def to_inform(self) -> list[CustomerEntry]:
+        """Buyers whose orders the recall held, with nothing out there: to be told it is cancelled (refunded)."""
+        return [c for c in self.answer.customers if c.needs_contact and not c.needs_call]
+
+    @property
     def not_reached(self) -> list[CustomerEntry]:
         return [c for c in self.answer.customers if not c.reached]
 
@@ -271,6 +310,9 @@ class RecallView:
                 "source": {"kind": self.source_kind, "label": self.source_label}, "ended_at": self.ended_at,
                 "ended_by": self.ended_by, "end_reason": self.end_reason,
                 "held_orders": [h["order_id"] for h in self.holds],
+                "refunds": [{"order_id": h.order_id, "order_code": order_code(h.order_id), "customer": c.name,
+                             "phone": c.phone_display, "refund": h.refund}
+                            for c in self.answer.customers for h in c.held_orders],
                 "not_reached": [c.phone_display for c in self.not_reached],
                 "recalled": [f.code for f in self.answer.lots], **{"answer": self.answer.as_json()}}
 
@@ -362,8 +404,10 @@ def _figures(database: Database, lot_ids: list[int], sources: set[int]) -> list[
     return out
 
 
-def _lines(database: Database, lot_ids: list[int], figures: dict[int, LotFigure]) -> list[ReceivedLine]:
-    """The order lines that received the lots, cancelled ones left out; each lot's packs given, by group.
+def _lines(database: Database, lot_ids: list[int], figures: dict[int, LotFigure],
+           held: dict[int, list[int]]) -> list[ReceivedLine]:
+    """The order lines that received the lots, cancelled ones left out; each lot's packs given, by group; the
+    orders a recall held, by customer, into ``held``.
 
     Per row only what differs per row is made: a phone is formatted once per phone, an address once per order
     and its commune and province names once per commune.
@@ -378,6 +422,7 @@ def _lines(database: Database, lot_ids: list[int], figures: dict[int, LotFigure]
             database, lot_ids, GROUP_OF_STATUS):
         if held_by is not None:
             group = HELD
+            held.setdefault(customer_id, []).append(order_id)
         elif cancelled or (group := GROUP_OF_STATUS.get(status)) is None:
             continue  # a cancelled line (or order) never reached anyone (the query leaves them out already)
         shown = phones.get(phone)
@@ -406,20 +451,35 @@ def _answer(database: Database, start: Start, outcomes: dict[int, dict] | None =
     included = store.closure(database, sources, "forward")
     upstream = [i for i in store.closure(database, sources, "back") if i not in set(included)]
     figures = _figures(database, included, sources)
+    held: dict[int, list[int]] = {}
     with _no_collector_passes():
-        lines = _lines(database, included, {f.id: f for f in figures})
-        customers = _customers(database, lines, outcomes or {}, reason)
+        lines = _lines(database, included, {f.id: f for f in figures}, held)
+        customers = _customers(lines, outcomes or {}, _sender(database, reason, figures, held))
     inputs, areas = store.lot_sources(database, [*included, *upstream])
     upstream_codes = sorted(r["code"] for r in store.lot_figures(database, upstream))
     return WhoGot(start.kind, start.label, figures, upstream_codes, inputs, areas, lines, customers)
 
 
-def _customers(database: Database, lines: list[ReceivedLine], outcomes: dict[int, dict],
-               reason: str) -> list[CustomerEntry]:
-    """One entry per buyer, in the order to call them; their messages are made when asked for."""
+def _sender(database: Database, reason: str, figures: list[LotFigure], held: dict[int, list[int]]) -> Sender:
+    """What the messages of one answer share; the payments of the held orders only are read (a few)."""
     coop = coop_store.get(database)
-    sender = Sender(coop.name if coop else _("The cooperative"),
-                    display_phone(coop.phone) if coop and coop.phone else "", reason)
+    paid = store.order_payments(database, {o for orders in held.values() for o in orders}) if held else {}
+
+    def one(order_id: int) -> HeldOrder:
+        r = paid.get(order_id)
+        if r is None:
+            return HeldOrder(order_id, 0)
+        return HeldOrder(order_id, refund_of(r["prepaid"] or 0, r["total"] or 0, r["cod"] or 0, r["platform"] or ""),
+                         r["platform"] or "")
+
+    return Sender(coop.name if coop else _("The cooperative"),
+                  display_phone(coop.phone) if coop and coop.phone else "", reason,
+                  frozenset(f.code for f in figures if f.recall_id is not None),
+                  {cid: tuple(one(o) for o in dict.fromkeys(orders)) for cid, orders in held.items()})
+
+
+def _customers(lines: list[ReceivedLine], outcomes: dict[int, dict], sender: Sender) -> list[CustomerEntry]:
+    """One entry per buyer, in the order to call them; their messages are made when asked for."""
     first: dict[int, ReceivedLine] = {}  # buyer -> their first line, in the order lines come (by order)
     more: dict[int, list[ReceivedLine]] = {}  # every line of the buyers who have more than one
     for x in lines:
@@ -432,10 +492,12 @@ def _customers(database: Database, lines: list[ReceivedLine], outcomes: dict[int
     groupsets: dict[frozenset[str], tuple[frozenset[str], bool, int]] = {}
 
     def kind(groups: frozenset[str]) -> tuple[frozenset[str], bool, int]:
+        """(the shared set, whether to contact them, urgency): delivered first, then in transit, then the
+        buyers of held orders (to tell them it is cancelled), then those with nothing to tell."""
         known = groupsets.get(groups)
         if known is None:
-            call = needs_call(groups)
-            known = groupsets[groups] = (groups, call, (not call) * 2 + (DELIVERED not in groups))
+            urgency = (0 if DELIVERED in groups else 1 if IN_TRANSIT in groups else 2 if HELD in groups else 3)
+            known = groupsets[groups] = (groups, needs_telling(groups), urgency)
         return known
 
     single = {g: kind(frozenset((g,))) for g in GROUPS}  # a buyer with one line
@@ -474,7 +536,7 @@ def _customers(database: Database, lines: list[ReceivedLine], outcomes: dict[int
             c.outcome, c.outcome_who, c.outcome_at, c.outcome_note = (told["outcome"], told["who"], told["at"],
                                                                       told["note"])
         elif not call:
-            c.outcome = NOT_NEEDED  # nothing of it is out there with this buyer
+            c.outcome = NOT_NEEDED  # nothing of it is out there with this buyer, no order of theirs held
         # Those to call first (by group urgency), then the Vietnamese way by given name: one int to compare.
         keyed.append((urgency * size + place[x.name], c))
     keyed.sort(key=itemgetter(0))
@@ -551,7 +613,7 @@ def what_they_got(database: Database, order_id: int | None = None, phone: str = 
         row = store.order(database, order_id)
         if row is None:
             raise CoopDeskError(_("There is no order number {id}.").format(id=order_id))
-        orders, label = [order_id], _("Order #{id} — {name}").format(id=order_id, name=row["name"])
+        orders, label = [order_id], _("Order {code} — {name}").format(code=order_code(order_id), name=row["name"])
     else:
         parsed = normalize_phone(phone)
         customer = store.customer_by_phone(database, parsed.e164) if parsed else None

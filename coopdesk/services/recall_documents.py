@@ -10,21 +10,25 @@ from coopdesk.documents.typeset import atomic_write
 from coopdesk.domain.dates import format_date
 from coopdesk.domain.errors import CoopDeskError
 from coopdesk.domain.lots import INPUT_LABELS, format_kg
+from coopdesk.domain.money import format_vnd
 from coopdesk.domain.phones import display_phone
 from coopdesk.domain.recall import (
     DELIVERED,
     GROUPS,
     HELD,
     IN_TRANSIT,
+    NOT_REACHED,
     OUT_RETURNED,
+    OUTCOME_LABELS,
     OUTCOMES,
+    PLATFORM_NAMES,
     RETURNED,
     SOURCE_LABELS,
     TO_HOLD,
 )
 from coopdesk.domain.shipping import order_code
 from coopdesk.i18n import _, translator
-from coopdesk.services.recall import CustomerEntry, RecallView, WhoGot
+from coopdesk.services.recall import CustomerEntry, RecallView, WhoGot, recall_view
 from coopdesk.storage import cooperative as coop_store
 from coopdesk.storage.database import Database
 
@@ -48,24 +52,39 @@ def _stamp(text: str) -> str:
 
 
 def _situation(c: CustomerEntry) -> str:
-    return ", ".join(VI(label) for g, label in (
-        (DELIVERED, "Delivered"), (IN_TRANSIT, "In transit"), (RETURNED, "Parcel returned"),
-        (HELD, "Held by the recall"), (TO_HOLD, "Not yet handed to a carrier")) if g in c.groups)
+    return ", ".join(label for g, label in (
+        (DELIVERED, "Đã giao"), (IN_TRANSIT, "Đang vận chuyển"), (RETURNED, "Đơn hoàn về"),
+        (HELD, "Đơn đã giữ lại, HỦY do thu hồi"), (TO_HOLD, "Chưa giao cho hãng vận chuyển")) if g in c.groups)
+
+
+def refund_text(c: CustomerEntry) -> str:
+    """What is owed back on the buyer's held orders, as the call list prints it ('' without held orders)."""
+    held = c.held_orders
+    if not held:
+        return ""
+    if c.refund <= 0:
+        return "Chưa thu tiền: không phải hoàn"
+    via = {PLATFORM_NAMES.get(h.platform, "") for h in held if h.refund > 0}
+    return f"Hoàn trả {format_vnd(c.refund)}" + (f" qua {via.pop()}" if len(via) == 1 and "" not in via else "")
+
+
+def _row(c: CustomerEntry) -> recall_docs.CallRow:
+    return recall_docs.CallRow(
+        c.name, c.phone_display, c.address, ", ".join(order_code(n) for n in c.orders), _day(c.first_order),
+        "; ".join(c.products), c.quantity, _situation(c), ", ".join(c.carriers), ", ".join(c.tracking),
+        VI(OUTCOME_LABELS[c.outcome]), c.outcome_who, _stamp(c.outcome_at) if c.outcome_at else "", c.message,
+        c.refund, refund_text(c))
 
 
 def call_rows(answer: WhoGot, everyone: bool = False) -> list[recall_docs.CallRow]:
     """The buyers to call (or everyone who got it), in the order of the list on screen."""
-    from coopdesk.domain.recall import OUTCOME_LABELS
+    return [_row(c) for c in answer.customers if everyone or c.needs_call]
 
-    rows = []
-    for c in answer.customers:
-        if not everyone and not c.needs_call:
-            continue
-        rows.append(recall_docs.CallRow(
-            c.name, c.phone_display, c.address, ", ".join(order_code(n) for n in c.orders), _day(c.first_order),
-            "; ".join(c.products), c.quantity, _situation(c), ", ".join(c.carriers), ", ".join(c.tracking),
-            VI(OUTCOME_LABELS[c.outcome]), c.outcome_who, _stamp(c.outcome_at) if c.outcome_at else "", c.message))
-    return rows
+
+def held_rows(answer: WhoGot) -> list[recall_docs.CallRow]:
+    """The buyers to tell that the recall cancelled their order (and refunds what they paid ahead): those
+    with nothing out there, so not on the call rows already."""
+    return [_row(c) for c in answer.customers if c.needs_contact and not c.needs_call]
 
 
 def _coop(database: Database) -> tuple[str, str, str, str, str]:
@@ -77,23 +96,54 @@ def _coop(database: Database) -> tuple[str, str, str, str, str]:
     return coop.name, line, coop.tax_code, coop.address_line(), phone
 
 
+def contact_counts(answer: WhoGot) -> str:
+    """Who is to be contacted, each buyer counted once, so the parts add up to the whole: those who have it
+    (delivered; else in transit) to call, and those whose only orders were held, to tell."""
+    delivered = transit = held = 0
+    refund = held_orders = 0
+    for c in answer.customers:
+        if DELIVERED in c.groups:
+            delivered += 1
+        elif IN_TRANSIT in c.groups:
+            transit += 1
+        elif HELD in c.groups:
+            held += 1
+        if c.held_orders:
+            refund += c.refund
+            held_orders += len(c.held_orders)
+    calls = delivered + transit
+    text = (f"{calls + held} khách cần liên hệ = {calls} cần gọi ({delivered} đã nhận hàng, {transit} có hàng đang "
+            "vận chuyển)")
+    if held_orders:
+        owed = f"hoàn trả {format_vnd(refund)}" if refund else "không phải hoàn tiền"
+        text += f" + {held} có đơn bị giữ lại · {held_orders} đơn đã hủy, {owed}"
+    return text
+
+
 def call_list(database: Database, answer: WhoGot, view: RecallView | None = None,
               today: date | None = None) -> recall_docs.CallList:
     name, line, *_rest = _coop(database)
-    rows = call_rows(answer)
-    transit = len({c.customer_id for c in answer.customers if IN_TRANSIT in c.groups})
-    delivered = len({c.customer_id for c in answer.customers if DELIVERED in c.groups})
-    counts = f"{len(rows)} khách cần gọi · {transit} có hàng đang vận chuyển · {delivered} đã nhận hàng"
+    recalled = [f.recall_id for f in answer.lots if f.recall_id is not None]
+    heading = "DANH SÁCH GỌI KHÁCH — THU HỒI SẢN PHẨM"
+    if view is None and len(set(recalled)) == 1:  # one recall covers what was asked: its record says why
+        view = recall_view(database, recalled[0])
     if view is not None:
         title = f"Thu hồi #{view.id} — {VI(SOURCE_LABELS[view.source_kind]).lower()} {view.source_label}"
         decided = f"Quyết định ngày {_day(view.day)}" + (f" · {view.decided_by}" if view.decided_by else "")
         reason = view.reason
-    else:
+    elif recalled:
         title = f"Ai đã nhận {answer.start_label}"
-        decided = "Chưa mở hồ sơ thu hồi"
+        decided = "Lô đang bị thu hồi (xem hồ sơ thu hồi)"
+        reason = "—"
+    else:
+        # Nothing recalled yet: the messages are a precautionary notice, and the list says so.
+        heading = "DANH SÁCH GỌI KHÁCH — KIỂM TRA CHẤT LƯỢNG (CHƯA THU HỒI)"
+        title = f"Ai đã nhận {answer.start_label}"
+        decided = "Chưa mở hồ sơ thu hồi: tin nhắn là thông báo phòng ngừa (để riêng sản phẩm, chờ kết quả)"
         reason = "—"
     return recall_docs.CallList(name, line, title, reason, decided, ", ".join(f.code for f in answer.lots) or "—",
-                                counts, format_date(today or date.today()), tuple(rows))
+                                contact_counts(answer), format_date(today or date.today()), tuple(call_rows(answer)),
+                                tuple(held_rows(answer)), heading)
 
 
 def write_call_list(database: Database, answer: WhoGot, target: Path, view: RecallView | None = None) -> Path:
@@ -155,13 +205,7 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
                      (RETURNED, "Đơn hoàn về (gói)"), (HELD, "Đơn đã giữ lại, không giao (gói)"),
                      (TO_HOLD, "Chưa giao cho hãng vận chuyển (gói)")):
         buyers.append((label, str(a.quantity(g))))
-    counted = {o: 0 for o in OUTCOMES}
-    for c in view.to_call:
-        counted[c.outcome] += 1
-    from coopdesk.domain.recall import OUTCOME_LABELS
-
-    outcomes = [(VI(OUTCOME_LABELS[o]), str(n)) for o, n in counted.items() if n]
-    outcomes.append(("Chưa liên hệ được", str(len(view.not_reached))))
+    outcomes, contact = _outcomes(view)
     started = f"{VI(SOURCE_LABELS[view.source_kind])}: {view.source_label}"
     how = (f"Bắt đầu từ {started}; tìm các lô liên quan trong sổ nhật ký sản xuất của hợp tác xã.",
            "Theo phả hệ lô (lô nguyên liệu, rồi lô chế biến, rồi lô đóng gói) tìm mọi lô làm ra từ đó: "
@@ -177,7 +221,41 @@ def summary(database: Database, view: RecallView, today: date | None = None) -> 
     return recall_docs.Summary(name, tax, address, phone, f"Thu hồi số {view.id}", status, _day(view.day),
                                view.decided_by, view.reason, view.public_reason, started, how, tuple(lots),
                                tuple(back), tuple(buyers), tuple(outcomes), ended,
-                               format_date(today or date.today()))
+                               format_date(today or date.today()), tuple(contact))
+
+
+def _outcomes(view: RecallView) -> tuple[list[tuple[str, ...]], list[tuple[str, str]]]:
+    """Section 5: every outcome the domain defines, counted per kind of buyer (to call, to tell of a held
+    order, nothing to tell), each buyer once, with the totals; then reached / not reached and the held orders."""
+    a = view.answer
+    kinds = ("call", "held", "none")
+    counted = {o: dict.fromkeys(kinds, 0) for o in OUTCOMES}
+    for c in a.customers:
+        kind = "call" if c.needs_call else "held" if c.needs_contact else "none"
+        counted.setdefault(c.outcome, dict.fromkeys(kinds, 0))[kind] += 1
+    rows: list[tuple[str, ...]] = [("Kết quả", "Khách có hàng đã giao / đang giao", "Khách có đơn bị giữ lại",
+                                    "Khách không cần liên hệ", "Cộng")]
+    for o, n in counted.items():
+        rows.append((VI(OUTCOME_LABELS.get(o, o)), *(str(n[k]) for k in kinds), str(sum(n.values()))))
+    rows.append(("Cộng", *(str(sum(n[k] for n in counted.values())) for k in kinds), str(len(a.customers))))
+    to_contact = [c for c in a.customers if c.needs_contact]
+    reached = [c for c in to_contact if c.outcome not in NOT_REACHED]
+    contact = [("Khách cần liên hệ", str(len(to_contact))), ("Đã liên hệ được", str(len(reached))),
+               ("Chưa liên hệ được (chưa gọi hoặc không nghe máy)", str(len(view.not_reached)))]
+    held = [(c, h) for c in a.customers for h in c.held_orders]
+    if not held and view.holds:  # a withdrawn recall gave the packs of its held orders back: no lines left
+        contact.append((f"Đơn đã giữ lại, hủy do thu hồi ({len(view.holds)} đơn)",
+                        ", ".join(order_code(h["order_id"]) for h in view.holds)))
+    elif held:
+        refund = sum(h.refund for _c, h in held)
+        contact.append((f"Đơn đã giữ lại, hủy do thu hồi ({len(held)} đơn)",
+                        ", ".join(f"{order_code(h.order_id)} ({c.name}"
+                                  + (f", hoàn trả {format_vnd(h.refund)})" if h.refund else ")") for c, h in held)))
+        contact.append(("Tiền hoàn trả cho khách đã trả trước",
+                        format_vnd(refund) if refund else "Không có (các đơn chưa thu tiền)"))
+    else:
+        contact.append(("Đơn đã giữ lại, hủy do thu hồi", "Không có"))
+    return rows, contact
 
 
 def write_summary(database: Database, view: RecallView, target: Path) -> Path:
@@ -187,4 +265,5 @@ def write_summary(database: Database, view: RecallView, target: Path) -> Path:
     return Path(target)
 
 
-__all__ = ["GROUPS", "call_list", "call_rows", "summary", "write_buyers", "write_call_list", "write_summary"]
+__all__ = ["GROUPS", "call_list", "call_rows", "contact_counts", "held_rows", "refund_text", "summary",
+           "write_buyers", "write_call_list", "write_summary"]

@@ -302,3 +302,14 @@ def hold_order(db: sqlite_utils.Database, recall_id: int, order_id: int, keep_lo
 
 def holds(database: Database, recall_id: int) -> list[dict]:
     return database.query("SELECT * FROM recall_holds WHERE recall_id = ? ORDER BY order_id", (recall_id,))
+
+
+def order_payments(database: Database, order_ids: Iterable[int]) -> dict[int, dict]:
+    """Order id -> what was paid ahead and how (prepaid, total, cod, platform): read for the
+    orders a recall held only, to name the refund in their buyers' messages."""
+    out: dict[int, dict] = {}
+    for chunk in _chunks(order_ids):
+        for r in database.query(f"""SELECT id, prepaid, total, cod, platform FROM orders
+                                    WHERE id IN ({_marks(chunk)})""", tuple(chunk)):
+            out[r["id"]] = r
+    return out

@@ -60,6 +60,21 @@ def test_search_provinces_ranks_the_best_match_first():
     assert search_provinces("xyz") == []
 
 
+def test_communes_that_differ_only_by_their_marks():
+    """Xã Tân Thành and Xã Tân Thạnh (Đồng Tháp) fold alike: the name as written picks one, never the other."""
+    dong_thap = addresses.find_province("Đồng Tháp").code
+    assert addresses.find_commune("Xã Tân Thạnh", dong_thap).name == "Xã Tân Thạnh"
+    assert addresses.find_commune("tân thạnh", dong_thap).name == "Xã Tân Thạnh"
+    assert addresses.find_commune("Tân Thành", dong_thap).name == "Xã Tân Thành"
+    assert addresses.find_commune("tan thanh", dong_thap).name == "Xã Tân Thành"  # no marks: the first in order
+    thanh_hoa = addresses.find_province("Thanh Hóa").code
+    assert addresses.find_commune("Xã Đồng Tiến", thanh_hoa).name == "Xã Đồng Tiến"
+    assert addresses.find_commune("Phường Đông Tiến", thanh_hoa).name == "Phường Đông Tiến"
+    for p in addresses.provinces():  # every commune is found by its own name
+        for c in addresses.communes(p.code):
+            assert addresses.find_commune(c.name, p.code) == c
+
+
 def test_find_province_takes_the_short_forms_the_window_takes():
     """`add-order --province hn` and a comment's “…, hcm” mean what the desk's province box makes of them."""
     from coopdesk.domain.addresses import find_province

@@ -50,3 +50,48 @@ def test_name_order_is_the_order_of_name_key(names):
     place = name_order(names)
     assert set(place) == set(names)
     assert sorted(names, key=place.__getitem__) == sorted(names, key=name_key)
+
+
+BUN_LABEL = ("Bún sắn khô (lô HP-2026-0001)",)
+
+
+def facts(groups, orders=(5,), held=(), notice="recall", in_transit=False):
+    return MessageFacts("Vũ Đình Ông", BUN_LABEL, orders, in_transit, "Dư lượng vượt ngưỡng", "HTX Hồng Phước",
+                        "0912 345 678", frozenset(groups), held, notice)
+
+
+def test_before_any_recall_the_message_is_a_precautionary_notice():
+    """A lot being checked is not recalled: the buyer is asked to keep it aside, not told it is recalled."""
+    text = customer_message(facts({"delivered"}, notice="check"))
+    assert "KIỂM TRA LẠI" in text and "để riêng" in text and "DH000005" in text and "lô HP-2026-0001" in text
+    assert "THU HỒI" not in text and "hoàn tiền" not in text and "Dư lượng" not in text
+    waiting = customer_message(facts({"to_hold"}, notice="check"))
+    assert "chưa được gửi đi" in waiting and "THU HỒI" not in waiting
+
+
+def test_a_held_order_is_told_cancelled_and_what_was_prepaid_is_refunded():
+    from coopdesk.domain.recall import HeldOrder
+
+    text = customer_message(facts({"held"}, held=(HeldOrder(5, 1_250_000),)))
+    assert "THU HỒI" in text and "DH000005" in text and "HỦY" in text
+    assert "Số tiền 1.250.000\u00a0₫" in text and "hoàn lại" in text
+    assert "Nếu đã nhận hàng" not in text and "KHÔNG sử dụng" not in text  # they never got it
+    cod = customer_message(facts({"held"}, held=(HeldOrder(5, 0),)))
+    assert "HỦY" in cod and "hoàn lại" not in cod and "₫" not in cod  # nothing was paid ahead
+    tiktok = customer_message(facts({"held"}, held=(HeldOrder(5, 180_000, "tiktok"),)))
+    assert "180.000\u00a0₫" in tiktok and "qua TikTok Shop" in tiktok
+    # A buyer with one order delivered and one held hears both, each about its own order.
+    both = customer_message(facts({"delivered", "held"}, orders=(2, 5), held=(HeldOrder(5, 90_000),)))
+    assert "Đơn hàng DH000005 chưa được gửi đi và đã được HỦY" in both
+    assert "Với đơn hàng DH000002: nếu đã nhận hàng" in both and "90.000\u00a0₫" in both
+    two = customer_message(facts({"held"}, orders=(5, 6), held=(HeldOrder(5, 90_000), HeldOrder(6, 60_000))))
+    assert "150.000\u00a0₫" in two and "DH000005: 90.000\u00a0₫" in two and "DH000006: 60.000\u00a0₫" in two
+
+
+def test_the_refund_is_what_was_paid_ahead():
+    from coopdesk.domain.recall import refund_of
+
+    assert refund_of(prepaid=50_000, total=200_000, cod=150_000, platform="") == 50_000  # a deposit
+    assert refund_of(prepaid=0, total=200_000, cod=200_000, platform="") == 0  # COD: nothing paid yet
+    assert refund_of(prepaid=0, total=200_000, cod=200_000, platform="tiktok") == 0  # COD on the platform
+    assert refund_of(prepaid=0, total=200_000, cod=0, platform="tiktok") == 200_000  # paid on the platform

@@ -46,7 +46,12 @@ def test_from_a_raw_lot_the_answer_follows_the_genealogy_to_every_buyer(demo_db)
     assert {c.name for c in called} == {"Nguyễn Thị Hồng", "Trần Văn Ba", "Lý Thị Ngọc"}
     assert got.customers[0].groups == {"delivered"}
     ngoc = next(c for c in got.customers if c.name == "Lý Thị Ngọc")
-    assert "anh/chị Ngọc" in ngoc.message and f"lô {BUN}" in ngoc.message and "từ chối nhận" in ngoc.message
+    # No recall is open yet: a precautionary notice (keep it aside while it is checked), not "is recalled".
+    assert ngoc.notice == "check" and "anh/chị Ngọc" in ngoc.message and f"lô {BUN}" in ngoc.message
+    assert "KIỂM TRA LẠI" in ngoc.message and "THU HỒI" not in ngoc.message and "từ chối nhận" not in ngoc.message
+    view = recall.open_recall(demo_db, "Kiểm nghiệm không đạt", lot=RAW)
+    ngoc = next(c for c in view.answer.customers if c.name == "Lý Thị Ngọc")
+    assert ngoc.notice == "recall" and "THU HỒI" in ngoc.message and "từ chối nhận" in ngoc.message
 
 
 def test_from_a_packed_lot_one_step_back_is_shown_not_included(demo_db):
@@ -279,3 +284,70 @@ def test_an_answer_over_many_statements_is_the_same_answer(demo_db, monkeypatch)
     assert {x["lot"] for x in whole["lines"]} == {BUN, PUMPKIN}
     monkeypatch.setattr(store, "CHUNK", 1)
     assert recall.who_got(demo_db, **start).as_json() == whole
+
+
+def prepaid_new_order(db, prepaid="110000"):
+    """A new order (not yet handed over) paid ahead by bank transfer: 2 packs of the vermicelli + 30k shipping."""
+    return order_entry.save_order(db, OrderDraft(phone="0903 777 888", name="Lý Thị Ngọc", province="Hà Nội",
+                                                 commune="Phường Ba Đình", street="5 Hoàng Diệu", shipping="30k",
+                                                 prepaid=prepaid, lines=[LineDraft("YDI-BUN-500", "2")])).order_id
+
+
+def test_buyers_of_held_orders_are_told_it_is_cancelled_and_refunded(demo_db):
+    ngoc = prepaid_new_order(demo_db)
+    # Order 5 as a TikTok Shop order paid on the platform (no COD): its whole total comes back through TikTok.
+    demo_db.conn.execute("UPDATE orders SET platform = 'tiktok', cod = 0, prepaid = total WHERE id = 5")
+    total_5 = demo_db.query("SELECT total FROM orders WHERE id = 5")[0]["total"]
+    view = recall.open_recall(demo_db, "Kiểm nghiệm không đạt", lot=BUN, by="Hồng")
+    assert recall.hold_orders(demo_db, view.id, "Mai") == [5, 6, ngoc]
+    view = recall.recall_view(demo_db, view.id)
+    by_name = {c.name: c for c in view.answer.customers}
+    held = [by_name[n] for n in ("Hoàng Thị Ánh", "Vũ Đình Ông", "Lý Thị Ngọc")]
+    for c in held:
+        assert c.groups == {"held"} and c.needs_contact and not c.needs_call and not c.reached
+        assert c.outcome == "not_called" and "HỦY" in c.message and "Nếu đã nhận hàng" not in c.message
+    anh, ong, ngoc_entry = held
+    assert (ngoc_entry.refund, ong.refund, anh.refund) == (110_000, 0, total_5)
+    assert "Số tiền 110.000\u00a0₫" in ngoc_entry.message and "qua TikTok Shop" not in ngoc_entry.message
+    assert "qua TikTok Shop" in anh.message and "hoàn lại" not in ong.message
+    assert [c.name for c in view.to_inform] == [c.name for c in view.answer.customers if c in held]
+    # They come after the buyers to call, before those with nothing to tell.
+    order = [c.name for c in view.answer.customers]
+    assert order.index("Phạm Minh Đức") > max(order.index(c.name) for c in held) > order.index("Trần Văn Ba")
+    as_json = view.as_json()
+    assert {(r["order_code"], r["refund"]) for r in as_json["refunds"]} == {
+        ("DH000005", total_5), ("DH000006", 0), (f"DH{ngoc:06d}", 110_000)}
+    buyer = next(b for b in as_json["answer"]["buyers"] if b["name"] == "Lý Thị Ngọc")
+    assert (buyer["needs_call"], buyer["needs_contact"], buyer["held_orders"], buyer["refund"]) == (
+        False, True, [ngoc], 110_000)
+    assert buyer["notice"] == "recall" and buyer["message"] == ngoc_entry.message
+    # Closing asks why while they were not told; telling them (refunded) reaches them.
+    with pytest.raises(ValidationError):
+        recall.close_recall(demo_db, view.id, "Hồng")
+    recall.record_outcome(demo_db, view.id, ngoc_entry.customer_id, "refunded", "Mai")
+    left = {c.name for c in recall.recall_view(demo_db, view.id).not_reached}
+    assert left == {"Nguyễn Thị Hồng", "Trần Văn Ba", "Hoàng Thị Ánh", "Vũ Đình Ông"}
+    # who-got of the lot (the command line's answer) says the same to them.
+    again = {c.name: c for c in recall.who_got(demo_db, lot=BUN).customers}
+    assert again["Lý Thị Ngọc"].message == ngoc_entry.message
+
+
+def test_messages_are_made_only_when_asked_for(demo_db, monkeypatch):
+    """10,000 buyers show one message at a time: the answer builds none up front (nor reads anything for them)."""
+    view = recall.open_recall(demo_db, "Kiểm nghiệm không đạt", lot=BUN)
+    recall.hold_orders(demo_db, view.id)
+
+    def refuse(_facts):
+        raise AssertionError("a message was made while the answer was built")
+
+    monkeypatch.setattr(recall, "customer_message", refuse)
+    got = recall.who_got(demo_db, lot=BUN)
+    assert got.customers and recall.recall_view(demo_db, view.id).answer.customers
+    with pytest.raises(AssertionError, match="was made"):
+        _ = got.customers[0].message
+
+
+def test_received_names_the_order_by_its_code(demo_db):
+    got = recall.what_they_got(demo_db, order_id=5)
+    assert got.label.startswith("Đơn DH000005 — ") and "#" not in got.label
+    assert got.as_json()["for"] == got.label and got.as_json()["orders"] == [5]

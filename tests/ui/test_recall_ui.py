@@ -25,7 +25,13 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert page.answer is not None and page.answer.start_label == BUN
     assert page.customers.rowCount() == 5
     assert page.customers.text(0, 0) in ("Nguyễn Thị Hồng", "Trần Văn Ba")  # delivered: call first
-    assert "THU HỒI" in page.message.toPlainText() and "DH0000" in page.message.toPlainText()
+    # No recall yet: the message is a precautionary notice, and the page says so above it and in the summary.
+    assert "KIỂM TRA LẠI" in page.message.toPlainText() and "DH0000" in page.message.toPlainText()
+    assert "THU HỒI" not in page.message.toPlainText()
+    assert page.message_kind.isVisible() and "phòng ngừa" in page.message_kind.text()
+    assert "Chưa mở thu hồi" in page.summary.text()
+    window.resize(1366, 728)
+    snapshot(window, "recall-page-precaution")
     assert all(code.startswith("DH") for r in range(page.customers.rowCount())
                for code in page.customers.text(r, 2).split(", "))
     assert all(page.lines.text(r, 0).startswith("DH") for r in range(page.lines.rowCount()))
@@ -43,10 +49,22 @@ def test_from_a_lot_to_the_call_list_and_an_outcome(qtbot, window, tmp_path, _no
     assert page.view is not None and page.view.status == "open"
     assert trace.view(window.database, BUN).state.status == "recalled"
     assert page.banner.isVisible() and "THU HỒI" in page.banner.text()
+    assert "THU HỒI" in page.message.toPlainText() and "Thông báo thu hồi" in page.message_kind.text()
+    assert "Chưa mở thu hồi" not in page.summary.text()
 
     held = page.hold_orders(confirm=False)
     assert held == [5, 6]
     assert {page.lines.text(r, 7) for r in range(page.lines.rowCount())} >= {"Đã giữ lại do thu hồi"}
+    # The buyer of a held order is told it is cancelled, not asked not to use what they never got.
+    page.select_customer("0388 333 006")
+    assert page.selected_customer().name == "Vũ Đình Ông"
+    said = page.message.toPlainText()
+    assert "DH000006" in said and "HỦY" in said and "Nếu đã nhận hàng" not in said
+    assert "DH000006" in page.message_kind.text() and "chưa trả tiền trước" in page.message_kind.text()
+    assert "2 khách cần báo hủy đơn" in page.summary.text()
+    page.copy_message()  # the copy button pastes the very same text
+    assert QApplication.clipboard().text() == said
+    snapshot(window, "recall-page-held")
 
     page.select_customer("0987 654 002")
     assert page.selected_customer().name == "Trần Văn Ba"
@@ -81,6 +99,7 @@ def test_the_other_direction_from_an_order(qtbot, window):
     window.show_received(2)
     page = window.recall_page
     assert page.received is not None and [f.code for f in page.received.lots] == [BUN, "HP-2026-0002"]
+    assert "Đơn DH000002 — " in page.summary.text() and "#2" not in page.summary.text()
     assert "Ruộng sắn Đồng Mới" in page.origin.toPlainText()
     assert "HP-2025-0001" in page.origin.toPlainText()
     snapshot(window, "recall-received")

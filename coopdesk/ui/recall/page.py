@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain.dates import format_date, format_iso
 from coopdesk.domain.errors import CoopDeskError
-from coopdesk.domain.recall import GROUPS, OPEN, group_label, outcome_label
+from coopdesk.domain.money import format_vnd
+from coopdesk.domain.recall import CHECK_NOTICE, GROUPS, HELD, OPEN, group_label, outcome_label
 from coopdesk.domain.shipping import order_code, order_id_from_code
 from coopdesk.i18n import N_, _
 from coopdesk.services import recall, recall_documents
@@ -51,6 +52,29 @@ LINE_COLUMNS = (N_("Order"), N_("Date"), N_("Customer"), N_("Phone"), N_("Lot"),
                 N_("Status"), N_("Carrier"), N_("Tracking"), N_("Address"))
 LOT_COLUMNS = (N_("Lot"), N_("Product"), N_("Role"), N_("Made"), N_("Sent out"), N_("Held"),
                N_("On hand (quarantined)"), N_("Recall"))
+
+
+def _where(c: recall.CustomerEntry) -> str:
+    """Where the buyer's product is; for an order the recall held, what is owed back."""
+    text = ", ".join(group_label(g) for g in GROUPS if g in c.groups)
+    if HELD in c.groups and c.refund:
+        text += " · " + _("refund {amount}").format(amount=format_vnd(c.refund))
+    return text
+
+
+def message_kind(c: recall.CustomerEntry) -> tuple[str, str]:
+    """(what the message below is, its colour): a person must see before pasting whether it tells the buyer
+    of a recall, is only a precaution while the lot is checked, or tells them their order was cancelled."""
+    if c.notice == CHECK_NOTICE:
+        return _("Precautionary notice — no recall is open for this lot: it asks the buyer to keep the product "
+                 "aside while it is checked."), "#8d5300"
+    if c.held_orders:
+        held = ", ".join(order_code(h.order_id) for h in c.held_orders)
+        owed = (_("refund {amount}").format(amount=format_vnd(c.refund)) if c.refund
+                else _("nothing was paid ahead"))
+        return _("Recall notice — order {orders} cancelled by the recall ({owed}).").format(
+            orders=held, owed=owed), "#4a148c"
+    return _("Recall notice — ready to paste into Zalo or SMS."), "#b71c1c"
 
 
 class RecallTable(QTableView):
@@ -187,15 +211,23 @@ class RecallPage(QWidget):
         bottom = QWidget()
         b = QHBoxLayout(bottom)
         b.setContentsMargins(0, 4, 0, 0)
+        said = QVBoxLayout()
+        said.setContentsMargins(0, 0, 0, 0)
+        said.setSpacing(2)
+        # Which message this is: a recall notice, a precautionary one (no recall yet), or a cancelled order's.
+        self.message_kind = QLabel()
+        self.message_kind.setWordWrap(True)
+        said.addWidget(self.message_kind)
         self.message = QPlainTextEdit()
         self.message.setReadOnly(True)
         self.message.setPlaceholderText(_("Select a buyer: the message to send them by Zalo or SMS shows here."))
-        b.addWidget(self.message, 1)
+        said.addWidget(self.message, 1)
+        b.addLayout(said, 1)
         self.copy_button = QPushButton(_("Copy for Zalo/SMS"))
         self.copy_button.clicked.connect(self.copy_message)
         b.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         split.addWidget(bottom)
-        split.setSizes([420, 90])
+        split.setSizes([360, 150])  # a message of five lines shows whole, without scrolling
         layout.addWidget(split, 1)
         self._render()  # the pickers are filled when the page is first shown (refresh)
 
@@ -363,17 +395,26 @@ class RecallPage(QWidget):
                             f"<b>{len({x.order_id for x in a.in_group(g)})}</b> "
                             f"{e(_('orders'))} ({a.quantity(g)})</span>" for g in GROUPS if a.in_group(g))
         to_call = [c for c in a.customers if c.needs_call]
-        left = [c for c in to_call if not c.reached]
+        to_tell = [c for c in a.customers if c.needs_contact and not c.needs_call]  # their order was held
+        left = [c for c in a.customers if not c.reached]
         head = _("<b>{start}</b>: {lots} lots, {orders} orders, {customers} buyers, {calls} to call "
                  "({left} not reached yet)").format(start=e(a.start_label), lots=len(a.lots),
                                                     orders=len(a.order_ids), customers=len(a.customers),
                                                     calls=len(to_call), left=len(left))
+        if to_tell:
+            head = _("<b>{start}</b>: {lots} lots, {orders} orders, {customers} buyers, {calls} to call and "
+                     "{tell} to tell their order was cancelled ({left} not reached yet)").format(
+                start=e(a.start_label), lots=len(a.lots), orders=len(a.order_ids), customers=len(a.customers),
+                calls=len(to_call), tell=len(to_tell), left=len(left))
+        if v is None and a.customers and not any(f.recall_id for f in a.lots):
+            head += "<br>" + e(_("No recall is open: the buyers' messages are a precautionary notice (keep the "
+                                 "product aside while it is checked). Open a recall to tell them it is recalled."))
         lots = ", ".join(e(f.code) for f in a.lots) or "—"
         self.summary.setText(f"{head}<br>{e(_('Lots'))}: {lots}<br>"
                              + (counts or e(_("No order received any of it: nothing to call, only stock to "
                                               "quarantine."))))
         self.customers.fill([[c.name, c.phone_display, ", ".join(order_code(n) for n in c.orders), str(c.quantity),
-                                ", ".join(group_label(g) for g in GROUPS if g in c.groups),
+                                _where(c),
                                 " ".join([*c.carriers, *c.tracking]), outcome_label(c.outcome),
                                 f"{c.outcome_who} {format_iso(c.outcome_at)}" if c.outcome_who else ""]
                              for c in a.customers],
@@ -442,6 +483,10 @@ class RecallPage(QWidget):
         c = self.selected_customer()
         self.message.setPlainText(c.message if c else "")
         self.copy_button.setEnabled(c is not None)
+        text, colour = message_kind(c) if c else ("", "")
+        self.message_kind.setText(text)
+        self.message_kind.setStyleSheet(f"color:{colour};font-weight:bold" if colour else "")
+        self.message_kind.setVisible(bool(text))
 
     def copy_message(self) -> None:
         c = self.selected_customer()
