@@ -510,6 +510,25 @@ def order_keys(database: Database, f: store.OrderFilter, sort: str = "id", desce
     return store.order_keys(database, f, sort, descending, after, limit)
 
 
+def plan_order_list(database: Database, f: store.OrderFilter, sort: str = "id",
+                    descending: bool = True) -> store.OrderList:
+    """A filter in a sort order, planned for paging (see ``storage.orders.OrderList``)."""
+    return store.plan_order_list(database, f, sort, descending)
+
+
+def order_page(database: Database, plan: store.OrderList, after: tuple | None = None,
+               limit: int = 200) -> tuple[list[tuple], tuple | None]:
+    return store.order_page(database, plan, after, limit)
+
+
+def order_count_small(database: Database, plan: store.OrderList) -> int | None:
+    return store.order_count_small(database, plan)
+
+
+def order_count_range(database: Database, plan: store.OrderList, low: int, high: int) -> int:
+    return store.order_count_range(database, plan, low, high)
+
+
 def order_key(database: Database, f: store.OrderFilter, order_id: int, sort: str = "id") -> tuple | None:
     return store.order_key(database, f, order_id, sort)
 
@@ -521,6 +540,7 @@ def order_count(database: Database, f: store.OrderFilter | None = None, at_most:
 def order_carriers(database: Database) -> list[str]:
     return store.order_carriers(database)
 OrderFilter = store.OrderFilter
+OrderList = store.OrderList
 
 
 def last_order_id(database: Database) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from coopdesk.storage.orders import buyer_text
+
 
 def existing_customers(db: sqlite_utils.Database, phones: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
@@ -40,8 +42,11 @@ LINE_COLUMNS = ("id", "order_id", "product_id", "sku", "name", "qty", "unit_pric
 
 
 def insert_orders(db: sqlite_utils.Database, rows: list[tuple]) -> None:
-    db.conn.executemany(f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(ORDER_COLUMNS))})", rows)
+    """rows: ORDER_COLUMNS; the buyer text the order list ranks by is added here, from the name and phone."""
+    name, phone = ORDER_COLUMNS.index("name"), ORDER_COLUMNS.index("phone")
+    db.conn.executemany(f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}, buyer_text) "
+                        f"VALUES ({', '.join('?' * (len(ORDER_COLUMNS) + 1))})",
+                        [(*r, buyer_text(r[name], r[phone])) for r in rows])
 
 
 def insert_lines(db: sqlite_utils.Database, rows: list[tuple]) -> None:

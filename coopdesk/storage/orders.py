@@ -140,12 +140,20 @@ def adjust_stock(db: sqlite_utils.Database, lot_id: int, qty: int, reason: str) 
 
 # --- orders ------------------------------------------------------------------------------------------
 
+def buyer_text(name: str, phone: str) -> str:
+    """What the order list ranks first when a search finds it there: the folded name, the phone as stored and as
+    dialled at home (+84912345678 and 0912345678). Kept in ``orders.buyer_text`` (migration v15 wrote it for the
+    orders before it, in SQL, the same way), with its own trigram index."""
+    return f"{fold(name)} {phone} 0{phone[3:]}"
+
+
 def insert_order(db: sqlite_utils.Database, session_id: int | None, customer_id: int, o: CheckedOrder,
                  search_text: str, created_at: str | None = None) -> int:
     cols = ["session_id", "customer_id", "phone", "name", "street", "province", "commune", "raw_address",
-            "shipping", "prepaid", "total", "cod", "delivery_note", "internal_note", "search_text"]
+            "shipping", "prepaid", "total", "cod", "delivery_note", "internal_note", "search_text", "buyer_text"]
     values = [session_id, customer_id, o.phone.e164, o.name, o.street, o.province, o.commune, o.raw_address,
-              o.shipping, o.prepaid, o.total, o.cod, o.delivery_note, o.internal_note, search_text]
+              o.shipping, o.prepaid, o.total, o.cod, o.delivery_note, o.internal_note, search_text,
+              buyer_text(o.name, o.phone.e164)]
     if created_at:
         cols.append("created_at")
         values.append(created_at)
@@ -157,9 +165,10 @@ def update_order(db: sqlite_utils.Database, order_id: int, customer_id: int, o: 
                  search_text: str) -> None:
     db.execute("""UPDATE orders SET customer_id=?, phone=?, name=?, street=?, province=?, commune=?, raw_address=?,
                   shipping=?, prepaid=?, total=?, cod=?, delivery_note=?, internal_note=?, search_text=?,
-                  updated_at=datetime('now','localtime') WHERE id=?""",
+                  buyer_text=?, updated_at=datetime('now','localtime') WHERE id=?""",
                (customer_id, o.phone.e164, o.name, o.street, o.province, o.commune, o.raw_address, o.shipping,
-                o.prepaid, o.total, o.cod, o.delivery_note, o.internal_note, search_text, order_id))
+                o.prepaid, o.total, o.cod, o.delivery_note, o.internal_note, search_text,
+                buyer_text(o.name, o.phone.e164), order_id))
 
 
 def update_line(db: sqlite_utils.Database, line_id: int, line: OrderLine) -> None:
@@ -373,37 +382,41 @@ class OrderFilter:
 
 
 # The list's sortable columns, by the name the page knows them by (the item summary is not sortable: it is
-# computed per shown row only, which is what keeps a page cheap).
+# computed per shown row only, which is what keeps a page cheap), and the index each is walked along in order
+# (the number walks the table itself). The indexes are made by migrations v10, v12 and v15.
 SORT_FIELDS = {"id": "o.id", "created": "o.created_at", "name": "o.name", "phone": "o.phone", "total": "o.total",
                "cod": "o.cod", "status": "o.status"}
-TRIGRAM = 3  # the trigram index finds pieces of 3 characters or more
+SORT_INDEXES = {"id": "", "created": "ix_orders_created", "name": "ix_orders_name", "phone": "ix_orders_phone",
+                "total": "ix_orders_total", "cod": "ix_orders_cod", "status": "ix_orders_status"}
+BUYER_IN_INDEX = {"name", "phone"}  # sorts whose index holds buyer_text (v15): rank 0 is tested in the index
+TRIGRAM = 3  # the trigram indexes find pieces of 3 characters or more
+SMALL = 4_000  # a condition whose trigram index selects fewer orders than this: they are read whole and sorted
+# (a B-tree index hands over an order about 3 times cheaper than a trigram index: it may select 3 times more)
+WALK = 4_000  # at most this many orders are read along a sort index in one call (its page may come back short)
+IN_INDEX = 8  # ... and this many times more index entries when the buyer test is read from the index alone
+WHOLE_COUNT = 200_000  # a date range is read in its index at once up to here (about 10 ms): count, first, last
 
 
 def _buyer_test(words: list[str]) -> tuple[str, list]:
-    """SQL true when every word is in the customer's name, phone (either form) or order number."""
-    key = "(coopdesk_fold(o.name) || ' ' || o.phone || ' 0' || substr(o.phone, 4) || ' ' || o.id)"
-    return " AND ".join(f"instr({key}, ?) > 0" for _w in words), list(words)
+    """SQL true when every word is in the customer's folded name or phone (the kept ``buyer_text``)."""
+    return " AND ".join("instr(o.buyer_text, ?) > 0" for _w in words), list(words)
 
 
-def _list_where(f: OrderFilter) -> tuple[str, str, list]:
-    """(FROM clause, WHERE clause, parameters) of the orders a filter selects.
+def _row_test(f: OrderFilter, rank: int | None) -> tuple[str, list]:
+    """SQL true for an order the filter selects, tested on its row: rank 0, found by the buyer (every word in the
+    name or phone too); rank 1, found only through what else the order holds; None, either.
 
-    Words of 3 letters or more go to the trigram index (orders_fts MATCH, one quoted phrase each, all
-    required); shorter words (1–2 letters, below the trigram) are checked with instr() on the rows the index
-    and the other filters selected — alone, they are checked newest-first until a screenful is found.
+    Words are tested with instr() on the folded texts: for 3 letters or more exactly what the trigram indexes
+    match, so an order read along a sort index and one read through an index pass the same test. Words of 1–2
+    letters (below the trigram) have no index: they are only ever tested here.
     """
     words = f.words()
-    long_words = [w for w in words if len(w) >= TRIGRAM]
-    source = "orders o"
-    where, params = [], []
-    if long_words:
-        source = "orders_fts JOIN orders o ON o.id = orders_fts.rowid"
-        where.append("orders_fts MATCH ?")
-        params.append(" ".join('"' + w.replace('"', '""') + '"' for w in long_words))
-    for w in words:
-        if len(w) < TRIGRAM:
-            where.append("instr(o.search_text, ?) > 0")
-            params.append(w)
+    where = ["instr(o.search_text, ?) > 0" for _w in words]
+    params: list = list(words)
+    if words and rank is not None:
+        test, extra = _buyer_test(words)
+        where.append(test if rank == 0 else f"NOT ({test})")
+        params += extra
     if f.status:
         where.append("o.status = ?")
         params.append(f.status)
@@ -419,72 +432,320 @@ def _list_where(f: OrderFilter) -> tuple[str, str, list]:
     if f.until:
         where.append("o.created_at <= ?")
         params.append(f"{f.until} 99")
-    return source, " AND ".join(where) or "1", params
+    return "(" + (" AND ".join(where) or "1") + ")", params
+
+
+def _sort_range(f: OrderFilter, sort: str) -> tuple[str, list]:
+    """The filter's own condition on the sort column, so a walk along that column's index starts inside it."""
+    if sort == "status" and f.status:
+        return "o.status = ?", [f.status]
+    if sort == "created" and (f.since or f.until):
+        return "o.created_at >= ? AND o.created_at <= ?", [f.since, f"{f.until or '9999'} 99"]
+    return "1", []
+
+
+@dataclass(frozen=True)
+class _Driver:
+    """An index that hands over the orders one condition selects: how to read them through it, and count them."""
+
+    source: str  # FROM clause reading the orders (as ``o``) through the index, and nothing else
+    test: str  # the condition, in that FROM's terms
+    params: tuple
+    count: str  # how many it selects, up to a bound (one parameter after ``params``)
+    rowid: str  # the order number as the source ranges over it (the FTS rowid or o.id)
+    alone: bool  # its condition is the whole filter: what it selects is what the filter selects
+    weight: int = 1  # the cost of handing over one order, against a B-tree index's (a trigram index: 3)
+    # A broad filter's count is made a range of order numbers at a time: through this index when it is one on a
+    # single value (status, session, carrier: a seek, then ~50 ns an order); on the table's range otherwise (a
+    # date index is in date order; a trigram index costs ~3 µs a match where testing the row costs ~0.4).
+    ranged: bool = True
+
+    @property
+    def bound(self) -> int:
+        """How many orders it may select and still be read whole (and how far the plan counts them)."""
+        return SMALL * 3 // self.weight
+
+
+def _drivers(f: OrderFilter, rank: int | None) -> list[_Driver]:
+    """Every index that can read the orders of one rank (None: either rank) for this filter.
+
+    Each word of 3+ letters is a driver of its own (one phrase, through the buyer's index for rank 0 and the
+    search text's): the rarest word reads the candidates, instr() tests the others. Matching all the words in
+    the index at once costs more than it saves: 'nguyen xuyen' at 500,000 orders walks the position lists of
+    every trigram of 'nguyen' (15 ms to count 4,000), where 'xuyen' alone counts its 4,000 in about 1 ms.
+    """
+    out = []
+    words = f.words()
+    others = sum(map(bool, (f.status, f.session is not None, f.carrier, f.since or f.until)))
+    for word in dict.fromkeys(w for w in words if len(w) >= TRIGRAM):
+        phrase = '"' + word.replace('"', '""') + '"'
+        for table in ("orders_buyer_fts", "orders_fts") if rank == 0 else ("orders_fts",):
+            out.append(_Driver(f"{table} CROSS JOIN orders o ON o.id = {table}.rowid", f"{table} MATCH ?", (phrase,),
+                               f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+                               f"{table}.rowid", table == "orders_fts" and not others and set(words) == {word}, 3,
+                               False))
+
+    def index(name: str, test: str, params: tuple, ranged: bool = True) -> None:
+        out.append(_Driver(f"orders o INDEXED BY {name}", test, params,
+                           f"SELECT count(*) FROM (SELECT 1 FROM orders o INDEXED BY {name} WHERE {test} LIMIT ?)",
+                           "o.id", not f.words() and others == 1, 1, ranged))
+
+    if f.status:
+        index("ix_orders_status", "o.status = ?", (f.status,))
+    if f.session is not None:
+        index("ix_orders_session", "o.session_id = ?", (f.session,))
+    if f.carrier:
+        index("ix_orders_carrier", "o.carrier = ? COLLATE NOCASE", (f.carrier,))
+    if f.since or f.until:
+        index("ix_orders_created", "o.created_at >= ? AND o.created_at <= ?", (f.since, f"{f.until or '9999'} 99"),
+              ranged=False)
+    return out
+
+
+@dataclass(frozen=True)
+class OrderList:
+    """A filter in a sort order, planned once (a keystroke, a sort click) and then read a page at a time.
+
+    The plan counts, through each index the filter can use, up to what that index may hand over cheaply (SMALL
+    orders from a trigram index, 3 times more from a B-tree). A rank that some index selects few enough of is
+    read whole through it and sorted (``whole``); otherwise its orders are dense enough to be found by walking
+    the sort column's index in order, testing each row, at most WALK rows per call. Either way a call costs
+    about what reading SMALL orders through a trigram index does, whatever the season holds.
+    """
+
+    filter: OrderFilter
+    sort: str
+    descending: bool
+    ranks: tuple[int, ...]
+    whole: tuple[_Driver | None, ...]  # per rank: the index to read it whole through, or None to walk
+    counter: _Driver | None  # the index with the fewest of the filter's orders (None: no filter uses one)
+    small: bool  # ``counter`` selects few enough orders to be read whole: an exact count is cheap
+    exact: int | None  # the count itself, when the counter's condition is the whole filter and it was counted
+    ranger: _Driver | None = None  # the index a broad count goes through a range of numbers at a time (else the
+    # table): the one on a single value (status, session, carrier) that selects fewest
+    numbers: tuple[int, int] | None = None  # the first and last order number in the date range, when read
+
+    def walk_source(self) -> tuple[str, str, list]:
+        """(FROM, its own condition, parameters) of the walk along the sort: the sort column's index, kept
+        inside the filter's condition on that column. Sorted by number, the single-value index that selects
+        fewest is already in number order (each entry a match), else the table. A date range keeps any walk
+        between its first and last order numbers: orders are numbered as they come, so an old month is not
+        reached by reading every newer order first (sorted by number, or by status within one status)."""
+        index = SORT_INDEXES[self.sort]
+        source, bound, params = "orders o", "1", []
+        if index:
+            source = f"orders o INDEXED BY {index}"
+            bound, params = _sort_range(self.filter, self.sort)
+        elif self.ranger is not None:
+            source, bound, params = self.ranger.source, self.ranger.test, list(self.ranger.params)
+        if self.numbers is not None:  # every index holds the number: outside the range costs no table read
+            bound, params = f"{bound} AND o.id BETWEEN ? AND ?", [*params, *self.numbers]
+        return source, bound, params
+
+    def rank_test(self, rank: int) -> tuple[str, list]:
+        return _row_test(self.filter, rank if len(self.ranks) > 1 else None)
+
+
+def plan_order_list(database: Database, f: OrderFilter, sort: str = "id", descending: bool = True) -> OrderList:
+    """Plan the list of ``f`` sorted by ``sort``: a bounded count per usable index (each up to its ``bound``)."""
+    sizes: dict[tuple, int] = {}
+
+    def size(d: _Driver) -> int:
+        key = (d.count, d.params)
+        if key not in sizes:
+            sizes[key] = database.conn.execute(d.count, (*d.params, d.bound)).fetchone()[0]
+        return sizes[key]
+
+    def smallest(drivers: list[_Driver]) -> _Driver | None:  # the cheapest to read whole
+        return min(drivers, key=lambda d: (size(d) >= d.bound, size(d) * d.weight), default=None)
+
+    ranks = (0, 1) if f.words() else (0,)
+    whole = []
+    for rank in ranks:
+        d = smallest(_drivers(f, rank if len(ranks) > 1 else None))
+        whole.append(d if d is not None and size(d) < d.bound else None)
+    drivers = _drivers(f, None)
+    counter = smallest(drivers)
+    small = counter is not None and size(counter) < counter.bound
+    exact = size(counter) if small and counter is not None and counter.alone else None
+    numbers = None
+    if f.since or f.until:
+        # The date index read once (~50 ns an order, index only): how many, and their first and last numbers.
+        n, first, last = database.conn.execute(
+            "SELECT count(*), min(id), max(id) FROM (SELECT o.id AS id FROM orders o INDEXED BY ix_orders_created "
+            "WHERE o.created_at >= ? AND o.created_at <= ? LIMIT ?)",
+            (f.since, f"{f.until or '9999'} 99", WHOLE_COUNT)).fetchone()
+        if n < WHOLE_COUNT:
+            numbers = (first or 0, last or -1)
+            if counter is not None and counter.alone and counter.weight == 1 and not counter.ranged:
+                exact = n  # a date range alone: counted here, where a range of numbers at a time reads the table
+    ranger = min((d for d in drivers if d.ranged), key=size, default=None)
+    return OrderList(f, sort, descending, ranks, tuple(whole), counter, small, exact, ranger, numbers)
+
+
+def order_page(database: Database, plan: OrderList, after: tuple | None = None, limit: int = 200,
+               budget: int | None = None) -> tuple[list[tuple], tuple | None]:
+    """The next orders of a planned list after the key ``after`` (keyset paging), as (rank, sort value, id), and
+    the key to go on from (None: the list is done).
+
+    Rank 0 (found by the buyer) comes first, then rank 1; within a rank, by the sort column then the number. A
+    page comes back short when ``budget`` orders were read along the sort index without filling it: the key to
+    go on from is then the last order read (not shown), and the next call carries on from there.
+    """
+    out: list[tuple] = []
+    budget = WALK if budget is None else budget
+    for rank, driver in zip(plan.ranks, plan.whole, strict=True):
+        if after is not None and rank < after[0]:
+            continue
+        start = after if after is not None and rank == after[0] else None
+        if driver is not None:
+            out += _read_whole(database, plan, rank, driver, start, limit - len(out))
+        else:
+            found, resume, budget = _walk(database, plan, rank, start, limit - len(out), budget)
+            out += found
+            if resume is not None and len(out) < limit:
+                return out, resume
+        if len(out) >= limit:
+            return out, out[-1]
+    return out, None
+
+
+def _ordering(plan: OrderList, number: str) -> tuple[str, str]:
+    """(ORDER BY clause, keyset operator) of the plan's sort, with ``number`` naming the order number."""
+    order, op = ("DESC", "<") if plan.descending else ("ASC", ">")
+    if plan.sort == "id":
+        return f"ORDER BY {number} {order}", op
+    return f"ORDER BY {SORT_FIELDS[plan.sort]} {order}, o.id {order}", op
+
+
+def _read_whole(database: Database, plan: OrderList, rank: int, driver: _Driver, start: tuple | None,
+                want: int) -> list[tuple]:
+    """A page of one rank read whole through an index that selects few of its orders (under its bound), sorted."""
+    column = SORT_FIELDS[plan.sort]
+    test, params = plan.rank_test(rank)
+    ordering, op = _ordering(plan, driver.rowid)
+    keyset, keys = "1", []
+    if start is not None:
+        keyset, keys = ((f"{driver.rowid} {op} ?", [start[2]]) if plan.sort == "id" else
+                        (f"({column}, o.id) {op} (?, ?)", [start[1], start[2]]))
+    return database.conn.execute(
+        f"SELECT {rank}, {column}, o.id FROM {driver.source} WHERE {driver.test} AND {test} AND {keyset} "
+        f"{ordering} LIMIT ?", (*driver.params, *params, *keys, want)).fetchall()
+
+
+def _walk(database: Database, plan: OrderList, rank: int, start: tuple | None, want: int,
+          budget: int) -> tuple[list[tuple], tuple | None, int]:
+    """Up to ``want`` orders of one rank found by reading at most ``budget`` rows along the sort column's index.
+
+    Returns (found, the key of the last row read when the budget ran out first, the budget left). The keyset
+    is two index ranges (the rest of the start's value, then the values after it), each a seek, so a page
+    deep in a column of few values ('delivered') costs what the first one does. Sorted by name or phone, rank 0
+    is tested on the buyer text the index holds, IN_INDEX times more entries for the same budget: only an
+    entry that passes is looked up in the table for the rest of the test.
+    """
+    column, index = SORT_FIELDS[plan.sort], SORT_INDEXES[plan.sort]
+    source, bound, bound_params = plan.walk_source()
+    ordering, op = _ordering(plan, "o.id")
+    test, test_params = plan.rank_test(rank)
+    in_index = rank == 0 and len(plan.ranks) > 1 and plan.sort in BUYER_IN_INDEX
+    if start is None:
+        segments: list[tuple[str, list]] = [("1", [])]
+    elif not index:
+        segments = [(f"o.id {op} ?", [start[2]])]
+    else:
+        segments = [(f"{column} = ? AND o.id {op} ?", [start[1], start[2]]), (f"{column} {op} ?", [start[1]])]
+    scale = IN_INDEX if in_index else 1
+    rows_left = budget * scale
+    found: list[tuple] = []
+    for segment, segment_params in segments:
+        where, values = f"{segment} AND {bound}", [*segment_params, *bound_params]
+        if in_index:
+            pre, pre_params = _buyer_test(plan.filter.words())
+            sql = (f"SELECT {rank}, v, id FROM (SELECT {column} AS v, o.id AS id, ({pre}) AS pre FROM {source} "
+                   f"WHERE {where} {ordering} LIMIT ?) w "
+                   f"WHERE pre AND (SELECT {test} FROM orders o WHERE o.id = w.id) LIMIT ?")
+            params = (*pre_params, *values, rows_left, *test_params, want - len(found))
+        else:
+            sql = (f"SELECT {rank}, v, id FROM (SELECT {column} AS v, o.id AS id, {test} AS ok FROM {source} "
+                   f"WHERE {where} {ordering} LIMIT ?) WHERE ok LIMIT ?")
+            params = (*test_params, *values, rows_left, want - len(found))
+        found += database.conn.execute(sql, params).fetchall()
+        if len(found) >= want:
+            return found, None, budget
+        last = database.conn.execute(f"SELECT {column}, o.id FROM {source} WHERE {where} {ordering} LIMIT 1 OFFSET ?",
+                                     (*values, rows_left - 1)).fetchone()
+        if last is not None:  # the budget ran out inside this range
+            return found, (rank, *last), 0
+        rows_left -= database.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
+                                           (*values, rows_left)).fetchone()[0]
+    return found, None, max(1, rows_left // scale)
 
 
 def order_keys(database: Database, f: OrderFilter, sort: str = "id", descending: bool = True,
                after: tuple | None = None, limit: int = 200) -> list[tuple]:
-    """The next ``limit`` orders of the list as (rank, sort value, id), after the key ``after`` (keyset paging).
-
-    With a text filter, rank 0 are orders found by the customer's name, phone or number and come first; rank 1
-    were found only through what they hold. Within a rank, by the sort column then the number, both in SQL,
-    so each page costs the same whatever the page's depth.
-    """
-    column = SORT_FIELDS[sort]
-    source, where, params = _list_where(f)
-    words = f.words()
-    ranks = [0, 1] if words else [0]
-    op = "<" if descending else ">"
-    order = "DESC" if descending else "ASC"
-    ordering = f"ORDER BY {'orders_fts.rowid' if column == 'o.id' and 'orders_fts' in source else column} {order}"
-    if column != "o.id":
-        ordering += f", o.id {order}"
+    """The next ``limit`` orders of the list as (rank, sort value, id), after the key ``after``: every one of
+    them, however many calls to ``order_page`` that takes (the screens page with ``order_page`` itself)."""
+    plan = plan_order_list(database, f, sort, descending)
     out: list[tuple] = []
-    for rank in ranks:
-        if after is not None and rank < after[0]:
-            continue
-        clauses, values = [where], list(params)
-        if words:
-            test, extra = _buyer_test(words)
-            clauses.append(test if rank == 0 else f"NOT ({test})")
-            values += extra
-        if after is not None and rank == after[0]:
-            if column == "o.id":
-                clauses.append(f"o.id {op} ?")
-                values.append(after[2])
-            else:
-                clauses.append(f"({column}, o.id) {op} (?, ?)")
-                values += [after[1], after[2]]
-        rows = database.conn.execute(
-            f"SELECT {rank}, {column}, o.id FROM {source} WHERE {' AND '.join(clauses)} {ordering} LIMIT ?",
-            (*values, limit - len(out))).fetchall()
-        out += rows
-        if len(out) >= limit:
+    while len(out) < limit:
+        keys, after = order_page(database, plan, after, limit - len(out))
+        out += keys
+        if after is None:
             break
     return out
 
 
 def order_key(database: Database, f: OrderFilter, order_id: int, sort: str = "id") -> tuple | None:
     """(rank, sort value, id) of one order when the filter shows it, else None: a saved row's place."""
-    source, where, params = _list_where(f)
-    words = f.words()
-    rank = "0"
-    if words:
-        test, extra = _buyer_test(words)
-        rank, params = f"CASE WHEN {test} THEN 0 ELSE 1 END", [*extra, *params]
-    row = database.conn.execute(f"SELECT {rank}, {SORT_FIELDS[sort]}, o.id FROM {source} WHERE {where} "
-                                "AND o.id = ?", (*params, order_id)).fetchone()
+    test, params = _row_test(f, None)
+    rank, rank_params = "0", []
+    if f.words():
+        buyer, rank_params = _buyer_test(f.words())
+        rank = f"CASE WHEN {buyer} THEN 0 ELSE 1 END"
+    row = database.conn.execute(f"SELECT {rank}, {SORT_FIELDS[sort]}, o.id FROM orders o WHERE o.id = ? AND {test}",
+                                (*rank_params, order_id, *params)).fetchone()
     return tuple(row) if row else None
 
 
+def _count_source(plan: OrderList, ranged: bool = False) -> tuple[str, str, list]:
+    """(FROM, WHERE, parameters) counting the filter's orders through its counter; with ``ranged``, counting
+    one range of order numbers: through the ``ranger`` index, or on the table itself when there is none."""
+    test, params = _row_test(plan.filter, None)
+    driver = plan.ranger if ranged else plan.counter
+    if driver is None:  # the range of numbers in the table (a date index or a trigram index has none)
+        return "orders o NOT INDEXED" if ranged else "orders o", test, params
+    return driver.source, f"{driver.test} AND {test}", [*driver.params, *params]
+
+
 def order_count(database: Database, f: OrderFilter | None = None, at_most: int | None = None) -> int:
-    """How many orders the filter selects (all orders without one), counting no further than ``at_most``:
-    a broad search ('kha' at 500,000 orders) need not walk every match to say 'more than 10,000'."""
-    source, where, params = _list_where(f or OrderFilter())
+    """How many orders the filter selects (all orders without one), counting no further than ``at_most``.
+
+    Read through the filter's smallest index; for a broad filter at 500,000 orders the screens count a range of
+    order numbers at a time instead (``order_count_range``)."""
+    if f is None or f == OrderFilter():
+        return database.conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+    source, where, params = _count_source(plan_order_list(database, f))
     if at_most is None:
         return database.conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
     return database.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
                                  (*params, at_most)).fetchone()[0]
+
+
+def order_count_small(database: Database, plan: OrderList) -> int | None:
+    """The exact count when an index selects few of the filter's orders (under its bound: cheap), else None."""
+    if plan.exact is not None:
+        return plan.exact
+    if not plan.small:
+        return None
+    source, where, params = _count_source(plan)
+    return database.conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+
+
+def order_count_range(database: Database, plan: OrderList, low: int, high: int) -> int:
+    """How many of the orders numbered ``low`` ≤ id < ``high`` the filter selects: a count one slice at a time."""
+    source, where, params = _count_source(plan, ranged=True)
+    return database.conn.execute(f"SELECT count(*) FROM {source} WHERE {where} AND o.id >= ? AND o.id < ?",
+                                 (*params, low, high)).fetchone()[0]
 
 
 def order_carriers(database: Database) -> list[str]:

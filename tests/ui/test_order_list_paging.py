@@ -71,17 +71,48 @@ def test_a_save_inserts_one_row_on_a_paged_list(window, qtbot, demo_db):
     assert page.model.row_id(0) == oe.last_order_id(demo_db)
 
 
-def test_a_broad_search_counts_up_to_the_cap_and_an_unfiltered_list_counts_all(window, qtbot, demo_db, monkeypatch):
-    import coopdesk.ui.orders.page as page_module
-    import coopdesk.ui.orders.table_model as model_module
+def test_a_broad_search_is_counted_in_steps_and_an_unfiltered_list_counts_all(window, qtbot, demo_db, monkeypatch):
+    """A filter no index narrows below SMALL is counted a range of order numbers at a time between events:
+    "n+" first (a lower bound), then the exact figure; a narrow one is counted at once."""
+    import coopdesk.storage.orders as store
 
     _more_orders(demo_db, 30)
-    monkeypatch.setattr(model_module, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(page_module, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(store, "SMALL", 5)  # 30 matches count as broad, as 100,000 would at the real bound
     page = _page(window, 10)
     total = oe.order_count(demo_db)
     assert total > 5 and page.count_label.text().startswith(f"{total} ")  # no filter: every order, counted
-    page.search.setText("cuon")  # 30 matches, more than a page: counted up to the cap
-    assert page.model.capped and page.count_label.text().startswith("5+ ")
+    steps = []
+    page.model.count_changed.connect(lambda: steps.append(page.count_label.text()))
+    page.search.setText("cuon")  # the 30 just saved (and any demo order that says it), more than a page
+    matches = len([r for r in demo_db.query("SELECT search_text FROM orders") if "cuon" in r["search_text"]])
+    assert page.model.counting and page.count_label.text().startswith("10+ ")  # what is loaded, so far
+    window.nav.setCurrentRow(0)  # another page: the steps wait (and never outlive the window's file)
+    QApplication.processEvents()
+    assert page.model.counting and not steps
+    window.nav.setCurrentRow(3)
+    qtbot.waitUntil(lambda: not page.model.counting)
+    assert matches >= 30 and page.count_label.text().startswith(f"{matches} ") and steps[-1] == page.count_label.text()
     page.search.setText("cuon 27")
-    assert not page.model.capped and page.count_label.text().startswith("1 ")
+    assert not page.model.counting and page.count_label.text().startswith("1 ")
+
+
+def test_a_rare_match_fills_the_list_a_bounded_step_at_a_time(window, qtbot, demo_db, monkeypatch):
+    """Read along the sort index, a rare match may take more rows than one step may read: the first page comes
+    back short and the rest arrives between events, each step reading a bounded number of orders."""
+    import coopdesk.storage.orders as store
+
+    _more_orders(demo_db, 30)
+    monkeypatch.setattr(store, "WALK", 4)  # each step reads 4 orders along the index
+    read = []
+    real = store._walk
+    monkeypatch.setattr(store, "_walk", lambda *a: read.append(a[5]) or real(*a))
+    page = _page(window, 10)
+    page.table.sortByColumn(COLUMNS.index(R_TOTAL), Qt.SortOrder.DescendingOrder)
+    page.search.setText("7")  # one letter: no index narrows it, every order is tested on its row
+    expected = [r["id"] for r in demo_db.query(
+        "SELECT id FROM orders WHERE instr(search_text, '7') > 0 ORDER BY total DESC, id DESC")]
+    assert 3 <= len(expected) < 10 and page.model.rowCount() < len(expected)  # short: the first step only
+    qtbot.waitUntil(lambda: not page.model.canFetchMore())
+    assert [page.model.row_id(r) for r in range(page.model.rowCount())] == expected
+    assert read and max(read) <= 4
+    assert page.count_label.text().startswith(f"{len(expected)} ")

@@ -35,7 +35,7 @@ from coopdesk.services.changes import Changes
 from coopdesk.ui.orders.dialogs import OrderDialog, SessionDialog, history_text  # noqa: F401 - history_text re-exported
 from coopdesk.ui.orders.form import OrderForm
 from coopdesk.ui.orders.import_dialog import OrderImport
-from coopdesk.ui.orders.table_model import COUNT_LIMIT, ID_ROLE, OrdersTableModel
+from coopdesk.ui.orders.table_model import ID_ROLE, OrdersTableModel
 from coopdesk.ui.widgets.actions import page_action
 from coopdesk.ui.widgets.dialogs import ask, warn
 from coopdesk.ui.widgets.fields import DateEdit
@@ -121,6 +121,7 @@ class OrdersPage(QWidget):
         second.addWidget(self.until, 1)
         r.addLayout(second)
         self.model = OrdersTableModel(lambda: self.database)
+        self.model.count_changed.connect(self._update_count)  # a broad filter's count arrives in steps
         self.table = QTableView()
         self.table.setModel(self.model)  # it filters and sorts in SQL, a page at a time: fast at 500,000 orders
         self.table.setSortingEnabled(True)
@@ -161,7 +162,13 @@ class OrdersPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
+        self.model.resume()
         self.form.phone.setFocus()  # the desk is ready for the next phone number as soon as it shows
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        # The list's count and fill steps run only while it shows: never after the window closed the file.
+        self.model.pause()
+        super().hideEvent(event)
 
     def _catalog(self):  # noqa: ANN202
         if self._catalog_cache is None:
@@ -171,6 +178,7 @@ class OrdersPage(QWidget):
     # --- refresh ---
     def refresh(self) -> None:
         self._catalog_cache = None
+        self.model.recount_total()
         current = self.session_filter.currentData()
         self.session_filter.blockSignals(True)
         self.session_filter.clear()
@@ -229,7 +237,7 @@ class OrdersPage(QWidget):
             return f"{count:,}".replace(",", ".")
 
         shown = self.model.matched_count()
-        shown_text = n(COUNT_LIMIT) + "+" if self.model.capped else n(shown)
+        shown_text = n(shown) + "+" if self.model.counting else n(shown)  # "12.400+" while still counting
         self.count_label.setText(_("{shown} of {total} orders").format(shown=shown_text,
                                                                       total=n(self.model.total_count())))
 
