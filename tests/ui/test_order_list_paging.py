@@ -116,3 +116,12 @@ def test_a_rare_match_fills_the_list_a_bounded_step_at_a_time(window, qtbot, dem
     assert [page.model.row_id(r) for r in range(page.model.rowCount())] == expected
     assert read and max(read) <= 4
     assert page.count_label.text().startswith(f"{len(expected)} ")
+
+
+def test_an_older_order_shows_its_year():
+    """Seen in a walk: 2025 TikTok orders showed as '09/09 20:15', like this week's."""
+    from coopdesk.ui.orders.table_model import short_when
+
+    assert short_when("2026-11-28 20:15:09", "2026") == "28/11 20:15"
+    assert short_when("2025-09-09 20:15:09", "2026") == "09/09/2025"
+    assert short_when("2026-11-28", "2026") == "28/11" and short_when(None, "2026") == ""

@@ -133,9 +133,11 @@ class OrdersPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         fm = self.table.fontMetrics()  # no., time, customer, total, COD, status, phone: Total to status fit 1366 px
-        for col, sample in enumerate(("888888", "26/11 19:56", "Nguyễn Thị Hồng", "1.250.000 ₫", "1.250.000 ₫",
+        for col, sample in enumerate(("888888", "26/11/2026", "Nguyễn Thị Hồng", "1.250.000 ₫", "1.250.000 ₫",
                                       "Đã giao vận chuyển", "0912 345 001")):
-            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 14)
+            width = max(fm.horizontalAdvance(sample), fm.horizontalAdvance("26/11 19:56")) if col == 1 else \
+                fm.horizontalAdvance(sample)
+            self.table.setColumnWidth(col, width + 22)  # room for the cell's padding and the sort arrow
         self.table.activated.connect(lambda _i: self.open_selected())
         r.addWidget(self.table, 1)
         self.count_label = QLabel()

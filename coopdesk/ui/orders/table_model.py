@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from coopdesk.domain.dates import format_iso
 from coopdesk.domain.money import format_vnd
 from coopdesk.domain.orders import order_status_label
 from coopdesk.domain.phones import display_phone
@@ -21,6 +23,16 @@ R_ID, R_CREATED, R_NAME, R_PHONE, R_TOTAL, R_COD, R_STATUS, R_SESSION, R_CARRIER
 COLUMNS = (R_ID, R_CREATED, R_NAME, R_TOTAL, R_COD, R_STATUS, R_PHONE, R_ITEMS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 30
 STATUS_COLOURS = {"cancelled": "#9e9e9e", "returned": "#b71c1c", "delivered": "#1b5e20", "new": "#0d47a1"}
+
+
+def short_when(value: str | None, this_year: str) -> str:
+    """This year's orders as 'dd/mm hh:mm' (a live's evening at a glance); an older one with its year,
+    'dd/mm/yyyy', so a 2025 TikTok import never looks like this week's."""
+    if not value:
+        return ""
+    if value[:4] == this_year:
+        return f"{value[8:10]}/{value[5:7]} {value[11:16]}".strip()
+    return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
 
 
 SORT_NAMES = {R_ID: "id", R_CREATED: "created", R_NAME: "name", R_PHONE: "phone", R_TOTAL: "total", R_COD: "cod",
@@ -48,6 +60,7 @@ class OrdersTableModel(QAbstractTableModel):
         self.rows: list[tuple] = []
         self.keys: list[tuple] = []
         self._phones: dict[str, str] = {}
+        self._year = str(date.today().year)
         self._filter = order_entry.OrderFilter()
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
         self._plan: order_entry.OrderList | None = None
@@ -310,10 +323,12 @@ class OrdersTableModel(QAbstractTableModel):
             if field == R_PHONE:
                 return self._phone(value)
             if field == R_CREATED:
-                return f"{value[8:10]}/{value[5:7]} {value[11:16]}" if value else ""
+                return short_when(value, self._year)
             return value
         if role == Qt.ItemDataRole.ToolTipRole and field in (R_ITEMS, R_NAME):
             return row[field]
+        if role == Qt.ItemDataRole.ToolTipRole and field == R_CREATED and row[field]:
+            return format_iso(row[field])  # the full day and time
         if role == Qt.ItemDataRole.TextAlignmentRole and field in (R_ID, R_TOTAL, R_COD):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and field == R_STATUS and row[R_STATUS] in STATUS_COLOURS:
