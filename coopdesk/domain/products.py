@@ -166,6 +166,17 @@ def _date_field(c: Collector, key: str, text: str, label: str) -> date | None:
         return None
 
 
+def _weight(c: Collector, field: str, text: str, refusal: str) -> int | None:
+    """Grams from a typed weight ('500 g', '1,2 kg'); None when empty; the refusal (with {text}) when not a weight."""
+    if not text.strip():
+        return None
+    try:
+        return parse_weight_g(text)
+    except ValueError:
+        c.add(field, refusal.format(text=text))
+        return None
+
+
 def validate_product(draft: ProductDraft, existing_skus: set[str] | None = None,
                      product_id: int | None = None) -> Product:
     """Check every field and return a Product, or raise ValidationError naming each wrong field.
@@ -184,20 +195,10 @@ def validate_product(draft: ProductDraft, existing_skus: set[str] | None = None,
     if not name:
         c.add("name", _("Name: required"))
     unit = clean(draft.unit) or "gói"
-    weight = None
-    if draft.net_weight.strip():
-        try:
-            weight = parse_weight_g(draft.net_weight)
-        except ValueError:
-            c.add("net_weight", _("Net weight: “{text}” is not a weight (e.g. 500 g or 1,2 kg)").format(
-                text=draft.net_weight))
-    shipping_weight = None
-    if draft.shipping_weight.strip():
-        try:
-            shipping_weight = parse_weight_g(draft.shipping_weight)
-        except ValueError:
-            c.add("shipping_weight", _("Shipping weight: “{text}” is not a weight (e.g. 550 g or 1,2 kg)").format(
-                text=draft.shipping_weight))
+    weight = _weight(c, "net_weight", draft.net_weight,
+                     _("Net weight: “{text}” is not a weight (e.g. 500 g or 1,2 kg)"))
+    shipping_weight = _weight(c, "shipping_weight", draft.shipping_weight,
+                              _("Shipping weight: “{text}” is not a weight (e.g. 550 g or 1,2 kg)"))
     price = 0
     try:
         price = parse_vnd(draft.price)

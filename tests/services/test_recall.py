@@ -188,15 +188,11 @@ def test_the_other_direction_from_an_order_and_a_customer(demo_db):
 
 
 def _plans(database, action) -> dict[str, list[str]]:
-    """Each statement ``action`` runs, with the steps of its query plan."""
-    seen: list[str] = []
-    database.conn.set_trace_callback(seen.append)
-    try:
-        action()
-    finally:
-        database.conn.set_trace_callback(None)
+    """Each statement ``action`` reads with, with the steps of its query plan."""
+    from tests.storage.test_query_plans import _statements
+
     return {sql: [r[-1] for r in database.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()]
-            for sql in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))}
+            for sql in _statements(database, action) if sql.lstrip().upper().startswith(("SELECT", "WITH"))}
 
 
 def test_who_got_reads_through_the_allocation_index(demo_db):
