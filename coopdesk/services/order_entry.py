@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from coopdesk.domain import addresses
 from coopdesk.domain.errors import CoopDeskError, FieldError, ValidationError
@@ -54,12 +55,17 @@ def catalog_items(database: Database) -> list[CatalogItem]:
 
 
 def _catalog(database: Database) -> tuple[list[CatalogItem], dict[int, int | None]]:
-    """Item-entry rows and shelf lives, from one query per save."""
-    rows = product_store.catalog_rows(database)
-    items = [CatalogItem(r["id"], r["sku"], r["name"], r["price_vnd"], fold(f"{r['sku']} {r['name']} {r['name_en']}"),
-                         " ".join(x for x in (r["unit"], format_weight(r["net_weight_g"])) if x))
-             for r in rows]
-    return items, {r["id"]: r["shelf_life_days"] for r in rows}
+    """Item-entry rows and shelf lives, from one query per save (an item is made once per distinct row)."""
+    rows = product_store.catalog_tuples(database)
+    return [_catalog_item(r) for r in rows], {r[0]: r[5] for r in rows}
+
+
+@lru_cache(maxsize=4096)
+def _catalog_item(row: tuple) -> CatalogItem:
+    """One product as item entry sees it; the same row (a product unchanged since) gives the same item."""
+    pid, sku, name, name_en, price, _shelf, unit, weight = row
+    return CatalogItem(pid, sku, name, price, fold(f"{sku} {name} {name_en}"),
+                       " ".join(x for x in (unit, format_weight(weight)) if x))
 
 
 # --- sessions ----------------------------------------------------------------------------------------

@@ -136,7 +136,14 @@ def count(database: Database) -> int:
     return database.query("SELECT count(*) AS n FROM products")[0]["n"]
 
 
+CATALOG_COLUMNS = ("id", "sku", "name", "name_en", "price_vnd", "shelf_life_days", "unit", "net_weight_g")
+
+
 def catalog_rows(database: Database) -> list[dict]:
-    """Just what order entry needs of each product (id, SKU, names, price, shelf life): fast per save."""
-    return database.query("SELECT id, sku, name, name_en, price_vnd, shelf_life_days, unit, net_weight_g "
-                          "FROM products ORDER BY sku")
+    """Just what order entry needs of each product (id, SKU, names, price, shelf life)."""
+    return [dict(zip(CATALOG_COLUMNS, r, strict=True)) for r in catalog_tuples(database)]
+
+
+def catalog_tuples(database: Database) -> list[tuple]:
+    """The same as plain tuples in CATALOG_COLUMNS order: read on every save, so no dict per row."""
+    return database.conn.execute(f"SELECT {', '.join(CATALOG_COLUMNS)} FROM products ORDER BY sku").fetchall()
