@@ -148,6 +148,28 @@ def figures(path: Path, info: dict) -> list[tuple[str, float, float]]:
         raw.execute("COMMIT")
 
     out.append(("save_order (service, 2 lines)", ours, median_ms(bare_save, 40)))
+    k = [0]
+
+    def bare_same_rows() -> None:
+        """The rows save_order writes, with the same texts (so the trigram indexes do the same work), in bare SQL:
+        a new customer, the order with its search and buyer texts, two lines, their allocations, the history."""
+        k[0] += 1
+        phone = f"+849777{k[0]:05d}"
+        raw.execute("BEGIN IMMEDIATE")
+        cid = raw.execute("INSERT INTO customers (phone, name, street) VALUES (?, 'Khách đo', '1 Lê Lợi')",
+                          (phone,)).lastrowid
+        oid = raw.execute("INSERT INTO orders (customer_id, phone, name, street, total, cod, search_text, buyer_text) "
+                          "VALUES (?, ?, 'Khách đo', '1 Lê Lợi', 187000, 187000, ?, ?)",
+                          (cid, phone, f"khach do 0777{k[0]:05d} {phone} 1 le loi ss-003 san pham mua 3 ss-017 "
+                                       "san pham mua 17", f"khach do {phone} 0777{k[0]:05d}")).lastrowid
+        for _ in range(2):
+            lid = raw.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
+                              "VALUES (?, ?, 'SS-003', 'Sản phẩm mùa 3', 1, 53000)", (oid, pid)).lastrowid
+            raw.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?, ?, 1)", (lid, lot))
+        raw.execute("INSERT INTO order_history (order_id, action, detail) VALUES (?, 'create', '{}')", (oid,))
+        raw.execute("COMMIT")
+
+    out.append(("save_order vs the same rows and texts in bare SQL", ours, median_ms(bare_same_rows, 40)))
     code = info["lot_code"]
     ours = median_ms(lambda: traceability.view(db, code), 5)
     lot_q = "SELECT * FROM lots WHERE code = ?"
