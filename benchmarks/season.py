@@ -137,15 +137,19 @@ def figures(path: Path, info: dict) -> list[tuple[str, float, float]]:
     lot = info["packed"][0]
     pid = info["first_product"]
 
+    def lines_and_commit(oid: int, sku: str, name: str, price: int) -> None:
+        """Two lines with their allocations and the history row, then COMMIT: the tail of both bare saves."""
+        for _ in range(2):
+            lid = raw.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
+                              "VALUES (?, ?, ?, ?, 1, ?)", (oid, pid, sku, name, price)).lastrowid
+            raw.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?, ?, 1)", (lid, lot))
+        raw.execute("INSERT INTO order_history (order_id, action, detail) VALUES (?, 'create', '{}')", (oid,))
+        raw.execute("COMMIT")
+
     def bare_save() -> None:
         raw.execute("BEGIN IMMEDIATE")
         oid = raw.execute("INSERT INTO orders (customer_id, phone, total, cod) VALUES (1, 'x', 1, 1)").lastrowid
-        for _ in range(2):
-            lid = raw.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
-                              "VALUES (?, ?, 'S', 'n', 1, 1)", (oid, pid)).lastrowid
-            raw.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?, ?, 1)", (lid, lot))
-        raw.execute("INSERT INTO order_history (order_id, action) VALUES (?, 'create')", (oid,))
-        raw.execute("COMMIT")
+        lines_and_commit(oid, "S", "n", 1)
 
     out.append(("save_order (service, 2 lines)", ours, median_ms(bare_save, 40)))
     k = [0]
@@ -162,12 +166,7 @@ def figures(path: Path, info: dict) -> list[tuple[str, float, float]]:
                           "VALUES (?, ?, 'Khách đo', '1 Lê Lợi', 187000, 187000, ?, ?)",
                           (cid, phone, f"khach do 0777{k[0]:05d} {phone} 1 le loi ss-003 san pham mua 3 ss-017 "
                                        "san pham mua 17", f"khach do {phone} 0777{k[0]:05d}")).lastrowid
-        for _ in range(2):
-            lid = raw.execute("INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price) "
-                              "VALUES (?, ?, 'SS-003', 'Sản phẩm mùa 3', 1, 53000)", (oid, pid)).lastrowid
-            raw.execute("INSERT INTO allocations (line_id, lot_id, qty) VALUES (?, ?, 1)", (lid, lot))
-        raw.execute("INSERT INTO order_history (order_id, action, detail) VALUES (?, 'create', '{}')", (oid,))
-        raw.execute("COMMIT")
+        lines_and_commit(oid, "SS-003", "Sản phẩm mùa 3", 53000)
 
     out.append(("save_order vs the same rows and texts in bare SQL", ours, median_ms(bare_same_rows, 40)))
     code = info["lot_code"]
