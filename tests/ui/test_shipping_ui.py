@@ -50,6 +50,19 @@ def page_of(window):
     return window.documents_page
 
 
+def made_report(window, qtbot, live_orders):
+    """The Shipping page with the after-live report of the fixture's session made and previewed."""
+    from coopdesk.domain.shipping import REPORT
+
+    page = page_of(window)
+    choose_session(page, live_orders[0])
+    page.kind.setCurrentIndex(page.kind.findData(REPORT))
+    page.recount()
+    page.make()
+    wait_made(qtbot, page)
+    return page
+
+
 def choose_session(page, sid):
     page.refresh()  # the window was built before the fixture's session existed
     page.session.setCurrentIndex(page.session.findData(sid))
@@ -214,15 +227,7 @@ def test_printer_gone_mid_job_records_nothing(window, qtbot, demo_db, live_order
 
 
 def test_save_report_as_xlsx(window, qtbot, live_orders, tmp_path):
-    from coopdesk.domain.shipping import REPORT
-
-    sid, _ids = live_orders
-    page = page_of(window)
-    choose_session(page, sid)
-    page.kind.setCurrentIndex(page.kind.findData(REPORT))
-    page.recount()
-    page.make()
-    wait_made(qtbot, page)
+    page = made_report(window, qtbot, live_orders)
     snapshot(window, "shipping_page_report")
     written = page.save(str(tmp_path / "bao-cao.xlsx"))
     assert written == [tmp_path / "bao-cao.xlsx"] and written[0].stat().st_size > 0
@@ -404,15 +409,7 @@ def test_many_refusals_scroll_and_the_buttons_stay_put(window, qtbot, live_order
 
 def test_a_saved_report_can_be_saved_again_as_xlsx(window, qtbot, live_orders, tmp_path):
     """Seen in a walk: each save disabled Print and Save until the preview was made again."""
-    from coopdesk.domain.shipping import REPORT
-
-    sid, _ids = live_orders
-    page = page_of(window)
-    choose_session(page, sid)
-    page.kind.setCurrentIndex(page.kind.findData(REPORT))
-    page.recount()
-    page.make()
-    wait_made(qtbot, page)
+    page = made_report(window, qtbot, live_orders)
     assert page.save(str(tmp_path / "bao-cao.pdf"))
     QApplication.processEvents()
     assert page.save_button.isEnabled() and page.made is not None
