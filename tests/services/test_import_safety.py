@@ -287,17 +287,22 @@ def test_rows_are_counted_before_parsing(database, tmp_path, monkeypatch):
     assert parsed == []  # refused before openpyxl saw the file
 
 
-def test_a_wrong_declared_size_neither_refuses_nor_truncates(database, tmp_path):
-    path = write_xlsx(tmp_path / "dim.xlsx", orders(3))
+def _with_dimension(path, ref: str):
+    """The workbook with its sheet's declared size rewritten to ``ref`` (as a careless writer leaves it)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as src, zipfile.ZipFile(buf, "w") as dst:
         for item in src.infolist():
             body = src.read(item)
             if item.filename.endswith("sheet1.xml"):
-                body = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:P150001"', body)
-                assert b"150001" in body
+                body = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), body)
+                assert ref.encode() in body
             dst.writestr(item, body)
     path.write_bytes(buf.getvalue())
+    return path
+
+
+def test_a_wrong_declared_size_neither_refuses_nor_truncates(database, tmp_path):
+    path = _with_dimension(write_xlsx(tmp_path / "dim.xlsx", orders(3)), "A1:P150001")
     assert oi.import_orders(database, path)["orders_new"] == 3
 
 
@@ -318,15 +323,7 @@ def test_a_held_back_file_imported_again_holds_back_once_more(database, tmp_path
 
 
 def test_a_wrong_sheet_dimension_never_drops_rows_or_columns(database, tmp_path):
-    path = write_xlsx(tmp_path / "dim.xlsx", orders(3))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as src, zipfile.ZipFile(buf, "w") as dst:
-        for item in src.infolist():
-            body = src.read(item)
-            if item.filename.endswith("sheet1.xml"):
-                body = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', body)
-            dst.writestr(item, body)
-    path.write_bytes(buf.getvalue())
+    path = _with_dimension(write_xlsx(tmp_path / "dim.xlsx", orders(3)), "A1:B2")
     r = oi.import_orders(database, path)
     assert (r["orders_new"], r["lines"]) == (3, 3)
     assert {x["name"] for x in database.query("SELECT name FROM orders")} == {"Nguyễn Thị Hồng"}
